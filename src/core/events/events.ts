@@ -1,0 +1,36 @@
+// Append-only domain events, each written in the same transaction as the change it records, with a
+// snapshot of the object. Webhook delivery reads from here (a later issue).
+import type { Tx } from '../../store/tx.ts';
+import type { EventRow } from '../../store/schema.ts';
+import type { TenantContext } from '../context.ts';
+
+export async function recordEvent(
+  tx: Tx,
+  ctx: TenantContext,
+  type: string,
+  objectType: string,
+  objectId: number,
+  snapshot: unknown,
+): Promise<void> {
+  await tx
+    .insertInto('events')
+    .values({
+      tenant_id: ctx.tenant.id,
+      type,
+      object_type: objectType,
+      object_id: objectId,
+      data: JSON.stringify(snapshot),
+      created_at: ctx.clock.now(),
+    })
+    .execute();
+}
+
+export async function listEvents(
+  ctx: TenantContext,
+  options: { afterId?: number; limit?: number; type?: string } = {},
+): Promise<EventRow[]> {
+  let query = ctx.db.selectFrom('events').selectAll().where('tenant_id', '=', ctx.tenant.id);
+  if (options.afterId !== undefined) query = query.where('id', '>', options.afterId);
+  if (options.type) query = query.where('type', '=', options.type);
+  return query.orderBy('id').limit(options.limit ?? 100).execute();
+}

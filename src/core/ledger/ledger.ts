@@ -1,0 +1,80 @@
+// Double-entry journal. Every money movement posts one balanced entry inside the same database
+// transaction as the state change it belongs to; post() refuses an unbalanced entry.
+import type { Tx } from '../../store/tx.ts';
+import type { TenantContext } from '../context.ts';
+import type { Account } from './accounts.ts';
+
+export interface LedgerLine {
+  account: Account;
+  amount: number; // debit positive, credit negative
+  customerId?: number | null;
+  invoiceId?: number | null;
+  transactionId?: number | null;
+}
+
+export interface LedgerPosting {
+  kind: string;
+  refType: string;
+  refId: number;
+  currency: string;
+  lines: LedgerLine[];
+}
+
+export class UnbalancedEntryError extends Error {}
+
+export async function post(tx: Tx, ctx: TenantContext, posting: LedgerPosting): Promise<void> {
+  const lines = posting.lines.filter((line) => line.amount !== 0);
+  if (lines.length === 0) return;
+  let sum = 0;
+  for (const line of lines) {
+    if (!Number.isSafeInteger(line.amount)) throw new UnbalancedEntryError(`non-integer ledger amount ${line.amount}`);
+    sum += line.amount;
+  }
+  if (sum !== 0) throw new UnbalancedEntryError(`${posting.kind} entry does not balance: ${sum}`);
+  const entry = await tx
+    .insertInto('ledger_entries')
+    .values({
+      tenant_id: ctx.tenant.id,
+      kind: posting.kind,
+      ref_type: posting.refType,
+      ref_id: posting.refId,
+      currency: posting.currency,
+      created_at: ctx.clock.now(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('ledger_lines')
+    .values(
+      lines.map((line) => ({
+        entry_id: entry.id,
+        tenant_id: ctx.tenant.id,
+        account: line.account,
+        customer_id: line.customerId ?? null,
+        invoice_id: line.invoiceId ?? null,
+        transaction_id: line.transactionId ?? null,
+        currency: posting.currency,
+        amount: line.amount,
+      })),
+    )
+    .execute();
+}
+
+/** Sum of an account's lines for the tenant, optionally narrowed to a customer or invoice. */
+export async function accountBalance(
+  ctx: TenantContext,
+  account: Account,
+  filter: { customerId?: number; invoiceId?: number; transactionId?: number; currency?: string } = {},
+): Promise<number> {
+  let query = ctx.db
+    .selectFrom('ledger_lines')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount'), eb.lit(0)).as('total'))
+    .where('tenant_id', '=', ctx.tenant.id)
+    .where('account', '=', account);
+  if (filter.customerId !== undefined) query = query.where('customer_id', '=', filter.customerId);
+  if (filter.invoiceId !== undefined) query = query.where('invoice_id', '=', filter.invoiceId);
+  if (filter.transactionId !== undefined) query = query.where('transaction_id', '=', filter.transactionId);
+  if (filter.currency !== undefined) query = query.where('currency', '=', filter.currency);
+  const row = await query.executeTakeFirst();
+  return Number(row?.total ?? 0);
+}

@@ -1,0 +1,163 @@
+// The built-in, deterministic processor. Outcomes follow from the numbers (see test-numbers.ts),
+// the tenant's clock and its fault knobs; auth codes and gateway references derive from the tenant
+// and the transaction's per-tenant sequence number, so a test run is repeatable.
+import { createHash } from 'node:crypto';
+import type { FaultKnobs } from '../tenants/tenants.ts';
+import { isExpired, isValidCardNumber, isValidRoutingNumber } from './cards.ts';
+import {
+  ACH_ACCOUNT_DECLINES,
+  ACH_TEST_ROUTING,
+  AVS_CARDS,
+  CARD_DECLINES,
+  CVV_CARDS,
+  DECLINE_REASONS,
+  DeclineReason,
+  FLUIDPAY_ACH_LIMIT,
+  type AvsResult,
+  type CvvResult,
+} from './test-numbers.ts';
+
+export type ProcessorOperation = 'sale' | 'authorize' | 'credit';
+
+export interface CardInstrument {
+  kind: 'card';
+  number: string;
+  expMonth: number;
+  expYear: number;
+  cvv?: string | null;
+  address1?: string | null;
+  postalCode?: string | null;
+}
+
+export interface BankInstrument {
+  kind: 'bank';
+  routingNumber: string;
+  accountNumber: string;
+}
+
+export interface ProcessorRequest {
+  tenantId: number;
+  seq: number;
+  operation: ProcessorOperation;
+  amount: number;
+  currency: string;
+  instrument: CardInstrument | BankInstrument;
+  now: number;
+  faults: FaultKnobs;
+  /** Front doors whose vendor never checks expiry in test mode (FluidPay) turn this off. */
+  checkExpiry?: boolean;
+  /** Apply FluidPay's ACH amount limit (its documented 10112 sample declines). */
+  achAmountLimit?: boolean;
+}
+
+export interface ProcessorOutcome {
+  approved: boolean;
+  declineReason: DeclineReason | null;
+  authCode: string | null;
+  gatewayRef: string;
+  avsResult: AvsResult | null;
+  cvvResult: CvvResult | null;
+  message: string;
+}
+
+const MESSAGES: Record<string, string> = {
+  [DeclineReason.DECLINED]: 'Transaction was declined',
+  [DeclineReason.INSUFFICIENT_FUNDS]: 'Transaction was declined due to insufficient funds',
+  [DeclineReason.LIMIT_EXCEEDED]: 'Transaction was declined due to limits exceeded',
+  [DeclineReason.EXPIRED_CARD]: 'Card is expired',
+  [DeclineReason.PROCESSING_ERROR]: 'Transaction was declined due to a processing error',
+  [DeclineReason.HOLD]: 'Transaction was declined: hold card',
+  [DeclineReason.INVALID_NUMBER]: 'Card number is invalid',
+  [DeclineReason.TYPE_NOT_ACCEPTED]: 'Card type is not accepted',
+  [DeclineReason.CVV_MISMATCH]: 'Card code does not match',
+  [DeclineReason.AVS_REJECTED]: 'Address verification failed',
+  [DeclineReason.ACH_DECLINED]: 'Transaction was declined',
+  [DeclineReason.ACH_HOLD]: 'Transaction was declined: account on hold',
+  [DeclineReason.ACH_DUPLICATE]: 'Transaction was declined as a duplicate',
+  [DeclineReason.ACH_INVALID_ACCOUNT]: 'Account number is invalid',
+  [DeclineReason.ACH_INSUFFICIENT_FUNDS]: 'Transaction was declined due to insufficient funds',
+  [DeclineReason.ACH_ACCOUNT_NOT_FOUND]: 'Account was not found',
+  [DeclineReason.ACH_ACCOUNT_CLOSED]: 'Account is closed',
+  [DeclineReason.ACH_ACCOUNT_FROZEN]: 'Account is frozen',
+  [DeclineReason.ACH_LIMIT_EXCEEDED]: 'Transaction was declined due to limits exceeded',
+  [DeclineReason.ACH_INVALID_ROUTING]: 'Routing number is invalid',
+  [DeclineReason.PROCESSOR_ERROR]: 'The processor could not be reached',
+};
+
+export function declineMessage(reason: string): string {
+  return MESSAGES[reason] ?? 'Transaction was declined';
+}
+
+function digest(tenantId: number, seq: number, purpose: string): Buffer {
+  return createHash('sha256').update(`${purpose}:${tenantId}:${seq}`).digest();
+}
+
+/** Six characters, letters then digits, like a real issuer's approval code ("TAS731"). */
+export function authCodeFor(tenantId: number, seq: number): string {
+  const bytes = digest(tenantId, seq, 'auth');
+  const letters = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+  return (
+    letters[bytes[0] % letters.length] +
+    letters[bytes[1] % letters.length] +
+    letters[bytes[2] % letters.length] +
+    String(bytes.readUInt16BE(3) % 1000).padStart(3, '0')
+  );
+}
+
+export function gatewayRefFor(tenantId: number, seq: number): string {
+  return digest(tenantId, seq, 'ref').toString('hex').slice(0, 16);
+}
+
+function avsFor(card: CardInstrument): AvsResult | null {
+  const forced = AVS_CARDS[card.number];
+  const postal = (card.postalCode ?? '').replace(/[\s-]/g, '');
+  const postalResult: AvsResult | null = postal === '' ? null : /^\d{5}$/.test(postal) ? 'ZIP5' : /^\d{9}$/.test(postal) ? 'ZIP9' : 'POSTAL_CODE';
+  const hasAddress = Boolean(card.address1 && card.address1.trim());
+  if (forced === 'POSTAL_ONLY') return postalResult ?? 'NO_MATCH';
+  if (forced === 'ADDRESS_ONLY') return hasAddress ? 'ADDRESS' : 'NO_MATCH';
+  if (forced) return forced;
+  if (hasAddress && postalResult) return 'ADDRESS_AND_POSTAL_CODE';
+  if (hasAddress) return 'ADDRESS';
+  return postalResult;
+}
+
+function cardDecline(request: ProcessorRequest, card: CardInstrument): DeclineReason | null {
+  if (!isValidCardNumber(card.number)) return DeclineReason.INVALID_NUMBER;
+  const listed = CARD_DECLINES[card.number];
+  if (listed) return listed;
+  if (request.checkExpiry !== false && isExpired(card.expMonth, card.expYear, request.now)) return DeclineReason.EXPIRED_CARD;
+  return null;
+}
+
+function bankDecline(request: ProcessorRequest, bank: BankInstrument): DeclineReason | null {
+  if (!isValidRoutingNumber(bank.routingNumber)) return DeclineReason.ACH_INVALID_ROUTING;
+  if (!/^\d{4,17}$/.test(bank.accountNumber)) return DeclineReason.ACH_INVALID_ACCOUNT;
+  if (bank.routingNumber === ACH_TEST_ROUTING) {
+    const listed = ACH_ACCOUNT_DECLINES[bank.accountNumber];
+    if (listed) return listed;
+  }
+  if (request.achAmountLimit && request.operation !== 'credit' && request.amount > FLUIDPAY_ACH_LIMIT) {
+    return DeclineReason.ACH_LIMIT_EXCEEDED;
+  }
+  return null;
+}
+
+export function simulate(request: ProcessorRequest): ProcessorOutcome {
+  const gatewayRef = gatewayRefFor(request.tenantId, request.seq);
+  const instrument = request.instrument;
+  const cvvResult: CvvResult | null =
+    instrument.kind === 'card' ? (CVV_CARDS[instrument.number] ?? (instrument.cvv ? 'MATCHED' : null)) : null;
+  const avsResult = instrument.kind === 'card' ? avsFor(instrument) : null;
+
+  let reason: DeclineReason | null = null;
+  if (request.faults.processor_error) reason = DeclineReason.PROCESSOR_ERROR;
+  else if (request.faults.force_decline) {
+    reason = DECLINE_REASONS.has(request.faults.force_decline) ? (request.faults.force_decline as DeclineReason) : DeclineReason.DECLINED;
+  } else reason = instrument.kind === 'card' ? cardDecline(request, instrument) : bankDecline(request, instrument);
+
+  if (reason) {
+    return { approved: false, declineReason: reason, authCode: null, gatewayRef, avsResult, cvvResult, message: declineMessage(reason) };
+  }
+  const authCode = authCodeFor(request.tenantId, request.seq);
+  return { approved: true, declineReason: null, authCode, gatewayRef, avsResult, cvvResult, message: `APPROVAL ${authCode}` };
+}

@@ -1,0 +1,192 @@
+// Credentials per tenant and front door. High-entropy secrets are stored as SHA-256 lookups;
+// passwords with scrypt; a secret that must be used or shown again (ChargeOver's HMAC private key,
+// the demo tenant's keys) is also kept encrypted.
+import { inTransaction } from '../../store/tx.ts';
+import type { Credential, Tenant } from '../../store/schema.ts';
+import type { CoreServices } from '../context.ts';
+import { systemTime } from '../clock/clock.ts';
+import { hashPassword, randomAlnum, sha256Hex, verifyPassword } from '../crypto/secrets.ts';
+import { DomainError, ErrorCode, notFound } from '../errors/domain-error.ts';
+
+export const VENDORS = ['chargeover', 'fluidpay', 'chargedesk', 'affinipay', 'invoiced'] as const;
+export type Vendor = (typeof VENDORS)[number];
+
+export const CredentialKind = {
+  KEY_PAIR: 'key_pair', // ChargeOver: public key looked up, private key verified
+  API_KEY: 'api_key', // FluidPay api_/pub_, ChargeDesk, AffiniPay secret/public, Invoiced
+  PUBLIC_KEY: 'public_key', // AffiniPay public key (tokenisation only)
+  PASSWORD: 'password', // FluidPay users
+  OAUTH_CLIENT: 'oauth_client', // AffiniPay OAuth clients
+} as const;
+export type CredentialKind = (typeof CredentialKind)[keyof typeof CredentialKind];
+
+export interface IssuedCredential {
+  id: number;
+  vendor: Vendor;
+  kind: CredentialKind;
+  mode: string;
+  label: string;
+  /** Public part (ChargeOver public key, username, OAuth client id); null for plain API keys. */
+  publicId: string | null;
+  /** The secret, shown once (or again for revealable credentials). */
+  secret: string;
+}
+
+export interface IssueOptions {
+  vendor: Vendor;
+  kind?: CredentialKind;
+  mode?: 'test' | 'live';
+  label?: string;
+  /** Use this secret instead of generating one (well-known test keys, user passwords). */
+  secret?: string;
+  publicId?: string;
+  /** Keep the secret encrypted so it can be shown again (demo tenant) or used (HMAC). */
+  revealable?: boolean;
+}
+
+function defaultKind(vendor: Vendor): CredentialKind {
+  return vendor === 'chargeover' ? CredentialKind.KEY_PAIR : CredentialKind.API_KEY;
+}
+
+function generateSecret(vendor: Vendor, kind: CredentialKind, mode: string, label: string): string {
+  switch (vendor) {
+    case 'chargeover':
+      return randomAlnum(32);
+    case 'fluidpay':
+      return `${label === 'pub' ? 'pub' : 'api'}_${randomAlnum(27)}`;
+    case 'chargedesk':
+      return `sk_${mode}_${randomAlnum(24)}`;
+    case 'affinipay':
+      return kind === CredentialKind.PUBLIC_KEY ? `m_${mode}_pk_${randomAlnum(22)}` : `m_${mode}_sk_${randomAlnum(22)}`;
+    case 'invoiced':
+      return randomAlnum(40);
+  }
+}
+
+function lookupFor(kind: CredentialKind, publicId: string | null, secret: string): string {
+  return kind === CredentialKind.KEY_PAIR || kind === CredentialKind.PASSWORD || kind === CredentialKind.OAUTH_CLIENT
+    ? (publicId as string)
+    : sha256Hex(secret);
+}
+
+export async function issueCredential(services: CoreServices, tenantId: number, options: IssueOptions): Promise<IssuedCredential> {
+  const kind = options.kind ?? defaultKind(options.vendor);
+  const mode = options.mode ?? 'test';
+  const label = options.label ?? '';
+  const secret = options.secret ?? generateSecret(options.vendor, kind, mode, label);
+  const needsPublic = kind === CredentialKind.KEY_PAIR || kind === CredentialKind.PASSWORD || kind === CredentialKind.OAUTH_CLIENT;
+  const publicId = needsPublic ? (options.publicId ?? randomAlnum(kind === CredentialKind.KEY_PAIR ? 32 : 20)) : null;
+  const revealable = options.revealable === true || kind === CredentialKind.KEY_PAIR;
+  const row = await services.db
+    .insertInto('credentials')
+    .values({
+      tenant_id: tenantId,
+      vendor: options.vendor,
+      kind,
+      mode,
+      label,
+      lookup: lookupFor(kind, publicId, secret),
+      secret_hash: kind === CredentialKind.PASSWORD ? hashPassword(secret) : sha256Hex(secret),
+      secret_enc: revealable ? services.secrets.encrypt(secret) : null,
+      created_at: systemTime(),
+      revoked_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+    .catch((error: unknown) => {
+      throw new DomainError(ErrorCode.CONFLICT, `credential already exists: ${String((error as Error).message)}`);
+    });
+  return { id: row.id, vendor: options.vendor, kind, mode, label, publicId, secret };
+}
+
+export interface Authenticated {
+  tenant: Tenant;
+  credential: Credential;
+}
+
+async function activeByLookup(services: CoreServices, vendor: Vendor, kind: CredentialKind, lookup: string): Promise<Authenticated | null> {
+  const row = await services.db
+    .selectFrom('credentials')
+    .innerJoin('tenants', 'tenants.id', 'credentials.tenant_id')
+    .selectAll('credentials')
+    .select(['tenants.id as t_id'])
+    .where('credentials.vendor', '=', vendor)
+    .where('credentials.kind', '=', kind)
+    .where('credentials.lookup', '=', lookup)
+    .where('credentials.revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) return null;
+  const tenant = await services.db.selectFrom('tenants').selectAll().where('id', '=', row.t_id).executeTakeFirstOrThrow();
+  const { t_id: _ignored, ...credential } = row;
+  return { tenant, credential };
+}
+
+/** Resolves an API key (any high-entropy secret looked up by hash) to its tenant. */
+export async function authenticateKey(services: CoreServices, vendor: Vendor, secret: string, kind: CredentialKind = CredentialKind.API_KEY): Promise<Authenticated | null> {
+  if (!secret) return null;
+  return activeByLookup(services, vendor, kind, sha256Hex(secret));
+}
+
+/** Resolves a public id + secret pair (ChargeOver keys, FluidPay users, OAuth clients). */
+export async function authenticatePair(services: CoreServices, vendor: Vendor, kind: CredentialKind, publicId: string, secret: string): Promise<Authenticated | null> {
+  if (!publicId || !secret) return null;
+  const found = await activeByLookup(services, vendor, kind, publicId);
+  if (!found || !found.credential.secret_hash) return null;
+  const ok =
+    kind === CredentialKind.PASSWORD
+      ? verifyPassword(secret, found.credential.secret_hash)
+      : sha256Hex(secret) === found.credential.secret_hash;
+  return ok ? found : null;
+}
+
+/** Looks up a key pair by its public part only (HMAC: the caller verifies the signature). */
+export async function findByPublicId(services: CoreServices, vendor: Vendor, kind: CredentialKind, publicId: string): Promise<Authenticated | null> {
+  return activeByLookup(services, vendor, kind, publicId);
+}
+
+export function revealSecret(services: CoreServices, credential: Credential): string | null {
+  return credential.secret_enc ? services.secrets.decrypt(credential.secret_enc) : null;
+}
+
+export interface CredentialSummary {
+  id: number;
+  vendor: string;
+  kind: string;
+  mode: string;
+  label: string;
+  public_id: string | null;
+  secret: string | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export async function listCredentials(services: CoreServices, tenantId: number, vendor?: string): Promise<CredentialSummary[]> {
+  let query = services.db.selectFrom('credentials').selectAll().where('tenant_id', '=', tenantId);
+  if (vendor) query = query.where('vendor', '=', vendor);
+  const rows = await query.orderBy('id').execute();
+  return rows.map((row) => ({
+    id: row.id,
+    vendor: row.vendor,
+    kind: row.kind,
+    mode: row.mode,
+    label: row.label,
+    public_id: row.kind === CredentialKind.API_KEY || row.kind === CredentialKind.PUBLIC_KEY ? null : row.lookup,
+    // Only revealable secrets come back; the rest exist only as hashes.
+    secret: row.secret_enc && row.kind !== CredentialKind.PASSWORD ? services.secrets.decrypt(row.secret_enc) : null,
+    created_at: row.created_at,
+    revoked_at: row.revoked_at,
+  }));
+}
+
+export async function revokeCredential(services: CoreServices, tenantId: number, credentialId: number): Promise<void> {
+  await inTransaction(services.db, async (tx) => {
+    const result = await tx
+      .updateTable('credentials')
+      .set({ revoked_at: systemTime() })
+      .where('id', '=', credentialId)
+      .where('tenant_id', '=', tenantId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw notFound('credential', credentialId);
+  });
+}

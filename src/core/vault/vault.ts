@@ -1,0 +1,234 @@
+// Payment-method vault: cards (full number AES-256-GCM encrypted, only brand/first6/last4/expiry
+// visible) and bank accounts (routing number, masked account), plus one-time tokens that expire.
+import type { PaymentMethodRow } from '../../store/schema.ts';
+import type { Tx } from '../../store/tx.ts';
+import { inTransaction } from '../../store/tx.ts';
+import type { TenantContext } from '../context.ts';
+import { randomAlnum, randomToken } from '../crypto/secrets.ts';
+import { invalid, notFound } from '../errors/domain-error.ts';
+import { recordEvent } from '../events/events.ts';
+import { cleanCardNumber, detectBrand } from '../processor/cards.ts';
+import type { BankInstrument, CardInstrument } from '../processor/simulator.ts';
+
+export interface Address {
+  line1?: string | null;
+  line2?: string | null;
+  city?: string | null;
+  state?: string | null;
+  postal_code?: string | null;
+  country?: string | null;
+}
+
+export interface CardInput {
+  number: string;
+  expMonth: number;
+  expYear: number;
+  holderName?: string | null;
+  address?: Address;
+}
+
+export interface BankInput {
+  routingNumber: string;
+  accountNumber: string;
+  accountType?: string | null; // checking | savings
+  holderType?: string | null; // personal | business
+  holderName?: string | null;
+  address?: Address;
+}
+
+export interface StoreOptions {
+  customerId?: number | null;
+  /** transient methods back a one-off charge and are not listed in the customer's vault. */
+  transient?: boolean;
+  externalKey?: string | null;
+  vendorData?: Record<string, unknown>;
+}
+
+export const PaymentMethodStatus = { ACTIVE: 'active', TRANSIENT: 'transient', DELETED: 'deleted' } as const;
+
+export function validateCard(card: CardInput): void {
+  const number = cleanCardNumber(card.number ?? '');
+  if (!/^\d{12,19}$/.test(number)) throw invalid('Card number length is invalid', 'number');
+  if (!Number.isInteger(card.expMonth) || card.expMonth < 1 || card.expMonth > 12) throw invalid('Expiration month is invalid', 'exp_month');
+  if (!Number.isInteger(card.expYear) || card.expYear < 0 || card.expYear > 9999) throw invalid('Expiration year is invalid', 'exp_year');
+}
+
+function normalizeYear(year: number): number {
+  return year < 100 ? 2000 + year : year;
+}
+
+async function insertMethod(tx: Tx, ctx: TenantContext, values: Omit<PaymentMethodRow, 'id' | 'tenant_id' | 'created_at' | 'deleted_at' | 'token'>): Promise<PaymentMethodRow> {
+  const row = await tx
+    .insertInto('payment_methods')
+    .values({ ...values, tenant_id: ctx.tenant.id, token: randomAlnum(16), created_at: ctx.clock.now(), deleted_at: null })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  if (values.status !== PaymentMethodStatus.TRANSIENT) {
+    await recordEvent(tx, ctx, 'payment_method.created', 'payment_method', row.id, publicView(row));
+  }
+  return row;
+}
+
+export async function storeCard(ctx: TenantContext, card: CardInput, options: StoreOptions = {}): Promise<PaymentMethodRow> {
+  validateCard(card);
+  const number = cleanCardNumber(card.number);
+  return inTransaction(ctx.db, (tx) =>
+    insertMethod(tx, ctx, {
+      customer_id: options.customerId ?? null,
+      kind: 'card',
+      status: options.transient ? PaymentMethodStatus.TRANSIENT : PaymentMethodStatus.ACTIVE,
+      holder_name: card.holderName ?? null,
+      billing_address: JSON.stringify(card.address ?? {}),
+      brand: detectBrand(number),
+      first6: number.slice(0, 6),
+      last4: number.slice(-4),
+      exp_month: card.expMonth,
+      exp_year: normalizeYear(card.expYear),
+      fingerprint: ctx.secrets.fingerprint(number),
+      secret_enc: ctx.secrets.encrypt(number),
+      routing_number: null,
+      account_type: null,
+      holder_type: null,
+      external_key: options.externalKey ?? null,
+      vendor_data: JSON.stringify(options.vendorData ?? {}),
+    }),
+  );
+}
+
+export async function storeBank(ctx: TenantContext, bank: BankInput, options: StoreOptions = {}): Promise<PaymentMethodRow> {
+  if (!/^\d{9}$/.test(bank.routingNumber ?? '')) throw invalid('Routing number is invalid', 'routing_number');
+  if (!/^\d{4,17}$/.test(bank.accountNumber ?? '')) throw invalid('Account number is invalid', 'account_number');
+  return inTransaction(ctx.db, (tx) =>
+    insertMethod(tx, ctx, {
+      customer_id: options.customerId ?? null,
+      kind: 'bank',
+      status: options.transient ? PaymentMethodStatus.TRANSIENT : PaymentMethodStatus.ACTIVE,
+      holder_name: bank.holderName ?? null,
+      billing_address: JSON.stringify(bank.address ?? {}),
+      brand: null,
+      first6: null,
+      last4: bank.accountNumber.slice(-4),
+      exp_month: null,
+      exp_year: null,
+      fingerprint: ctx.secrets.fingerprint(`${bank.routingNumber}:${bank.accountNumber}`),
+      secret_enc: ctx.secrets.encrypt(bank.accountNumber),
+      routing_number: bank.routingNumber,
+      account_type: bank.accountType ?? 'checking',
+      holder_type: bank.holderType ?? 'personal',
+      external_key: options.externalKey ?? null,
+      vendor_data: JSON.stringify(options.vendorData ?? {}),
+    }),
+  );
+}
+
+export async function getPaymentMethod(ctx: TenantContext, id: number, options: { includeDeleted?: boolean } = {}): Promise<PaymentMethodRow> {
+  let query = ctx.db.selectFrom('payment_methods').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', id);
+  if (!options.includeDeleted) query = query.where('status', '!=', PaymentMethodStatus.DELETED);
+  const row = await query.executeTakeFirst();
+  if (!row) throw notFound('payment method', id);
+  return row;
+}
+
+export async function listPaymentMethods(ctx: TenantContext, customerId: number): Promise<PaymentMethodRow[]> {
+  return ctx.db
+    .selectFrom('payment_methods')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenant.id)
+    .where('customer_id', '=', customerId)
+    .where('status', '=', PaymentMethodStatus.ACTIVE)
+    .orderBy('id')
+    .execute();
+}
+
+export async function deletePaymentMethod(ctx: TenantContext, id: number): Promise<PaymentMethodRow> {
+  return inTransaction(ctx.db, async (tx) => {
+    const row = await tx
+      .updateTable('payment_methods')
+      .set({ status: PaymentMethodStatus.DELETED, deleted_at: ctx.clock.now() })
+      .where('tenant_id', '=', ctx.tenant.id)
+      .where('id', '=', id)
+      .where('status', '!=', PaymentMethodStatus.DELETED)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw notFound('payment method', id);
+    await recordEvent(tx, ctx, 'payment_method.deleted', 'payment_method', row.id, publicView(row));
+    return row;
+  });
+}
+
+/** Decrypts a stored method into what the processor needs. Never leaves the core. */
+export function instrumentOf(ctx: TenantContext, method: PaymentMethodRow, extra: { cvv?: string | null } = {}): CardInstrument | BankInstrument {
+  const secret = ctx.secrets.decrypt(method.secret_enc);
+  if (method.kind === 'bank') return { kind: 'bank', routingNumber: method.routing_number ?? '', accountNumber: secret };
+  const address = JSON.parse(method.billing_address) as Address;
+  return {
+    kind: 'card',
+    number: secret,
+    expMonth: method.exp_month ?? 0,
+    expYear: method.exp_year ?? 0,
+    cvv: extra.cvv ?? null,
+    address1: address.line1 ?? null,
+    postalCode: address.postal_code ?? null,
+  };
+}
+
+/** What any front door may show of a method: never more than first6/last4. */
+export function publicView(method: PaymentMethodRow): Record<string, unknown> {
+  return {
+    id: method.id,
+    kind: method.kind,
+    customer_id: method.customer_id,
+    brand: method.brand,
+    first6: method.first6,
+    last4: method.last4,
+    exp_month: method.exp_month,
+    exp_year: method.exp_year,
+    routing_number: method.routing_number,
+    account_type: method.account_type,
+    holder_name: method.holder_name,
+    status: method.status,
+  };
+}
+
+// ---- one-time tokens ----------------------------------------------------------------------------
+
+export const DEFAULT_TOKEN_TTL_MS = 15 * 60 * 1000;
+
+export async function createToken(
+  ctx: TenantContext,
+  methodId: number,
+  options: { ttlMs?: number; cvv?: string | null; prefix?: string } = {},
+): Promise<{ token: string; expiresAt: number }> {
+  const expiresAt = ctx.clock.now() + (options.ttlMs ?? DEFAULT_TOKEN_TTL_MS);
+  const token = `${options.prefix ?? 'tok_'}${randomToken(18)}`;
+  await ctx.db
+    .insertInto('payment_tokens')
+    .values({
+      tenant_id: ctx.tenant.id,
+      token,
+      payment_method_id: methodId,
+      cvv_enc: options.cvv ? ctx.secrets.encrypt(options.cvv) : null,
+      expires_at: expiresAt,
+      used_at: null,
+      created_at: ctx.clock.now(),
+    })
+    .execute();
+  return { token, expiresAt };
+}
+
+/** Marks a token used and returns its method; unknown, expired or used tokens are not found. */
+export async function consumeToken(tx: Tx, ctx: TenantContext, token: string): Promise<{ method: PaymentMethodRow; cvv: string | null }> {
+  const now = ctx.clock.now();
+  const row = await tx
+    .updateTable('payment_tokens')
+    .set({ used_at: now })
+    .where('tenant_id', '=', ctx.tenant.id)
+    .where('token', '=', token)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw notFound('token', token);
+  const method = await tx.selectFrom('payment_methods').selectAll().where('id', '=', row.payment_method_id).executeTakeFirstOrThrow();
+  return { method, cvv: row.cvv_enc ? ctx.secrets.decrypt(row.cvv_enc) : null };
+}
