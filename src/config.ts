@@ -1,0 +1,44 @@
+// Configuration from the environment; every setting has a default that works on a fresh machine.
+import { resolve } from 'node:path';
+import { VENDORS, type Vendor } from './core/tenants/credentials.ts';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  pgSchema: string | undefined;
+  secretKey: string | undefined;
+  logLevel: string;
+  /** Vendor → its own port, where its paths sit at the root. */
+  vendorPorts: Partial<Record<Vendor, number>>;
+  /** Seconds between background job runs for tenants on real clocks. */
+  jobIntervalSeconds: number;
+}
+
+function port(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got ${value}`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const vendorPorts: Partial<Record<Vendor, number>> = {};
+  for (const vendor of VENDORS) {
+    const name = `BURSAR_${vendor.toUpperCase()}_PORT`;
+    const value = port(env[name], name);
+    if (value !== undefined) vendorPorts[vendor] = value;
+  }
+  return {
+    port: port(env.PORT, 'PORT') ?? 8080,
+    host: env.HOST ?? '::',
+    dataDir: resolve(env.BURSAR_DATA_DIR ?? './data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    pgSchema: env.BURSAR_PG_SCHEMA || undefined,
+    secretKey: env.BURSAR_SECRET_KEY || undefined,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    vendorPorts,
+    jobIntervalSeconds: Number(env.BURSAR_JOB_INTERVAL_SECONDS ?? 30),
+  };
+}

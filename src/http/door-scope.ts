@@ -1,0 +1,46 @@
+// Mounts a front door: its error envelope for every failure (including unknown routes and
+// malformed bodies), rate limiting per credential, idempotent POSTs, then the door's own routes.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import type { CoreServices } from '../core/context.ts';
+import { FailureKind, type FrontDoor, type HttpFailure } from './front-door.ts';
+import { toFailure } from './failures.ts';
+import { callerKey, idempotencyHooks } from './idempotency.ts';
+
+function send(door: FrontDoor, failure: HttpFailure, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const rendered = door.renderError(failure, request);
+  if (failure.retryAfterSeconds !== undefined) reply.header('retry-after', String(failure.retryAfterSeconds));
+  return reply.code(rendered.status).headers(rendered.headers ?? {}).type('application/json; charset=utf-8').send(JSON.stringify(rendered.body));
+}
+
+export async function mountDoor(app: FastifyInstance, door: FrontDoor, services: CoreServices, prefix: string): Promise<void> {
+  await app.register(
+    async (scope) => {
+      scope.setErrorHandler((error, request, reply) => {
+        const failure = toFailure(error, request);
+        if (failure.kind === FailureKind.INTERNAL) request.log.error({ err: error }, 'unhandled error');
+        return send(door, failure, request, reply);
+      });
+      scope.setNotFoundHandler((request, reply) =>
+        send(door, { kind: FailureKind.ROUTE_NOT_FOUND, status: 404, message: `No route for ${request.method} ${request.url.split('?')[0]}`, requestId: String(request.id) }, request, reply),
+      );
+      if (door.rateLimit.max > 0) {
+        await scope.register(rateLimit, {
+          global: true,
+          max: door.rateLimit.max,
+          timeWindow: door.rateLimit.windowMs,
+          hook: 'preHandler',
+          keyGenerator: (request) => `${door.vendor}:${callerKey(request)}`,
+          errorResponseBuilder: (_request, context) => Object.assign(new Error('Rate limit exceeded'), { statusCode: 429, after: context.after }),
+          addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
+          addHeaders: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false, 'retry-after': true },
+        });
+      }
+      const hooks = idempotencyHooks({ db: services.db, vendor: door.vendor, keyOf: door.idempotencyKeyOf });
+      scope.addHook('preHandler', hooks.preHandler);
+      scope.addHook('onSend', hooks.onSend);
+      await scope.register(door.routes, { services });
+    },
+    { prefix },
+  );
+}

@@ -1,0 +1,52 @@
+// The contract between the shared HTTP layer and a vendor's front door. The shared layer parses
+// bodies, limits rates, replays idempotent requests and turns every failure into an HttpFailure;
+// the door renders that failure in its vendor's envelope and status code.
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Vendor } from '../core/tenants/credentials.ts';
+import type { DomainError } from '../core/errors/domain-error.ts';
+import type { CoreServices } from '../core/context.ts';
+
+export const FailureKind = {
+  ROUTE_NOT_FOUND: 'route_not_found',
+  BAD_BODY: 'bad_body',
+  UNAUTHORIZED: 'unauthorized',
+  DOMAIN: 'domain',
+  RATE_LIMITED: 'rate_limited',
+  IDEMPOTENCY_MISMATCH: 'idempotency_mismatch',
+  IDEMPOTENCY_IN_PROGRESS: 'idempotency_in_progress',
+  INTERNAL: 'internal',
+} as const;
+export type FailureKind = (typeof FailureKind)[keyof typeof FailureKind];
+
+export interface HttpFailure {
+  kind: FailureKind;
+  /** The status the shared layer proposes; the door may answer another. */
+  status: number;
+  message: string;
+  field?: string;
+  domain?: DomainError;
+  requestId: string;
+  retryAfterSeconds?: number;
+}
+
+export interface RenderedError {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface FrontDoorDeps {
+  services: CoreServices;
+}
+
+export interface FrontDoor {
+  vendor: Vendor | 'admin';
+  /** Prefix on the main port ("/chargeover"); on the vendor's own port its paths sit at the root. */
+  prefix: string;
+  /** Requests per window per credential; 0 turns limiting off. */
+  rateLimit: { max: number; windowMs: number };
+  renderError(failure: HttpFailure, request: FastifyRequest): RenderedError;
+  /** Where a client puts an idempotency key besides the Idempotency-Key header (FluidPay's body field). */
+  idempotencyKeyOf?(request: FastifyRequest): string | undefined;
+  routes: FastifyPluginAsync<FrontDoorDeps>;
+}
