@@ -9,6 +9,7 @@ import pino from 'pino';
 import { migrate, openStore, type Store } from '../../src/store/db.ts';
 import { createSecretBox } from '../../src/core/crypto/secrets.ts';
 import type { CoreServices } from '../../src/core/context.ts';
+import { verify } from '../../src/core/verify/verify.ts';
 
 export const TEST_DATABASE_URL = process.env.BURSAR_TEST_DATABASE_URL;
 
@@ -38,6 +39,8 @@ export async function openTestStore(): Promise<TestStore> {
     services,
     options,
     async dispose() {
+      // Whatever a test file did, the ledger invariants must still hold before its database goes.
+      const report = await verify(services);
       await store.close();
       if (options.pgSchema && TEST_DATABASE_URL) {
         const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
@@ -46,6 +49,7 @@ export async function openTestStore(): Promise<TestStore> {
         await client.end();
       }
       rmSync(dir, { recursive: true, force: true });
+      if (!report.ok) throw new Error(`bursar verify failed after this test file: ${report.violation}`);
     },
   };
 }
