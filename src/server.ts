@@ -48,18 +48,29 @@ async function runBackgroundJobs(services: CoreServices): Promise<void> {
   }
 }
 
+/** Listens dual-stack on '::'; falls back to IPv4 on machines without IPv6. */
+async function listen(app: FastifyInstance, port: number, host: string): Promise<void> {
+  try {
+    await app.listen({ port, host });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (host !== '::' || (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL')) throw error;
+    await app.listen({ port, host: '0.0.0.0' });
+  }
+}
+
 export async function startServer(config: Config, options: { adminToken?: string } = {}): Promise<RunningServer> {
   const { store, services } = await openServices(config);
   const adminToken = await ensureAdminToken(services, options.adminToken ?? process.env.BURSAR_ADMIN_TOKEN);
   const demo = await ensureDemoTenant(services);
   const app = await buildApp({ services, logLevel: config.logLevel });
-  await app.listen({ port: config.port, host: config.host });
+  await listen(app, config.port, config.host);
   const vendorApps: FastifyInstance[] = [];
   for (const door of FRONT_DOORS) {
     const port = config.vendorPorts[door.vendor as keyof typeof config.vendorPorts];
     if (port === undefined) continue;
     const vendorApp = await buildApp({ services, logLevel: config.logLevel, only: door });
-    await vendorApp.listen({ port, host: config.host });
+    await listen(vendorApp, port, config.host);
     vendorApps.push(vendorApp);
   }
   const timer = setInterval(() => void runBackgroundJobs(services), Math.max(1, config.jobIntervalSeconds) * 1000);
