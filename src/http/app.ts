@@ -14,11 +14,13 @@ export interface AppOptions {
   /** Mount only this door, with its paths at the root (a vendor's own port). */
   only?: FrontDoor;
   doors?: readonly FrontDoor[];
+  /** Where logs go (tests capture them); stdout by default. */
+  logStream?: NodeJS.WritableStream;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: loggerOptions(options.logLevel ?? 'info'),
+    logger: loggerOptions(options.logLevel ?? 'info', options.logStream),
     routerOptions: { querystringParser, ignoreTrailingSlash: true, maxParamLength: 500 },
     // Some FluidPay clients write a body after a `Connection: close` GET: answer, do not drop.
     forceCloseConnections: false,

@@ -45,7 +45,7 @@ export function toFailure(error: unknown, request: FastifyRequest): HttpFailure 
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return { kind: FailureKind.BAD_BODY, status: fastifyError.statusCode, message: fastifyError.message ?? 'Bad request', requestId };
   }
-  return { kind: FailureKind.INTERNAL, status: 500, message: 'Internal server error', requestId };
+  return { kind: FailureKind.INTERNAL, status: 500, message: `Internal server error (request ${requestId})`, requestId };
 }
 
 function retryAfter(after: string | undefined): number {
