@@ -1,6 +1,6 @@
 // Transactions: sale, authorize, capture, void, refund, credit, and payments recorded outside the
 // processor. Each call is one database transaction: the state change, its ledger entry and its event.
-import type { TransactionRow, PaymentMethodRow } from '../../store/schema.ts';
+import type { NewTransaction, TransactionRow, PaymentMethodRow } from '../../store/schema.ts';
 import { inTransaction, isUniqueViolation, type Tx } from '../../store/tx.ts';
 import { forUpdate } from '../../store/locks.ts';
 import { withDb, type TenantContext } from '../context.ts';
@@ -71,6 +71,51 @@ async function lockTransaction(tx: Tx, ctx: TenantContext, id: number): Promise<
   return row;
 }
 
+type TransactionFields = Pick<NewTransaction, 'type' | 'status' | 'currency' | 'amount'> &
+  Partial<Omit<TransactionRow, 'id' | 'tenant_id' | 'seq' | 'created_at' | 'updated_at' | 'type' | 'status' | 'currency' | 'amount'>>;
+
+const TRANSACTION_DEFAULTS = {
+  amount_authorized: 0,
+  amount_captured: 0,
+  amount_refunded: 0,
+  amount_settled: 0,
+  payment_method_id: null,
+  payment_kind: null,
+  customer_id: null,
+  parent_id: null,
+  settlement_batch_id: null,
+  decline_reason: null,
+  auth_code: null,
+  avs_result: null,
+  cvv_result: null,
+  order_id: null,
+  description: null,
+  idempotency_key: null,
+  vendor_data: '{}',
+  authorized_at: null,
+  captured_at: null,
+  settled_at: null,
+  voided_at: null,
+} as const;
+
+/** Inserts a transaction row; fields not given take their neutral default. */
+async function insertTransaction(tx: Tx, ctx: TenantContext, seq: number, fields: TransactionFields): Promise<TransactionRow> {
+  const now = ctx.clock.now();
+  return tx
+    .insertInto('transactions')
+    .values({
+      ...TRANSACTION_DEFAULTS,
+      ...fields,
+      gateway_ref: fields.gateway_ref ?? simulateRef(ctx, seq),
+      tenant_id: ctx.tenant.id,
+      seq,
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
 async function findByIdempotencyKey(ctx: TenantContext, key: string): Promise<TransactionRow | undefined> {
   return ctx.db.selectFrom('transactions').selectAll().where('tenant_id', '=', ctx.tenant.id).where('idempotency_key', '=', key).executeTakeFirst();
 }
@@ -124,48 +169,34 @@ export async function createPayment(ctx: TenantContext, input: PaymentInput): Pr
       });
       const approved = outcome.approved;
       const captures = approved && input.type !== TxnType.AUTHORIZE;
-      const transaction = await tx
-        .insertInto('transactions')
-        .values({
-          tenant_id: ctx.tenant.id,
-          seq,
-          type: input.type,
-          status: !approved
-            ? outcome.declineReason === 'processor_error'
-              ? TxnStatus.ERROR
-              : TxnStatus.DECLINED
-            : captures
-              ? TxnStatus.CAPTURED
-              : TxnStatus.AUTHORIZED,
-          currency,
-          amount: input.amount,
-          amount_authorized: approved ? input.amount : 0,
-          amount_captured: captures ? input.amount : 0,
-          amount_refunded: 0,
-          amount_settled: 0,
-          payment_method_id: method.id,
-          payment_kind: method.kind,
-          customer_id: customerId ?? method.customer_id,
-          parent_id: null,
-          settlement_batch_id: null,
-          decline_reason: outcome.declineReason,
-          auth_code: outcome.authCode,
-          gateway_ref: outcome.gatewayRef,
-          avs_result: outcome.avsResult,
-          cvv_result: outcome.cvvResult,
-          order_id: input.orderId ?? null,
-          description: input.description ?? null,
-          idempotency_key: input.idempotencyKey ?? null,
-          vendor_data: JSON.stringify(input.vendorData ?? {}),
-          created_at: now,
-          authorized_at: approved ? now : null,
-          captured_at: captures ? now : null,
-          settled_at: null,
-          voided_at: null,
-          updated_at: now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const transaction = await insertTransaction(tx, ctx, seq, {
+        type: input.type,
+        status: !approved
+          ? outcome.declineReason === 'processor_error'
+            ? TxnStatus.ERROR
+            : TxnStatus.DECLINED
+          : captures
+            ? TxnStatus.CAPTURED
+            : TxnStatus.AUTHORIZED,
+        currency,
+        amount: input.amount,
+        amount_authorized: approved ? input.amount : 0,
+        amount_captured: captures ? input.amount : 0,
+        payment_method_id: method.id,
+        payment_kind: method.kind,
+        customer_id: customerId ?? method.customer_id,
+        decline_reason: outcome.declineReason,
+        auth_code: outcome.authCode,
+        gateway_ref: outcome.gatewayRef,
+        avs_result: outcome.avsResult,
+        cvv_result: outcome.cvvResult,
+        order_id: input.orderId ?? null,
+        description: input.description ?? null,
+        idempotency_key: input.idempotencyKey ?? null,
+        vendor_data: JSON.stringify(input.vendorData ?? {}),
+        authorized_at: approved ? now : null,
+        captured_at: captures ? now : null,
+      });
       if (captures) await postCapture(tx, ctx, transaction, input.amount);
       await recordEvent(tx, ctx, approved ? `transaction.${transaction.status}` : 'transaction.declined', 'transaction', transaction.id, transaction);
       return { transaction, outcome, replayed: false };
@@ -318,42 +349,26 @@ export async function refund(ctx: TenantContext, id: number, options: RefundOpti
     const seq = await nextSeq(tx, ctx);
     const now = ctx.clock.now();
     const processed = PROCESSED_KINDS.has(parent.payment_kind ?? '');
-    const refundRow = await tx
-      .insertInto('transactions')
-      .values({
-        tenant_id: ctx.tenant.id,
-        seq,
-        type: TxnType.REFUND,
-        status: processed ? TxnStatus.CAPTURED : TxnStatus.SETTLED,
-        currency: parent.currency,
-        amount,
-        amount_authorized: amount,
-        amount_captured: amount,
-        amount_refunded: 0,
-        amount_settled: processed ? 0 : amount,
-        payment_method_id: parent.payment_method_id,
-        payment_kind: parent.payment_kind,
-        customer_id: parent.customer_id,
-        parent_id: parent.id,
-        settlement_batch_id: null,
-        decline_reason: null,
-        auth_code: null,
-        gateway_ref: simulateRef(ctx, seq),
-        avs_result: null,
-        cvv_result: null,
-        order_id: parent.order_id,
-        description: options.description ?? null,
-        idempotency_key: options.idempotencyKey ?? null,
-        vendor_data: JSON.stringify(options.vendorData ?? {}),
-        created_at: now,
-        authorized_at: now,
-        captured_at: now,
-        settled_at: processed ? null : now,
-        voided_at: null,
-        updated_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const refundRow = await insertTransaction(tx, ctx, seq, {
+      type: TxnType.REFUND,
+      status: processed ? TxnStatus.CAPTURED : TxnStatus.SETTLED,
+      currency: parent.currency,
+      amount,
+      amount_authorized: amount,
+      amount_captured: amount,
+      amount_settled: processed ? 0 : amount,
+      payment_method_id: parent.payment_method_id,
+      payment_kind: parent.payment_kind,
+      customer_id: parent.customer_id,
+      parent_id: parent.id,
+      order_id: parent.order_id,
+      description: options.description ?? null,
+      idempotency_key: options.idempotencyKey ?? null,
+      vendor_data: JSON.stringify(options.vendorData ?? {}),
+      authorized_at: now,
+      captured_at: now,
+      settled_at: processed ? null : now,
+    });
     await post(tx, ctx, {
       kind: 'refund',
       refType: 'transaction',
@@ -419,42 +434,24 @@ async function insertSettled(ctx: TenantContext, type: TxnType, input: ExternalP
     if (!customer) throw notFound('customer', input.customerId);
     const seq = await nextSeq(tx, ctx);
     const now = ctx.clock.now();
-    const txn = await tx
-      .insertInto('transactions')
-      .values({
-        tenant_id: ctx.tenant.id,
-        seq,
-        type,
-        status: TxnStatus.SETTLED,
-        currency,
-        amount: input.amount,
-        amount_authorized: input.amount,
-        amount_captured: input.amount,
-        amount_refunded: 0,
-        amount_settled: input.amount,
-        payment_method_id: null,
-        payment_kind: input.kind,
-        customer_id: input.customerId,
-        parent_id: null,
-        settlement_batch_id: null,
-        decline_reason: null,
-        auth_code: null,
-        gateway_ref: input.reference ?? simulateRef(ctx, seq),
-        avs_result: null,
-        cvv_result: null,
-        order_id: null,
-        description: input.description ?? null,
-        idempotency_key: input.idempotencyKey ?? null,
-        vendor_data: JSON.stringify(input.vendorData ?? {}),
-        created_at: now,
-        authorized_at: now,
-        captured_at: now,
-        settled_at: now,
-        voided_at: null,
-        updated_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const txn = await insertTransaction(tx, ctx, seq, {
+      type,
+      status: TxnStatus.SETTLED,
+      currency,
+      amount: input.amount,
+      amount_authorized: input.amount,
+      amount_captured: input.amount,
+      amount_settled: input.amount,
+      payment_kind: input.kind,
+      customer_id: input.customerId,
+      gateway_ref: input.reference ?? undefined,
+      description: input.description ?? null,
+      idempotency_key: input.idempotencyKey ?? null,
+      vendor_data: JSON.stringify(input.vendorData ?? {}),
+      authorized_at: now,
+      captured_at: now,
+      settled_at: now,
+    });
     await post(tx, ctx, {
       kind: type === TxnType.CREDIT_MEMO ? 'credit_memo' : 'external_payment',
       refType: 'transaction',
