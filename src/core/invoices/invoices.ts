@@ -77,6 +77,7 @@ export function computeLines(lines: LineInput[]): { lines: ComputedLine[]; subto
     const gross = multiplyQuantity(line.unitPrice, quantity);
     const lineDiscount = line.discount ?? 0;
     if (!Number.isSafeInteger(lineDiscount) || lineDiscount < 0) throw invalid('Line discount must be a non-negative amount', `lines[${position}].discount`);
+    if (lineDiscount > Math.max(0, gross)) throw invalid('Line discount cannot exceed the line amount', `lines[${position}].discount`);
     const amount = gross - lineDiscount;
     const lineTax = applyPercent(amount, taxRate);
     subtotal += gross;

@@ -120,6 +120,45 @@ async function findByIdempotencyKey(ctx: TenantContext, key: string): Promise<Tr
   return ctx.db.selectFrom('transactions').selectAll().where('tenant_id', '=', ctx.tenant.id).where('idempotency_key', '=', key).executeTakeFirst();
 }
 
+/**
+ * Runs a money-moving operation at most once per idempotency key. A key already used returns the
+ * first result; a key used for a different operation is refused. The unique index on
+ * (tenant, idempotency_key) settles races: the loser of a race reads the winner's row.
+ */
+async function once<T>(
+  ctx: TenantContext,
+  key: string | null | undefined,
+  expect: { type: string; parentId?: number },
+  replay: (row: TransactionRow) => Promise<T> | T,
+  run: () => Promise<T>,
+): Promise<T> {
+  if (!key) return run();
+  const earlier = async (): Promise<T | undefined> => {
+    const row = await findByIdempotencyKey(ctx, key);
+    if (!row) return undefined;
+    if (row.type !== expect.type || (expect.parentId !== undefined && row.parent_id !== expect.parentId)) {
+      throw new DomainError(ErrorCode.CONFLICT, 'This idempotency key was already used for a different operation', { field: 'idempotency_key' });
+    }
+    return replay(row);
+  };
+  const before = await earlier();
+  if (before !== undefined) return before;
+  try {
+    return await run();
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      const after = await earlier();
+      if (after !== undefined) return after;
+    }
+    throw error;
+  }
+}
+
+async function requireCustomer(tx: Tx, ctx: TenantContext, customerId: number): Promise<void> {
+  const customer = await tx.selectFrom('customers').select('id').where('tenant_id', '=', ctx.tenant.id).where('id', '=', customerId).executeTakeFirst();
+  if (!customer) throw notFound('customer', customerId);
+}
+
 async function resolveSource(tx: Tx, ctx: TenantContext, source: PaymentSource, customerId: number | null): Promise<{ method: PaymentMethodRow; cvv: string | null }> {
   const txCtx = withDb(ctx, tx);
   if ('methodId' in source) {
@@ -144,15 +183,12 @@ export async function createPayment(ctx: TenantContext, input: PaymentInput): Pr
   const currency = normalizeCurrency(input.currency);
   if (!currency) throw invalid(`Unknown currency ${String(input.currency)}`, 'currency');
   const faults = faultsOf(ctx.tenant);
-  if (input.idempotencyKey) {
-    const existing = await findByIdempotencyKey(ctx, input.idempotencyKey);
-    if (existing) return { transaction: existing, outcome: null, replayed: true };
-  }
-  // Latency is simulated before the database transaction opens, so it holds no lock.
-  if (faults.latency_ms) await new Promise((resolve) => setTimeout(resolve, faults.latency_ms));
-  try {
-    return await inTransaction(ctx.db, async (tx) => {
+  return once(ctx, input.idempotencyKey, { type: input.type }, (transaction) => ({ transaction, outcome: null, replayed: true }), async () => {
+    // Latency is simulated before the database transaction opens, so it holds no lock.
+    if (faults.latency_ms) await new Promise((resolve) => setTimeout(resolve, faults.latency_ms));
+    return inTransaction(ctx.db, async (tx): Promise<PaymentResult> => {
       const customerId = input.customerId ?? null;
+      if (customerId !== null) await requireCustomer(tx, ctx, customerId);
       const { method, cvv } = await resolveSource(tx, ctx, input.source, customerId);
       const seq = await nextSeq(tx, ctx);
       const now = ctx.clock.now();
@@ -201,14 +237,7 @@ export async function createPayment(ctx: TenantContext, input: PaymentInput): Pr
       await recordEvent(tx, ctx, approved ? `transaction.${transaction.status}` : 'transaction.declined', 'transaction', transaction.id, transaction);
       return { transaction, outcome, replayed: false };
     });
-  } catch (error) {
-    // A concurrent request with the same key won the race: answer with its transaction.
-    if (input.idempotencyKey && isUniqueViolation(error)) {
-      const existing = await findByIdempotencyKey(ctx, input.idempotencyKey);
-      if (existing) return { transaction: existing, outcome: null, replayed: true };
-    }
-    throw error;
-  }
+  });
 }
 
 /** Money captured: into clearing, held for the customer (or paid out, for a credit). */
@@ -326,9 +355,16 @@ export interface RefundOptions {
 export interface RefundResult {
   refund: TransactionRow;
   parent: TransactionRow;
+  /** True when an earlier refund with the same idempotency key was returned instead. */
+  replayed: boolean;
 }
 
 export async function refund(ctx: TenantContext, id: number, options: RefundOptions = {}): Promise<RefundResult> {
+  const replay = async (row: TransactionRow): Promise<RefundResult> => ({ refund: row, parent: await getTransaction(ctx, id), replayed: true });
+  return once(ctx, options.idempotencyKey, { type: TxnType.REFUND, parentId: id }, replay, () => refundOnce(ctx, id, options));
+}
+
+async function refundOnce(ctx: TenantContext, id: number, options: RefundOptions): Promise<RefundResult> {
   return inTransaction(ctx.db, async (tx) => {
     const parent = await lockTransaction(tx, ctx, id);
     if (parent.type !== TxnType.SALE && parent.type !== TxnType.AUTHORIZE) throw illegal(IllegalReason.WRONG_TYPE, 'Only a payment can be refunded');
@@ -386,7 +422,7 @@ export async function refund(ctx: TenantContext, id: number, options: RefundOpti
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordEvent(tx, ctx, 'transaction.refunded', 'transaction', parent.id, { refund: refundRow, parent: updatedParent });
-    return { refund: refundRow, parent: updatedParent };
+    return { refund: refundRow, parent: updatedParent, replayed: false };
   });
 }
 
@@ -429,9 +465,8 @@ async function insertSettled(ctx: TenantContext, type: TxnType, input: ExternalP
   requireAmount(input.amount);
   const currency = normalizeCurrency(input.currency);
   if (!currency) throw invalid(`Unknown currency ${input.currency}`, 'currency');
-  return inTransaction(ctx.db, async (tx) => {
-    const customer = await tx.selectFrom('customers').select('id').where('tenant_id', '=', ctx.tenant.id).where('id', '=', input.customerId).executeTakeFirst();
-    if (!customer) throw notFound('customer', input.customerId);
+  return once(ctx, input.idempotencyKey, { type }, (row) => row, () => inTransaction(ctx.db, async (tx) => {
+    await requireCustomer(tx, ctx, input.customerId);
     const seq = await nextSeq(tx, ctx);
     const now = ctx.clock.now();
     const txn = await insertTransaction(tx, ctx, seq, {
@@ -464,5 +499,5 @@ async function insertSettled(ctx: TenantContext, type: TxnType, input: ExternalP
     });
     await recordEvent(tx, ctx, `transaction.${type === TxnType.CREDIT_MEMO ? 'credit_granted' : 'recorded'}`, 'transaction', txn.id, txn);
     return txn;
-  });
+  }));
 }
