@@ -25,6 +25,19 @@ function body(request: FastifyRequest): Body {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Body) : {};
 }
 
+/** A path id: unknown or malformed ids are simply not found. */
+function pathId(value: string, what: string): number {
+  const id = /^\d{1,15}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(id)) throw new DomainError(ErrorCode.NOT_FOUND, `${what} ${value} not found`);
+  return id;
+}
+
+function queryInt(value: string | undefined, field: string, fallback: number, max: number): number {
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d{1,15}$/.test(value)) throw invalid(`${field} must be a non-negative integer`, field);
+  return Math.min(max, Number(value));
+}
+
 function optionalInt(value: unknown, field: string): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw invalid(`${field} must be an integer`, field);
@@ -105,7 +118,7 @@ export function adminRoutes(services: CoreServices) {
     });
     app.delete<{ Params: TenantParams & { id: string } }>('/tenants/:tenant/credentials/:id', async (request, reply) => {
       const tenant = await tenantOf(request);
-      await revokeCredential(services, tenant.id, Number(request.params.id));
+      await revokeCredential(services, tenant.id, pathId(request.params.id, 'credential'));
       return reply.code(204).send();
     });
 
@@ -142,8 +155,8 @@ export function adminRoutes(services: CoreServices) {
     app.get<{ Params: TenantParams; Querystring: { after?: string; limit?: string; type?: string } }>('/tenants/:tenant/events', async (request) => {
       const ctx = contextFor(services, await tenantOf(request));
       const events = await listEvents(ctx, {
-        afterId: request.query.after ? Number(request.query.after) : undefined,
-        limit: Math.min(1000, Number(request.query.limit ?? 100) || 100),
+        afterId: request.query.after === undefined ? undefined : queryInt(request.query.after, 'after', 0, Number.MAX_SAFE_INTEGER),
+        limit: Math.max(1, queryInt(request.query.limit, 'limit', 100, 1000)),
         type: request.query.type,
       });
       return { events: events.map((event) => ({ ...event, data: JSON.parse(event.data) as unknown })) };
@@ -196,8 +209,7 @@ export function adminRoutes(services: CoreServices) {
     });
     app.post<{ Params: TenantParams & { id: string; action: string } }>('/tenants/:tenant/payments/:id/:action', async (request) => {
       const ctx = contextFor(services, await tenantOf(request));
-      const id = Number(request.params.id);
-      if (!Number.isSafeInteger(id)) throw new DomainError(ErrorCode.NOT_FOUND, 'transaction not found');
+      const id = pathId(request.params.id, 'transaction');
       const amount = optionalInt(body(request).amount, 'amount');
       switch (request.params.action) {
         case 'capture':

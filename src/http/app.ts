@@ -6,6 +6,8 @@ import { adminDoorBase, adminRoutes } from '../admin/routes.ts';
 import type { FrontDoor } from './front-door.ts';
 import { querystringParser, registerBodyParsers } from './body.ts';
 import { mountDoor } from './door-scope.ts';
+import { toFailure } from './failures.ts';
+import { FailureKind } from './front-door.ts';
 import { loggerOptions } from './logger.ts';
 
 export interface AppOptions {
@@ -44,6 +46,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await mountDoor(app, { ...adminDoorBase, routes: adminRoutes(options.services) }, options.services, '/_admin');
     for (const door of options.doors ?? FRONT_DOORS) await mountDoor(app, door, options.services, door.prefix);
     app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: { type: 'route_not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` } }));
+    app.setErrorHandler((error, request, reply) => {
+      const failure = toFailure(error, request);
+      if (failure.kind === FailureKind.INTERNAL) request.log.error({ err: error }, 'unhandled error');
+      return reply.code(failure.status).send({ error: { type: failure.kind, message: failure.message } });
+    });
   }
   return app;
 }

@@ -21,10 +21,8 @@ export async function mountDoor(app: FastifyInstance, door: FrontDoor, services:
         if (failure.kind === FailureKind.INTERNAL) request.log.error({ err: error }, 'unhandled error');
         return send(door, failure, request, reply);
       });
-      scope.setNotFoundHandler((request, reply) =>
-        send(door, { kind: FailureKind.ROUTE_NOT_FOUND, status: 404, message: `No route for ${request.method} ${request.url.split('?')[0]}`, requestId: String(request.id) }, request, reply),
-      );
-      if (door.rateLimit.max > 0) {
+      const limited = door.rateLimit.max > 0;
+      if (limited) {
         await scope.register(rateLimit, {
           global: true,
           max: door.rateLimit.max,
@@ -36,6 +34,10 @@ export async function mountDoor(app: FastifyInstance, door: FrontDoor, services:
           addHeaders: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false, 'retry-after': true },
         });
       }
+      // Unknown routes count against the rate limit too (the plugin only hooks registered routes).
+      scope.setNotFoundHandler(limited ? { preHandler: scope.rateLimit() } : {}, (request, reply) =>
+        send(door, { kind: FailureKind.ROUTE_NOT_FOUND, status: 404, message: `No route for ${request.method} ${request.url.split('?')[0]}`, requestId: String(request.id) }, request, reply),
+      );
       const hooks = idempotencyHooks({ db: services.db, vendor: door.vendor, keyOf: door.idempotencyKeyOf });
       scope.addHook('preHandler', hooks.preHandler);
       scope.addHook('onSend', hooks.onSend);

@@ -11,6 +11,8 @@ import { HttpFailureError } from './failures.ts';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const WAIT_MS = 15_000;
+/** A pending key older than this belongs to a request whose process died: the next retry takes it over. */
+const ABANDONED_MS = 60_000;
 const POLL_MS = 20;
 
 declare module 'fastify' {
@@ -76,7 +78,7 @@ export function idempotencyHooks(options: IdempotencyOptions) {
         }
         const existing = await db.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
         if (!existing) continue; // deleted between our insert and select: try again
-        if (existing.expires_at <= now) {
+        if (existing.expires_at <= now || (existing.state === 'pending' && existing.created_at < now - ABANDONED_MS)) {
           await db.deleteFrom('idempotency_keys').where('id', '=', existing.id).execute();
           continue;
         }

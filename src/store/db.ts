@@ -12,6 +12,8 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface Store {
   db: Kysely<Database>;
   dialect: DialectName;
+  /** The PostgreSQL schema in use, if one was chosen. */
+  pgSchema?: string;
   close(): Promise<void>;
 }
 
@@ -54,7 +56,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    return { db, dialect: 'postgres', pgSchema: schema, close: () => db.destroy() };
   }
   const file = options.sqliteFile ?? ':memory:';
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -63,10 +65,22 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 }
 
 export async function migrate(store: Store): Promise<void> {
-  const migrator = new Migrator({ db: store.db, provider: provider(store.dialect) });
-  const { error, results } = await migrator.migrateToLatest();
-  const failed = results?.find((r) => r.status === 'Error');
-  if (error || failed) {
+  // Kysely's bookkeeping tables live in our schema, or another schema's would be taken for ours.
+  const migrator = new Migrator({
+    db: store.db,
+    provider: provider(store.dialect),
+    ...(store.pgSchema ? { migrationTableSchema: store.pgSchema } : {}),
+  });
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    const failed = results?.find((r) => r.status === 'Error');
+    if (!error && !failed) return;
+    // SQLite has no migration lock: two processes starting on a new file race, and the loser
+    // finds the winner's tables. Its second look sees the migration done.
+    if (store.dialect === 'sqlite' && attempt < 3) {
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+      continue;
+    }
     throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
   }
 }

@@ -98,7 +98,8 @@ export class NodeSqliteDialect extends SqliteDialect {
   readonly #database: SqliteDatabase;
   constructor(filename: string) {
     const db = new DatabaseSync(filename);
-    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
+    // busy_timeout first, so switching to WAL waits for another process instead of failing.
+    db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
     const database = new DatabaseAdapter(db);
     super({ database });
     this.#database = database;

@@ -18,7 +18,6 @@ export const DECLINED_CARD = { number: '4000000000000002', exp_month: 12, exp_ye
 export const DAY_MS = 86_400_000;
 
 /** A parsed JSON response body: tests read fields freely and assert on them. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
 export interface RawResponse {
