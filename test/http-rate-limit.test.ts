@@ -1,0 +1,23 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildApp } from '../src/http/app.ts';
+import { openTestStore } from './helpers/store.ts';
+
+test('ChargeOver: unknown paths count against the 250-a-minute limit per credential, with the exact 429 body', async () => {
+  const store = await openTestStore();
+  const app = await buildApp({ services: store.services, logLevel: 'silent' });
+  try {
+    const hit = (auth: string) => app.inject({ method: 'GET', url: '/chargeover/api/v3/nothing', headers: { authorization: auth } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 251; i++) statuses.push((await hit('Basic YTpi')).statusCode);
+    assert.equal(statuses.filter((s) => s === 400).length, 250);
+    assert.equal(statuses[250], 429);
+    const limited = await hit('Basic YTpi');
+    assert.equal(limited.statusCode, 429);
+    assert.deepEqual(limited.json(), { code: 429, status: 'Error', message: 'Rate limit exceeded', details: {}, response: false });
+    assert.equal((await hit('Basic Yzpk')).statusCode, 400);
+  } finally {
+    await app.close();
+    await store.dispose();
+  }
+});
