@@ -36,7 +36,7 @@ export async function mountDoor(app: FastifyInstance, door: FrontDoor, services:
           addHeaders: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false, 'retry-after': true },
         });
       }
-      const hooks = idempotencyHooks({ db: services.db, vendor: door.vendor, keyOf: door.idempotencyKeyOf });
+      const hooks = idempotencyHooks({ db: services.db, vendor: door.vendor, keyOf: door.idempotencyKeyOf, ttlMs: door.idempotencyTtlMs });
       scope.addHook('preHandler', hooks.preHandler);
       scope.addHook('onSend', hooks.onSend);
       await scope.register(door.routes, { services });
