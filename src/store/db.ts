@@ -6,12 +6,15 @@ import pg from 'pg';
 import { NodeSqliteDialect } from './sqlite-dialect.ts';
 import type { Database } from './schema.ts';
 import * as m001 from './migrations/001_core.ts';
+import * as m003 from './migrations/003_fluidpay.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
 export interface Store {
   db: Kysely<Database>;
   dialect: DialectName;
+  /** The PostgreSQL schema in use, when one was given. */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -28,6 +31,7 @@ pg.types.setTypeParser(20, (value) => Number(value));
 
 const migrations: Record<string, (dialect: DialectName) => Migration> = {
   '001_core': (dialect) => ({ up: (db) => m001.up(db, dialect) }),
+  '003_fluidpay': (dialect) => ({ up: (db) => m003.up(db, dialect) }),
 };
 
 function provider(dialect: DialectName): MigrationProvider {
@@ -54,7 +58,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    return { db, dialect: 'postgres', schema, close: () => db.destroy() };
   }
   const file = options.sqliteFile ?? ':memory:';
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -63,7 +67,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 }
 
 export async function migrate(store: Store): Promise<void> {
-  const migrator = new Migrator({ db: store.db, provider: provider(store.dialect) });
+  // With a schema, the migration tables live in it: otherwise Kysely's existence check sees another
+  // schema's kysely_migration_lock (a concurrent test run) and never creates this one's.
+  const migrator = new Migrator({ db: store.db, provider: provider(store.dialect), ...(store.schema ? { migrationTableSchema: store.schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

@@ -8,6 +8,7 @@ import { fluidPayAuth } from './auth.ts';
 import { transactionRoutes, DEFAULT_IDEMPOTENCY_SECONDS } from './transactions.ts';
 import { transactionSearchRoutes } from './transaction-search.ts';
 import { settlementRoutes } from './settlement.ts';
+import { vaultRoutes } from './vault.ts';
 
 function bodyField(request: FastifyRequest, field: string): unknown {
   const body = request.body as Record<string, unknown> | undefined;
@@ -18,6 +19,7 @@ async function resources(app: FastifyInstance): Promise<void> {
   await app.register(transactionSearchRoutes);
   await app.register(transactionRoutes);
   await app.register(settlementRoutes);
+  await app.register(vaultRoutes);
 }
 
 export const fluidPayDoor: FrontDoor = {

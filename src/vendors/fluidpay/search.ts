@@ -93,6 +93,7 @@ export function rangeCondition(target: Operand, r: DateRange): Expression<SqlBoo
 /** A condition that holds or not, as SQL (for ids that do not decode, statuses that never occur). */
 export const always = (holds: boolean): Expression<SqlBool> => (holds ? sql<SqlBool>`1 = 1` : sql<SqlBool>`1 = 0`);
 
+/** The condition for "=", its null-safe negation for "!=" (a row where it is unknown matches "!="). */
 export function negate(condition: Expression<SqlBool>, op: StringOp): Expression<SqlBool> {
-  return op === '=' ? condition : sql<SqlBool>`not (${condition})`;
+  return op === '=' ? condition : sql<SqlBool>`(case when ${condition} then 1 else 0 end) = 0`;
 }

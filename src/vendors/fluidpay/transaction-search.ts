@@ -50,7 +50,11 @@ export function transactionConditions(ctx: TenantContext, body: Body): Expressio
   const txnId = str('transaction_id');
   if (txnId) conditions.push(idCondition('id', 'transaction', txnId));
   const customer = str('customer_id');
-  if (customer) conditions.push(idCondition('customer_id', 'customer', customer));
+  if (customer) {
+    const vaulted = stringCondition(vendor('vault_customer_id'), { operator: '=', value: customer.value });
+    const byColumn = idCondition('customer_id', 'customer', { operator: '=', value: customer.value });
+    conditions.push(negate(sql<SqlBool>`(${byColumn} or ${vaulted})`, customer.operator));
+  }
   const type = str('type');
   if (type) conditions.push(stringCondition(sql.ref('type'), type));
   for (const field of ['user_id', 'ip_address', 'po_number', 'payment_method'] as const) {

@@ -33,6 +33,10 @@ export interface FluidPayTxnData {
   /** Number length and (ACH) first two digits, for masking; the vault keeps only first6/last4. */
   number_length?: number;
   account_first2?: string;
+  /** Vault customer created by create_vault_record, and the vault address tokens used (G30). */
+  vault_customer_id?: string;
+  billing_address_id?: string;
+  shipping_address_id?: string;
   /** A capture may override the order id (§4.5). */
   order_id?: string;
 }
@@ -246,7 +250,7 @@ export function renderTransaction(txn: TransactionRow, rc: RenderContext): Recor
     transaction_source: data.transaction_source ?? 'api',
     email_receipt: data.email_receipt ?? false,
     email_address: data.email_address ?? '',
-    customer_id: txn.customer_id === null ? '' : (rc.customerIds.get(txn.customer_id) ?? ''),
+    customer_id: (txn.customer_id === null ? undefined : rc.customerIds.get(txn.customer_id)) ?? data.vault_customer_id ?? '',
     referenced_transaction_id: parent ? encodeId('transaction', parent.id, parent.created_at) : '',
     response_body: responseBody(txn, data, rc, status),
     status: wireStatus(txn),
