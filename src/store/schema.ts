@@ -33,6 +33,8 @@ export interface CredentialsTable {
   revoked_at: number | null;
   /** The user an API key acts as (FluidPay keys belong to the user who created them). */
   user_id?: number | null;
+  /** JSON: what a front door knows about the credential (FluidPay key type and name). */
+  meta?: string;
 }
 
 export interface SettingsTable {

@@ -1,20 +1,29 @@
-// FluidPay authentication (spec §1.2): `Authorization: <api key>` with no scheme word. Public (pub)
-// keys get 401 on every endpoint here: all of them are server-side. The four public endpoints need
-// no credentials.
+// FluidPay authentication (spec §1.2): `Authorization: <api key>` with no scheme word, or
+// `Authorization: Bearer <JWT>` from token-auth. Public (pub) keys get 401 on every endpoint here:
+// all of them are server-side. A key acts as the user who created it; a disabled or deleted owner,
+// a revoked key, or a logged-out or expired token is a 401. The four public endpoints need nothing.
 import type { FastifyRequest } from 'fastify';
 import type { CoreServices } from '../../core/context.ts';
 import { authenticateKey, type Authenticated } from '../../core/tenants/credentials.ts';
+import { keyMeta } from '../../core/users/api-keys.ts';
+import { credentialOwner, findSession } from '../../core/users/users.ts';
+import { contextFor } from '../../core/tenants/tenants.ts';
+import type { UserRow } from '../../store/schema.ts';
 import { attachTenant } from '../../http/auth.ts';
 import { unauthorized } from '../../http/failures.ts';
+import { encodeId } from './ids.ts';
+import { verifyJwt } from './jwt.ts';
 
 const PUBLIC_PATHS = new Set(['/token-auth', '/forgot-username', '/forgot-password', '/forgot-password/reset']);
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The FluidPay credential that authenticated the request. */
+    /** The FluidPay API key that authenticated the request (absent with a JWT). */
     fluidpayAuth?: Authenticated;
     /** The FluidPay user acting (the key's owner or the JWT's subject), when there is one. */
-    fluidpayUser?: { id: string; username: string };
+    fluidpayUser?: { id: string; username: string; row: UserRow };
+    /** The session id of a JWT-authenticated request (logout revokes it). */
+    fluidpaySession?: string;
   }
 }
 
@@ -24,15 +33,30 @@ export function routeTail(request: FastifyRequest): string {
   return path.replace(/^(\/fluidpay)?(\/api)?/, '');
 }
 
+export const userRef = (user: UserRow) => ({ id: encodeId('user', user.id, user.created_at), username: user.username, row: user });
+
 export function fluidPayAuth(services: CoreServices) {
   return async function authenticate(request: FastifyRequest): Promise<void> {
     if (request.method === 'POST' && PUBLIC_PATHS.has(routeTail(request))) return;
     const header = (request.headers.authorization ?? '').trim();
     if (!header) throw unauthorized('Authorization header is required');
-    if (/^bearer\s/i.test(header)) throw unauthorized('Invalid or expired token');
+    const bearer = /^bearer\s+(\S+)$/i.exec(header);
+    if (bearer) {
+      const claims = verifyJwt(services.secrets, bearer[1]);
+      const session = claims ? await findSession(services, claims.jti) : null;
+      if (!session) throw unauthorized('Invalid or expired token');
+      request.tenantCtx = contextFor(services, session.tenant);
+      request.credentialKey = `fluidpay-user:${session.user.id}`;
+      request.fluidpayUser = userRef(session.user);
+      request.fluidpaySession = session.jti;
+      return;
+    }
     const found = await authenticateKey(services, 'fluidpay', header);
-    if (!found || found.credential.label === 'pub') throw unauthorized('Invalid API key');
+    if (!found || keyMeta(found.credential).type === 'pub') throw unauthorized('Invalid API key');
+    const owner = await credentialOwner(services, found.credential);
+    if (owner === 'disabled') throw unauthorized('Invalid API key');
     request.fluidpayAuth = found;
+    if (owner) request.fluidpayUser = userRef(owner);
     attachTenant(request, services, found);
   };
 }

@@ -9,13 +9,16 @@ import { transactionRoutes, DEFAULT_IDEMPOTENCY_SECONDS } from './transactions.t
 import { transactionSearchRoutes } from './transaction-search.ts';
 import { settlementRoutes } from './settlement.ts';
 import { vaultRoutes } from './vault.ts';
+import { userRoutes } from './users.ts';
+import type { CoreServices } from '../../core/context.ts';
 
 function bodyField(request: FastifyRequest, field: string): unknown {
   const body = request.body as Record<string, unknown> | undefined;
   return body && typeof body === 'object' ? body[field] : undefined;
 }
 
-async function resources(app: FastifyInstance): Promise<void> {
+async function resources(app: FastifyInstance, options: { services: CoreServices }): Promise<void> {
+  await app.register(userRoutes(options.services));
   await app.register(transactionSearchRoutes);
   await app.register(transactionRoutes);
   await app.register(settlementRoutes);
@@ -39,7 +42,7 @@ export const fluidPayDoor: FrontDoor = {
   },
   routes: async (app: FastifyInstance, deps: FrontDoorDeps) => {
     app.addHook('onRequest', fluidPayAuth(deps.services));
-    await app.register(resources, { prefix: '/api' });
-    await app.register(resources);
+    await app.register(resources, { prefix: '/api', services: deps.services });
+    await app.register(resources, { services: deps.services });
   },
 };
