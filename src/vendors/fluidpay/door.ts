@@ -10,6 +10,8 @@ import { transactionSearchRoutes } from './transaction-search.ts';
 import { settlementRoutes } from './settlement.ts';
 import { vaultRoutes } from './vault.ts';
 import { userRoutes } from './users.ts';
+import { recurringRoutes } from './recurring.ts';
+import { subscriptionRoutes } from './subscriptions.ts';
 import type { CoreServices } from '../../core/context.ts';
 
 function bodyField(request: FastifyRequest, field: string): unknown {
@@ -23,6 +25,8 @@ async function resources(app: FastifyInstance, options: { services: CoreServices
   await app.register(transactionRoutes);
   await app.register(settlementRoutes);
   await app.register(vaultRoutes);
+  await app.register(recurringRoutes);
+  await app.register(subscriptionRoutes);
 }
 
 export const fluidPayDoor: FrontDoor = {
