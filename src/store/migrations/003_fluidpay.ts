@@ -110,5 +110,5 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint')
     .execute();
-  await db.schema.createIndex('terminals_tenant').on('terminals').columns(['tenant_id']).execute();
+  await db.schema.createIndex('terminals_serial').on('terminals').columns(['tenant_id', 'serial_number']).unique().execute();
 }

@@ -12,6 +12,7 @@ import { vaultRoutes } from './vault.ts';
 import { userRoutes } from './users.ts';
 import { recurringRoutes } from './recurring.ts';
 import { subscriptionRoutes } from './subscriptions.ts';
+import { terminalRoutes } from './terminals.ts';
 import type { CoreServices } from '../../core/context.ts';
 
 function bodyField(request: FastifyRequest, field: string): unknown {
@@ -27,6 +28,7 @@ async function resources(app: FastifyInstance, options: { services: CoreServices
   await app.register(vaultRoutes);
   await app.register(recurringRoutes);
   await app.register(subscriptionRoutes);
+  await app.register(terminalRoutes);
 }
 
 export const fluidPayDoor: FrontDoor = {

@@ -37,6 +37,8 @@ export interface FluidPayTxnData {
   vault_customer_id?: string;
   billing_address_id?: string;
   shipping_address_id?: string;
+  /** The terminal a card-present sale ran on. */
+  terminal_id?: string;
   /** A capture may override the order id (§4.5). */
   order_id?: string;
 }
@@ -163,6 +165,7 @@ function responseBody(txn: TransactionRow, data: FluidPayTxnData, rc: RenderCont
   const processors = processorsOf(rc.tenant);
   const id = encodeId('response', txn.id, txn.created_at);
   const view = methodView(method, data);
+  if (data.payment_method === 'terminal') return { terminal: terminalBody(txn, data, method, id, status) };
   if (method.kind === 'bank') {
     return {
       ach: {
@@ -212,12 +215,47 @@ function responseBody(txn: TransactionRow, data: FluidPayTxnData, rc: RenderCont
   };
 }
 
+const TERMINAL_FIELDS = ['BatchNum', 'CashBack', 'ClerkID', 'DISC', 'EBTCashAvailBalance', 'EBTCashBeginBalance', 'EBTCashLedgerBalance', 'EBTFSAvailBalance', 'EBTFSBeginBalance', 'EBTFSLedgerBalance', 'Fee', 'InvNum', 'Language', 'ProcessData', 'RefNo', 'RewardCode', 'RewardQR', 'RwdBalance', 'RwdIssued', 'RwdPoints', 'SHFee', 'SVC', 'TableNum', 'TicketNum', 'Tip', 'TotalAmt'];
+
+/** response_body.terminal (§3.5): first four digits, not six; processor_specific strings from the amount and order. */
+function terminalBody(txn: TransactionRow, data: FluidPayTxnData, method: PaymentMethodRow, id: string, status: { response: string; code: Code }) {
+  const specific: Record<string, string> = Object.fromEntries(TERMINAL_FIELDS.map((f) => [f, '']));
+  specific.InvNum = data.order_id ?? txn.order_id ?? '';
+  specific.TotalAmt = (txn.amount / 100).toFixed(2);
+  specific.RefNo = txn.gateway_ref;
+  specific.BatchNum = '1';
+  specific.Language = 'English';
+  const firstFour = (method.first6 ?? '').slice(0, 4);
+  return {
+    id,
+    card_type: cardType(method.brand),
+    payment_type: 'credit',
+    entry_type: data.entry_type ?? 'swiped',
+    first_four: firstFour,
+    last_four: method.last4,
+    masked_card: `${firstFour}${'*'.repeat(Math.max(0, (data.number_length ?? 16) - 8))}${method.last4}`,
+    cardholder_name: method.holder_name ?? '',
+    auth_code: status.response === 'approved' ? (txn.auth_code ?? '') : '',
+    response_code: status.code.code,
+    processor_response_text: status.code.text,
+    processor_specific: specific,
+    emv_aid: 'A0000000041010',
+    emv_app_name: 'MASTERCARD',
+    emv_tvr: '0000000000',
+    emv_tsi: 'E800',
+    signature_data: '',
+    created_at: ts(txn.created_at),
+    updated_at: ts(txn.updated_at),
+  };
+}
+
 export function renderTransaction(txn: TransactionRow, rc: RenderContext): Record<string, unknown> {
   const parent = txn.parent_id === null ? undefined : rc.parents.get(txn.parent_id);
   const data = fluidPayData(txn);
   const status = responseOf(txn);
   const processors = processorsOf(rc.tenant);
-  const processor = txn.payment_kind === 'bank' ? processors.ach : processors.card;
+  const terminal = data.payment_method === 'terminal';
+  const processor = terminal ? { id: '', type: '', name: '' } : txn.payment_kind === 'bank' ? processors.ach : processors.card;
   const approved = status.response === 'approved';
   return {
     id: encodeId('transaction', txn.id, txn.created_at),
@@ -235,7 +273,7 @@ export function renderTransaction(txn: TransactionRow, rc: RenderContext): Recor
     processor_type: processor.type,
     processor_name: processor.name,
     payment_method: data.payment_method ?? (txn.payment_kind === 'bank' ? 'ach' : 'card'),
-    payment_type: txn.payment_kind === 'bank' ? 'ach' : 'card',
+    payment_type: terminal ? '' : txn.payment_kind === 'bank' ? 'ach' : 'card',
     tax_amount: data.tax_amount ?? 0,
     tax_exempt: data.tax_exempt ?? false,
     shipping_amount: data.shipping_amount ?? 0,

@@ -14,6 +14,7 @@ import { decodeId, encodeId, sameSecond } from './ids.ts';
 import { fluidPayData, processorsOf, renderTransaction, type FluidPayTxnData, type RenderContext } from './transaction-wire.ts';
 import { bodyOf, isObject, listed, ok, oneOf, optBool, optInt, optObject, optString, parseAddress, parseExpiration, reqString, type Body } from './wire.ts';
 import { vaultFromTransaction, vaultSource } from './vault-source.ts';
+import { terminalSource } from './terminals.ts';
 
 export const DEFAULT_IDEMPOTENCY_SECONDS = 300;
 const PAYMENT_METHODS = ['card', 'customer', 'terminal', 'token', 'ach'] as const;
@@ -92,7 +93,7 @@ async function parseSource(ctx: TenantContext, pm: Body): Promise<ParsedSource> 
   if (kind === 'card') return parseCard(inner);
   if (kind === 'ach') return parseAch(inner);
   if (kind === 'customer') return vaultSource(ctx, inner);
-  throw invalid('Unknown terminal', 'payment_method.terminal.id');
+  return terminalSource(ctx, inner);
 }
 
 export interface TransactionCommand {
