@@ -13,6 +13,7 @@ import { userRoutes } from './users.ts';
 import { recurringRoutes } from './recurring.ts';
 import { subscriptionRoutes } from './subscriptions.ts';
 import { terminalRoutes } from './terminals.ts';
+import { invoiceRoutes } from './invoices.ts';
 import type { CoreServices } from '../../core/context.ts';
 
 function bodyField(request: FastifyRequest, field: string): unknown {
@@ -29,6 +30,7 @@ async function resources(app: FastifyInstance, options: { services: CoreServices
   await app.register(recurringRoutes);
   await app.register(subscriptionRoutes);
   await app.register(terminalRoutes);
+  await app.register(invoiceRoutes);
 }
 
 export const fluidPayDoor: FrontDoor = {
