@@ -38,6 +38,13 @@ test('two bytes written after a Connection: close GET are answered, not dropped'
   assert.ok(trailing.includes(sale.body.data.id));
 });
 
+test('a {} body on DELETE (the JS client sends one on every GET and DELETE) is accepted and ignored', async () => {
+  const addon = (await fp.call('POST', '/recurring/addon', { name: 'a', amount: 1 })).body.data;
+  const deleted = await fp.call('DELETE', `/recurring/addon/${addon.id}`, {});
+  assert.equal(deleted.status, 200);
+  assert.deepEqual(deleted.body, { status: 'success', msg: 'success', data: null });
+});
+
 test('on its own port the door answers at /api and at the root', async () => {
   const app = await buildApp({ services: fp.server.store.services, logLevel: 'silent', only: fluidPayDoor });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import type { CoreServices } from '../../core/context.ts';
 import { authenticateKey, type Authenticated } from '../../core/tenants/credentials.ts';
 import { keyMeta } from '../../core/users/api-keys.ts';
+import { FLUIDPAY_SUITE_API_KEY } from '../../core/tenants/bootstrap.ts';
 import { credentialOwner, findSession } from '../../core/users/users.ts';
 import { contextFor } from '../../core/tenants/tenants.ts';
 import type { UserRow } from '../../store/schema.ts';
@@ -35,6 +36,8 @@ export function routeTail(request: FastifyRequest): string {
 
 export const userRef = (user: UserRow) => ({ id: encodeId('user', user.id, user.created_at), username: user.username, row: user });
 
+export const suiteKeyDisabled = (): boolean => ['off', 'false', '0', 'no'].includes((process.env.BURSAR_FLUIDPAY_SUITE_KEY ?? '').toLowerCase());
+
 export function fluidPayAuth(services: CoreServices) {
   return async function authenticate(request: FastifyRequest): Promise<void> {
     if (request.method === 'POST' && PUBLIC_PATHS.has(routeTail(request))) return;
@@ -51,6 +54,9 @@ export function fluidPayAuth(services: CoreServices) {
       request.fluidpaySession = session.jti;
       return;
     }
+    // FluidPay's own test-suite key exists only on the demo tenant (keys are unique system-wide);
+    // BURSAR_FLUIDPAY_SUITE_KEY=off turns it off there too.
+    if (header === FLUIDPAY_SUITE_API_KEY && suiteKeyDisabled()) throw unauthorized('Invalid API key');
     const found = await authenticateKey(services, 'fluidpay', header);
     if (!found || keyMeta(found.credential).type === 'pub') throw unauthorized('Invalid API key');
     const owner = await credentialOwner(services, found.credential);
