@@ -162,6 +162,10 @@ test('#20 #35 create_vault_record and charging a vault customer', async () => {
   const other = await fp.otherKey();
   assert.equal((await fp.call('GET', `/customer/${customerId}`, undefined, { key: other })).status, 404, '#68');
   assert.equal((await fp.call('POST', '/transaction', { type: 'sale', amount: 100, payment_method: { customer: { id: customerId } } }, { key: other })).status, 404);
+  // Deleting a customer that has payments removes the vault record; the payments stay.
+  assert.equal((await fp.call('DELETE', `/customer/${customerId}`)).status, 200);
+  assert.equal((await fp.call('GET', `/customer/${customerId}`)).status, 404);
+  assert.equal((await fp.call('GET', `/transaction/${t.id}`)).body.data[0].customer_id, customerId);
   await fp.assertLedger();
 });
 

@@ -154,7 +154,7 @@ const deleteCustomerHandler = async (request: FastifyRequest<CustomerParams>) =>
   await atomically(ctx, async (tx) => {
     for (const method of await listPaymentMethods(tx, customer.id)) await deletePaymentMethod(tx, method.id);
     for (const address of await listAddresses(tx, customer.id)) await deleteAddress(tx, customer.id, address.id);
-    await deleteCustomer(tx, customer.id);
+    await deleteCustomer(tx, customer.id, { keepHistory: true });
   });
   return ok(null);
 };
