@@ -92,6 +92,8 @@ test('#40 paging: total_count counted before paging, newest first; limit 101 is 
   assert.equal((await search({})).data.length, 3);
   assert.equal((await fp.call('POST', '/transaction/search', { limit: 101 })).status, 400);
   assert.equal((await fp.call('POST', '/transaction/search', { offset: -1 })).status, 400);
+  assert.equal((await fp.call('POST', '/transaction/search', { offset: 1e20 })).status, 400, 'not a 500');
+  assert.equal((await fp.call('POST', '/transaction/search', { limit: 1.5 })).status, 400);
 });
 
 test('#41 idempotency_key: the same key within the window returns the same transaction', async () => {

@@ -64,7 +64,7 @@ export function paging(body: Body, options: { minLimit?: number; maxOffset?: num
   const limit = body.limit ?? 0;
   const offset = body.offset ?? 0;
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < (options.minLimit ?? 0) || limit > 100) throw invalid('limit must be an integer from 0 to 100', 'limit');
-  if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0 || (options.maxOffset !== undefined && offset > options.maxOffset)) {
+  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0 || offset > 1_000_000_000 || (options.maxOffset !== undefined && offset > options.maxOffset)) {
     throw invalid('offset must be a non-negative integer', 'offset');
   }
   return { limit: limit === 0 ? 10 : limit, offset };
