@@ -117,3 +117,18 @@ test('#41 idempotency_key: the same key within the window returns the same trans
   assert.equal(again.body.data.id, header.body.data.id);
   await fp.assertLedger();
 });
+
+test('#41 idempotency: concurrent duplicates share one transaction; after idempotency_time the key is free again', async () => {
+  const body = docSale({ amount: 3333, idempotency_key: 'concurrent-1' });
+  const replies = await Promise.all([fp.call('POST', '/transaction', body), fp.call('POST', '/transaction', body), fp.call('POST', '/transaction', body)]);
+  for (const reply of replies) assert.equal(reply.status, 200);
+  assert.equal(new Set(replies.map((r) => r.body.data.id)).size, 1);
+  assert.equal((await search({ amount: { operator: '=', value: 3333 } })).total_count, 1);
+  const short = docSale({ amount: 4444, idempotency_key: 'short-1', idempotency_time: 1 });
+  const first = await fp.call('POST', '/transaction', short);
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  const later = await fp.call('POST', '/transaction', short);
+  assert.notEqual(later.body.data.id, first.body.data.id);
+  assert.equal((await search({ amount: { operator: '=', value: 4444 } })).total_count, 2);
+  await fp.assertLedger();
+});
