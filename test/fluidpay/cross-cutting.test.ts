@@ -69,4 +69,8 @@ test('the demo tenant accepts FluidPay\'s suite key; BURSAR_FLUIDPAY_SUITE_KEY=o
     delete process.env.BURSAR_FLUIDPAY_SUITE_KEY;
   }
   assert.equal((await fp.call('POST', '/transaction/search', {}, { key: FLUIDPAY_SUITE_API_KEY })).status, 200);
+  const login = await fp.call('POST', '/token-auth', { username: 'demo', password: 'demo-password-1' }, { key: null });
+  assert.equal(login.body.status, 'successful');
+  const me = await fp.call('GET', '/user', undefined, { key: `Bearer ${login.body.token}` });
+  assert.equal(me.body.data.role, 'admin');
 });
