@@ -252,6 +252,17 @@ test('#31 bad input: failed envelope, nothing written', async () => {
     ['payment_method string', docSale({ payment_method: 'card' })],
     ['unknown token', docSale({ payment_method: { token: 'nope' } })],
     ['array body', [1, 2]],
+    ['ACH without routing number', docSale({ payment_method: { ach: { account_number: '999999', sec_code: 'ccd' } } })],
+    ['ACH without account number', docSale({ payment_method: { ach: { routing_number: '490000018', sec_code: 'ccd' } } })],
+    ['ACH without sec_code', docSale({ payment_method: { ach: { routing_number: '490000018', account_number: '999999' } } })],
+    ['ACH bad sec_code', docSale({ payment_method: { ach: { routing_number: '490000018', account_number: '999999', sec_code: 'xyz' } } })],
+    ['ACH short routing', docSale({ payment_method: { ach: { routing_number: '49000', account_number: '999999', sec_code: 'ccd' } } })],
+    ['vault charge without customer id', docSale({ payment_method: { customer: {} } })],
+    ['terminal without id', docSale({ payment_method: { terminal: {} } })],
+    ['currency not ISO', docSale({ currency: 'dollars' })],
+    ['negative tax', docSale({ tax_amount: -1 })],
+    ['bad adjustment type', docSale({ payment_adjustment: { type: 'bonus', value: 1 } })],
+    ['email_receipt as string', docSale({ email_receipt: 'yes' })],
   ];
   for (const [name, body] of bad) {
     const reply = await fp.call('POST', '/transaction', body);
