@@ -74,3 +74,15 @@ test('the demo tenant accepts FluidPay\'s suite key; BURSAR_FLUIDPAY_SUITE_KEY=o
   const me = await fp.call('GET', '/user', undefined, { key: `Bearer ${login.body.token}` });
   assert.equal(me.body.data.role, 'admin');
 });
+
+test('a test tenant with FluidPay vault data, subscriptions and terminals can be reset', async () => {
+  const customer = (await fp.call('POST', '/customer', { payment_method: { card: { card_number: '4111111111111111', expiration_date: '12/30' } }, billing_address: { first_name: 'R' } })).body.data;
+  await fp.call('POST', '/recurring/subscription', { customer: { id: customer.id }, amount: 100, billing_cycle_interval: 1, billing_frequency: 'monthly', billing_days: '1' });
+  await fp.call('POST', '/transaction', { type: 'sale', amount: 100, payment_method: { customer: { id: customer.id } } });
+  await fp.call('GET', '/terminals');
+  const reset = await fp.server.admin(`/_admin/tenants/${fp.server.tenant.slug}/reset`, { body: {} });
+  assert.equal(reset.status, 200, JSON.stringify(reset.body));
+  assert.equal((await fp.call('GET', `/customer/${customer.id}`)).status, 404);
+  assert.equal((await fp.call('POST', '/transaction/search', {})).body.total_count, 0);
+  assert.equal((await fp.call('GET', '/terminals')).status, 200);
+});
