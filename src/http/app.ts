@@ -27,6 +27,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Some FluidPay clients write a body after a `Connection: close` GET: answer, do not drop.
     forceCloseConnections: false,
     return503OnClosing: true,
+    clientErrorHandler: (error, socket) => {
+      const code = (error as { code?: string }).code;
+      // Bytes after a `Connection: close` request: the request in flight still gets its answer,
+      // then the socket closes as asked.
+      if (code === 'HPE_CLOSED_CONNECTION' || code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) {
+        const body = JSON.stringify({ error: 'Bad Request', message: 'Client Error', statusCode: 400 });
+        socket.write(`HTTP/1.1 400 Bad Request\r\nContent-Length: ${body.length}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+      }
+      socket.destroy(error);
+    },
     genReqId: (() => {
       let n = 0;
       const prefix = Math.random().toString(36).slice(2, 8);

@@ -38,7 +38,7 @@ export async function mountDoor(app: FastifyInstance, door: FrontDoor, services:
       scope.setNotFoundHandler(limited ? { preHandler: scope.rateLimit() } : {}, (request, reply) =>
         send(door, { kind: FailureKind.ROUTE_NOT_FOUND, status: 404, message: `No route for ${request.method} ${request.url.split('?')[0]}`, requestId: String(request.id) }, request, reply),
       );
-      const hooks = idempotencyHooks({ db: services.db, vendor: door.vendor, keyOf: door.idempotencyKeyOf });
+      const hooks = idempotencyHooks({ db: services.db, vendor: door.vendor, keyOf: door.idempotencyKeyOf, ttlMs: door.idempotencyTtlMs });
       scope.addHook('preHandler', hooks.preHandler);
       scope.addHook('onSend', hooks.onSend);
       await scope.register(door.routes, { services });

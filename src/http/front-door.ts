@@ -48,5 +48,7 @@ export interface FrontDoor {
   renderError(failure: HttpFailure, request: FastifyRequest): RenderedError;
   /** Where a client puts an idempotency key besides the Idempotency-Key header (FluidPay's body field). */
   idempotencyKeyOf?(request: FastifyRequest): string | undefined;
+  /** How long a stored answer is replayed for this request (default 24 h); FluidPay's idempotency_time. */
+  idempotencyTtlMs?(request: FastifyRequest): number;
   routes: FastifyPluginAsync<FrontDoorDeps>;
 }

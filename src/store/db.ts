@@ -6,6 +6,7 @@ import pg from 'pg';
 import { NodeSqliteDialect } from './sqlite-dialect.ts';
 import type { Database } from './schema.ts';
 import * as m001 from './migrations/001_core.ts';
+import * as m003 from './migrations/003_fluidpay.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -30,6 +31,7 @@ pg.types.setTypeParser(20, (value) => Number(value));
 
 const migrations: Record<string, (dialect: DialectName) => Migration> = {
   '001_core': (dialect) => ({ up: (db) => m001.up(db, dialect) }),
+  '003_fluidpay': (dialect) => ({ up: (db) => m003.up(db, dialect) }),
 };
 
 function provider(dialect: DialectName): MigrationProvider {

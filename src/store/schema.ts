@@ -31,6 +31,10 @@ export interface CredentialsTable {
   secret_enc: string | null;
   created_at: number;
   revoked_at: number | null;
+  /** The user an API key acts as (FluidPay keys belong to the user who created them). */
+  user_id?: number | null;
+  /** JSON: what a front door knows about the credential (FluidPay key type and name). */
+  meta?: string;
 }
 
 export interface SettingsTable {
@@ -298,6 +302,100 @@ export interface NoncesTable {
   expires_at: number;
 }
 
+export interface AddressesTable {
+  id: Generated<number>;
+  tenant_id: number;
+  customer_id: number;
+  first_name: string;
+  last_name: string;
+  company: string;
+  line1: string;
+  line2: string;
+  city: string;
+  state: string;
+  postal_code: string;
+  country: string;
+  email: string;
+  phone: string;
+  fax: string;
+  vendor_data: string;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  tenant_id: number;
+  username: string;
+  name: string;
+  phone: string;
+  email: string;
+  timezone: string;
+  status: string; // active | disabled
+  role: string; // admin | standard
+  password_hash: string;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+export interface UserSessionsTable {
+  id: Generated<number>;
+  tenant_id: number;
+  user_id: number;
+  jti: string;
+  expires_at: number;
+  revoked_at: number | null;
+  created_at: number;
+}
+
+export interface PasswordResetsTable {
+  id: Generated<number>;
+  tenant_id: number;
+  user_id: number;
+  code_hash: string;
+  expires_at: number;
+  used_at: number | null;
+  created_at: number;
+}
+
+export interface SubscriptionsTable {
+  id: Generated<number>;
+  tenant_id: number;
+  customer_id: number;
+  plan_id: number | null;
+  description: string;
+  currency: string;
+  amount: number;
+  schedule: string; // JSON
+  duration: number;
+  next_bill_date: string | null;
+  items: string; // JSON
+  status: string;
+  vendor_data: string;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+export interface TerminalsTable {
+  id: Generated<number>;
+  tenant_id: number;
+  manufacturer: string;
+  model: string;
+  serial_number: string;
+  tpn: string;
+  description: string;
+  status: string;
+  auth_key: string;
+  register_id: string;
+  auto_settle: number;
+  settle_at: string;
+  created_at: number;
+  updated_at: number | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   credentials: CredentialsTable;
@@ -318,6 +416,12 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   outbox: OutboxTable;
   nonces: NoncesTable;
+  addresses: AddressesTable;
+  users: UsersTable;
+  user_sessions: UserSessionsTable;
+  password_resets: PasswordResetsTable;
+  subscriptions: SubscriptionsTable;
+  terminals: TerminalsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;
@@ -333,3 +437,7 @@ export type InvoiceLineRow = Selectable<InvoiceLinesTable>;
 export type CatalogItemRow = Selectable<CatalogItemsTable>;
 export type EventRow = Selectable<EventsTable>;
 export type SettlementBatchRow = Selectable<SettlementBatchesTable>;
+export type AddressRow = Selectable<AddressesTable>;
+export type UserRow = Selectable<UsersTable>;
+export type SubscriptionRow = Selectable<SubscriptionsTable>;
+export type TerminalRow = Selectable<TerminalsTable>;

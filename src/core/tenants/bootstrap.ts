@@ -5,7 +5,8 @@ import { randomToken, sha256Hex } from '../crypto/secrets.ts';
 import { isUniqueViolation } from '../../store/tx.ts';
 import type { Tenant } from '../../store/schema.ts';
 import { CredentialKind, issueCredential, listCredentials, type CredentialSummary, type IssueOptions } from './credentials.ts';
-import { createTenant, getTenant } from './tenants.ts';
+import { contextFor, createTenant, getTenant } from './tenants.ts';
+import { createUser } from '../users/users.ts';
 
 export const DEMO_SLUG = 'demo';
 /** The key FluidPay's own test suites use; the demo tenant accepts it so they run unchanged. */
@@ -79,6 +80,8 @@ export async function ensureDemoTenant(services: CoreServices): Promise<DemoTena
       tenant = await createTenant(services, { name: 'Demo Merchant', slug: DEMO_SLUG, isTest: true, isDemo: true });
       created = true;
       for (const options of DEMO_CREDENTIALS) await issueCredential(services, tenant.id, { ...options, revealable: true });
+      // The FluidPay user behind the printed demo/demo-password-1, so token-auth works too.
+      await createUser(contextFor(services, tenant), { username: DEMO_SLUG, password: 'demo-password-1', name: 'Demo Admin', role: 'admin', status: 'active' });
     } catch {
       tenant = await getTenant(services, DEMO_SLUG); // another instance created it first
       created = false;

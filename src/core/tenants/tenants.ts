@@ -104,6 +104,8 @@ const TENANT_TABLES = [
   'settlement_batches',
   'payment_tokens',
   'payment_methods',
+  'subscriptions',
+  'addresses',
   'contacts',
   'customers',
   'catalog_items',

@@ -1,0 +1,57 @@
+// Editing and listing catalog items (the create/get/delete live in catalog.ts).
+import type { CatalogItemRow } from '../../store/schema.ts';
+import { inTransaction } from '../../store/tx.ts';
+import type { TenantContext } from '../context.ts';
+import { invalid } from '../errors/domain-error.ts';
+import { recordEvent } from '../events/events.ts';
+import { normalizeCurrency } from '../money/currencies.ts';
+import { getCatalogItem, type CatalogKind } from './catalog.ts';
+
+export interface CatalogChanges {
+  name?: string;
+  description?: string | null;
+  active?: boolean;
+  intervalUnit?: string | null;
+  intervalCount?: number | null;
+  /** Replaces the prices (minor units per currency). */
+  prices?: Record<string, number>;
+  /** Merged into vendor_data under this vendor. */
+  vendor?: string;
+  vendorData?: Record<string, unknown>;
+}
+
+export async function updateCatalogItem(ctx: TenantContext, id: number, kind: CatalogKind, changes: CatalogChanges): Promise<CatalogItemRow> {
+  const row = await getCatalogItem(ctx, id, kind);
+  const set: Partial<CatalogItemRow> = { updated_at: ctx.clock.now() };
+  if (changes.name !== undefined) {
+    if (!changes.name.trim()) throw invalid('A name is required', 'name');
+    set.name = changes.name.trim();
+  }
+  if (changes.description !== undefined) set.description = changes.description;
+  if (changes.active !== undefined) set.active = changes.active ? 1 : 0;
+  if (changes.intervalUnit !== undefined) set.interval_unit = changes.intervalUnit;
+  if (changes.intervalCount !== undefined) set.interval_count = changes.intervalCount;
+  if (changes.prices) {
+    const prices: Record<string, number> = {};
+    for (const [code, amount] of Object.entries(changes.prices)) {
+      const currency = normalizeCurrency(code);
+      if (!currency || !Number.isSafeInteger(amount)) throw invalid('Prices are whole minor units per known currency', 'prices');
+      prices[currency] = amount;
+    }
+    set.prices = JSON.stringify(prices);
+  }
+  if (changes.vendor && changes.vendorData) {
+    const all = JSON.parse(row.vendor_data) as Record<string, Record<string, unknown>>;
+    all[changes.vendor] = { ...(all[changes.vendor] ?? {}), ...changes.vendorData };
+    set.vendor_data = JSON.stringify(all);
+  }
+  return inTransaction(ctx.db, async (tx) => {
+    const updated = await tx.updateTable('catalog_items').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    await recordEvent(tx, ctx, `${kind}.updated`, kind, id, updated);
+    return updated;
+  });
+}
+
+export async function listCatalogItems(ctx: TenantContext, kind: CatalogKind): Promise<CatalogItemRow[]> {
+  return ctx.db.selectFrom('catalog_items').selectAll().where('tenant_id', '=', ctx.tenant.id).where('kind', '=', kind).where('deleted_at', 'is', null).orderBy('id').execute();
+}

@@ -1,0 +1,129 @@
+// Subscriptions: a customer billed an amount plus add-ons less discounts on a schedule, with the
+// next bill date computed from it. Charging on schedule comes with the recurring engine (a later
+// issue); this keeps the record, its schedule and its next date.
+import type { SubscriptionRow } from '../../store/schema.ts';
+import { inTransaction } from '../../store/tx.ts';
+import type { TenantContext } from '../context.ts';
+import { isIsoDate, isoDate } from '../clock/clock.ts';
+import { invalid, notFound } from '../errors/domain-error.ts';
+import { recordEvent } from '../events/events.ts';
+import { getCustomer } from '../customers/customers.ts';
+import { firstBillDate, type Schedule } from './schedule.ts';
+
+/** An add-on or discount applied to a subscription (a copy of the catalog item with overrides). */
+export interface Adjustment {
+  catalogId: number;
+  name: string;
+  description: string;
+  amount: number | null;
+  percentage: number | null;
+  duration: number;
+}
+
+export interface SubscriptionItems {
+  add_ons: Adjustment[];
+  discounts: Adjustment[];
+}
+
+export const SUBSCRIPTION_STATUSES = ['active', 'paused', 'past_due', 'cancelled', 'completed'] as const;
+
+export interface SubscriptionInput {
+  customerId: number;
+  planId?: number | null;
+  description?: string;
+  currency?: string;
+  amount: number;
+  schedule: Schedule;
+  duration?: number;
+  /** YYYY-MM-DD; defaults to the first date on the schedule from today on the tenant clock. */
+  nextBillDate?: string | null;
+  items?: SubscriptionItems;
+  vendor?: string;
+  vendorData?: Record<string, unknown>;
+}
+
+function checkDate(date: string | null | undefined): void {
+  if (date !== null && date !== undefined && !isIsoDate(date)) throw invalid('next_bill_date must be YYYY-MM-DD', 'next_bill_date');
+}
+
+/** Σ of the items' amounts; a percentage counts as thousandths of a percent of the base (G25). */
+export function adjustmentTotal(base: number, items: readonly Adjustment[]): number {
+  return items.reduce((sum, item) => sum + (item.amount ?? Math.round((base * (item.percentage ?? 0)) / 100_000)), 0);
+}
+
+export async function createSubscription(ctx: TenantContext, input: SubscriptionInput): Promise<SubscriptionRow> {
+  await getCustomer(ctx, input.customerId);
+  if (!Number.isSafeInteger(input.amount) || input.amount < 0) throw invalid('amount must be a non-negative whole number of cents', 'amount');
+  checkDate(input.nextBillDate);
+  return inTransaction(ctx.db, async (tx) => {
+    const now = ctx.clock.now();
+    const row = await tx
+      .insertInto('subscriptions')
+      .values({
+        tenant_id: ctx.tenant.id,
+        customer_id: input.customerId,
+        plan_id: input.planId ?? null,
+        description: input.description ?? '',
+        currency: input.currency ?? 'USD',
+        amount: input.amount,
+        schedule: JSON.stringify(input.schedule),
+        duration: input.duration ?? 0,
+        next_bill_date: input.nextBillDate ?? firstBillDate(input.schedule, isoDate(now)),
+        items: JSON.stringify(input.items ?? { add_ons: [], discounts: [] }),
+        status: 'active',
+        vendor_data: JSON.stringify(input.vendor && input.vendorData ? { [input.vendor]: input.vendorData } : {}),
+        created_at: now,
+        updated_at: now,
+        deleted_at: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordEvent(tx, ctx, 'subscription.created', 'subscription', row.id, row);
+    return row;
+  });
+}
+
+export async function getSubscription(ctx: TenantContext, id: number): Promise<SubscriptionRow> {
+  const row = await ctx.db.selectFrom('subscriptions').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+  if (!row) throw notFound('subscription', id);
+  return row;
+}
+
+export type SubscriptionChanges = Partial<Omit<SubscriptionInput, 'vendor' | 'vendorData'>> & { status?: (typeof SUBSCRIPTION_STATUSES)[number] };
+
+export async function updateSubscription(ctx: TenantContext, id: number, changes: SubscriptionChanges): Promise<SubscriptionRow> {
+  await getSubscription(ctx, id);
+  if (changes.customerId !== undefined) await getCustomer(ctx, changes.customerId);
+  checkDate(changes.nextBillDate);
+  const set: Partial<SubscriptionRow> = { updated_at: ctx.clock.now() };
+  if (changes.customerId !== undefined) set.customer_id = changes.customerId;
+  if (changes.planId !== undefined) set.plan_id = changes.planId;
+  if (changes.description !== undefined) set.description = changes.description;
+  if (changes.amount !== undefined) set.amount = changes.amount;
+  if (changes.schedule !== undefined) set.schedule = JSON.stringify(changes.schedule);
+  if (changes.duration !== undefined) set.duration = changes.duration;
+  if (changes.nextBillDate) set.next_bill_date = changes.nextBillDate;
+  if (changes.items !== undefined) set.items = JSON.stringify(changes.items);
+  if (changes.status !== undefined) set.status = changes.status;
+  return inTransaction(ctx.db, async (tx) => {
+    const row = await tx.updateTable('subscriptions').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    await recordEvent(tx, ctx, 'subscription.updated', 'subscription', id, row);
+    return row;
+  });
+}
+
+export async function deleteSubscription(ctx: TenantContext, id: number): Promise<void> {
+  await getSubscription(ctx, id);
+  await inTransaction(ctx.db, async (tx) => {
+    const now = ctx.clock.now();
+    await tx.updateTable('subscriptions').set({ deleted_at: now, updated_at: now, status: 'cancelled' }).where('id', '=', id).execute();
+    await recordEvent(tx, ctx, 'subscription.deleted', 'subscription', id, { id });
+  });
+}
+
+export async function listSubscriptions(ctx: TenantContext, page: { offset: number; limit: number }): Promise<{ rows: SubscriptionRow[]; total: number }> {
+  const base = ctx.db.selectFrom('subscriptions').where('tenant_id', '=', ctx.tenant.id).where('deleted_at', 'is', null);
+  const count = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  const rows = await base.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').offset(page.offset).limit(page.limit).execute();
+  return { rows, total: Number(count?.n ?? 0) };
+}

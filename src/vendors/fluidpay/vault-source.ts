@@ -1,0 +1,81 @@
+// Vault-backed payment sources for transactions (§4.4): payment_method.customer charges the
+// customer's default (or named) card with its default (or named) addresses copied onto the
+// transaction; create_vault_record stores an approved card sale's card and addresses as a customer.
+import type { TenantContext } from '../../core/context.ts';
+import { invalid } from '../../core/errors/domain-error.ts';
+import { annotateTransaction, paymentMethodsByIds } from '../../core/payments/annotations.ts';
+import type { PaymentSource } from '../../core/payments/payments.ts';
+import { addressesByIds } from '../../core/customers/addresses.ts';
+import type { TransactionRow } from '../../store/schema.ts';
+import { decodeId, encodeId } from './ids.ts';
+import type { FluidPayTxnData } from './transaction-wire.ts';
+import { createVaultCustomer, findCard, findCustomer } from './vault.ts';
+import { customerData, customerId, wireAddressOf } from './vault-wire.ts';
+import { oneOf, optString, reqString, type Body } from './wire.ts';
+
+export async function vaultSource(ctx: TenantContext, spec: Body): Promise<{ source: PaymentSource; data: FluidPayTxnData; customerId?: number }> {
+  const id = reqString(spec, 'id', { path: 'payment_method.customer.id' });
+  oneOf(optString(spec, 'payment_method_type', { path: 'payment_method.customer.payment_method_type' }) || undefined, ['card'], 'payment_method.customer.payment_method_type');
+  const customer = await findCustomer(ctx, id);
+  const defaults = customerData(customer);
+  const methodText = optString(spec, 'payment_method_id', { path: 'payment_method.customer.payment_method_id' });
+  let methodId = defaults.payment_method_id ?? null;
+  if (methodText) {
+    try {
+      methodId = (await findCard(ctx, customer, methodText)).id;
+    } catch {
+      throw invalid('payment_method.customer.payment_method_id does not belong to this customer', 'payment_method.customer.payment_method_id');
+    }
+  }
+  if (!methodId) throw invalid('The customer has no payment method', 'payment_method.customer.payment_method_id');
+  const addressIds: Record<'billing' | 'shipping', number | null> = { billing: defaults.billing_address_id ?? null, shipping: defaults.shipping_address_id ?? null };
+  for (const which of ['billing', 'shipping'] as const) {
+    const text = optString(spec, `${which}_address_id`, { path: `payment_method.customer.${which}_address_id` });
+    if (text) {
+      const decoded = decodeId('address', text);
+      const found = decoded ? (await addressesByIds(ctx, [decoded.id])).get(decoded.id) : undefined;
+      if (!found || found.customer_id !== customer.id || found.deleted_at !== null) throw invalid(`payment_method.customer.${which}_address_id does not belong to this customer`, `payment_method.customer.${which}_address_id`);
+      addressIds[which] = found.id;
+    }
+  }
+  const rows = await addressesByIds(ctx, [addressIds.billing, addressIds.shipping].filter((x): x is number => typeof x === 'number'));
+  const billing = addressIds.billing ? rows.get(addressIds.billing) : undefined;
+  const shipping = addressIds.shipping ? rows.get(addressIds.shipping) : undefined;
+  const method = (await paymentMethodsByIds(ctx, [methodId])).get(methodId);
+  const length = (JSON.parse(method?.vendor_data ?? '{}') as { fluidpay?: { number_length?: number } }).fluidpay?.number_length;
+  return {
+    source: { methodId },
+    customerId: customer.id,
+    data: {
+      payment_method: 'token',
+      number_length: length ?? 16,
+      billing_address: billing ? wireAddressOf(billing) : null,
+      shipping_address: shipping ? wireAddressOf(shipping) : null,
+      billing_address_id: billing ? encodeId('address', billing.id, billing.created_at) : '',
+      shipping_address_id: shipping ? encodeId('address', shipping.id, shipping.created_at) : '',
+    },
+  };
+}
+
+/** create_vault_record on an approved card transaction: the customer's id goes on the transaction. */
+export async function vaultFromTransaction(ctx: TenantContext, txn: TransactionRow, command: { parsed: { source: PaymentSource; data: FluidPayTxnData } }): Promise<TransactionRow> {
+  const source = command.parsed.source;
+  if (!('card' in source)) return txn;
+  const data = command.parsed.data;
+  const customer = await createVaultCustomer(ctx, {
+    card: { number: source.card.number, month: source.card.expMonth, year: source.card.expYear },
+    billing: data.billing_address ?? undefined,
+    shipping: data.shipping_address ?? undefined,
+  });
+  const defaults = customerData(customer);
+  const ids = await addressesByIds(ctx, [defaults.billing_address_id, defaults.shipping_address_id].filter((x): x is number => typeof x === 'number'));
+  const idOf = (id: number | null | undefined) => {
+    const row = id ? ids.get(id) : undefined;
+    return row ? encodeId('address', row.id, row.created_at) : '';
+  };
+  return annotateTransaction(ctx, txn.id, 'fluidpay', {
+    vault_customer_id: customerId(customer),
+    billing_address_id: idOf(defaults.billing_address_id),
+    shipping_address_id: idOf(defaults.shipping_address_id),
+  });
+}
