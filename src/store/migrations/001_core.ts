@@ -1,16 +1,5 @@
-import { sql, type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely } from 'kysely';
-
-type Dialect = 'sqlite' | 'postgres';
-
-// SQLite wants INTEGER PRIMARY KEY AUTOINCREMENT, PostgreSQL a bigserial: the only DDL that differs.
-function table(db: Kysely<unknown>, dialect: Dialect, name: string): CreateTableBuilder<string, 'id'> {
-  const builder = db.schema.createTable(name);
-  return dialect === 'postgres'
-    ? builder.addColumn('id', sql`bigserial`, (c) => c.primaryKey())
-    : builder.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
-}
-
-const tenantRef = (c: ColumnDefinitionBuilder) => c.notNull().references('tenants.id').onDelete('cascade');
+import type { Kysely } from 'kysely';
+import { table, tenantRef, type Dialect } from './ddl.ts';
 
 export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   await table(db, dialect, 'tenants')

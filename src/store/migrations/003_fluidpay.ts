@@ -1,18 +1,8 @@
 // What the FluidPay front door needed from the core and the core did not have: vault addresses,
 // users with roles (and their JWT sessions and password resets), API keys owned by a user,
 // subscriptions with a next bill date, and terminals. Every table is the core's, not the door's.
-import { sql, type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely } from 'kysely';
-
-type Dialect = 'sqlite' | 'postgres';
-
-function table(db: Kysely<unknown>, dialect: Dialect, name: string): CreateTableBuilder<string, 'id'> {
-  const builder = db.schema.createTable(name);
-  return dialect === 'postgres'
-    ? builder.addColumn('id', sql`bigserial`, (c) => c.primaryKey())
-    : builder.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
-}
-
-const tenantRef = (c: ColumnDefinitionBuilder) => c.notNull().references('tenants.id').onDelete('cascade');
+import type { Kysely } from 'kysely';
+import { table, tenantRef, type Dialect } from './ddl.ts';
 
 export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   await table(db, dialect, 'addresses')
