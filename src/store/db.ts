@@ -6,6 +6,7 @@ import pg from 'pg';
 import { NodeSqliteDialect } from './sqlite-dialect.ts';
 import type { Database } from './schema.ts';
 import * as m001 from './migrations/001_core.ts';
+import * as m002 from './migrations/002_chargeover.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -28,6 +29,7 @@ pg.types.setTypeParser(20, (value) => Number(value));
 
 const migrations: Record<string, (dialect: DialectName) => Migration> = {
   '001_core': (dialect) => ({ up: (db) => m001.up(db, dialect) }),
+  '002_chargeover': (dialect) => ({ up: (db) => m002.up(db, dialect) }),
 };
 
 function provider(dialect: DialectName): MigrationProvider {
