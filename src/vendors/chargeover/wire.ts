@@ -2,6 +2,7 @@
 // data (currencies, terms, admins), address blocks, and tolerant parsing of client values.
 import { formatDecimal, parseFloatMajor, toFloatMajor, parseDecimal } from '../../core/money/money.ts';
 import { isoDate } from '../../core/clock/clock.ts';
+import { randomAlnum } from '../../core/crypto/secrets.ts';
 import { bad } from './envelope.ts';
 
 export const VENDOR = 'chargeover';
@@ -138,4 +139,9 @@ export function addressFrom(body: Record<string, unknown>, prefix: 'bill' | 'shi
 export function vendorData(raw: string): Record<string, unknown> {
   const all = JSON.parse(raw) as Record<string, Record<string, unknown>>;
   return all[VENDOR] ?? {};
+}
+
+/** vendor_data for a new transaction: ChargeOver's own token and the wire fields the core has no column for. */
+export function transactionVendorData(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { [VENDOR]: { token: randomAlnum(12), ...extra } };
 }
