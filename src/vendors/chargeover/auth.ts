@@ -21,11 +21,13 @@ export function parseSignatureHeader(header: string): Record<string, string> | n
   return fields;
 }
 
+/** The string signature-v1 signs: public||lowercase(full URL)||nonce||timestamp||raw body. */
+export function stringToSign(publicKey: string, url: string, nonce: string, timestamp: string, body: Buffer | string): Buffer {
+  return Buffer.concat([Buffer.from(`${publicKey}||${url.toLowerCase()}||${nonce}||${timestamp}||`), typeof body === 'string' ? Buffer.from(body) : body]);
+}
+
 export function signatureOf(privateKey: string, publicKey: string, url: string, nonce: string, timestamp: string, body: Buffer | string): string {
-  const hmac = createHmac('sha256', privateKey);
-  hmac.update(`${publicKey}||${url.toLowerCase()}||${nonce}||${timestamp}||`);
-  hmac.update(body);
-  return hmac.digest('hex');
+  return createHmac('sha256', privateKey).update(stringToSign(publicKey, url, nonce, timestamp, body)).digest('hex');
 }
 
 /** The URLs a client may have signed: the request as received, under http and https, with and without a default port. */
