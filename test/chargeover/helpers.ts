@@ -2,6 +2,7 @@
 // A ChargeOver client for tests: a real server, a key pair, Basic auth, and envelope assertions.
 import assert from 'node:assert/strict';
 import { issueCredential } from '../../src/core/tenants/credentials.ts';
+import { createTenant } from '../../src/core/tenants/tenants.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 export interface CoAnswer {
@@ -20,6 +21,8 @@ export interface CoClient {
   post(path: string, body?: unknown): Promise<CoAnswer>;
   put(path: string, body?: unknown): Promise<CoAnswer>;
   del(path: string): Promise<CoAnswer>;
+  /** Switches this client to a new, empty tenant with its own key pair (and rate limit). */
+  newTenant(slug: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,7 +32,7 @@ export async function startChargeOver(): Promise<CoClient> {
   const publicKey = cred.publicId as string;
   const privateKey = cred.secret;
   const base = `${server.url}/chargeover/api/v3`;
-  const auth = `Basic ${Buffer.from(`${publicKey}:${privateKey}`).toString('base64')}`;
+  let auth = `Basic ${Buffer.from(`${publicKey}:${privateKey}`).toString('base64')}`;
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<CoAnswer> => {
     const response = await fetch(base + path, {
       method,
@@ -49,6 +52,11 @@ export async function startChargeOver(): Promise<CoClient> {
     post: (path, body) => call('POST', path, body),
     put: (path, body) => call('PUT', path, body),
     del: (path) => call('DELETE', path),
+    async newTenant(slug) {
+      const tenant = await createTenant(server.store.services, { name: slug, slug });
+      const issued = await issueCredential(server.store.services, tenant.id, { vendor: 'chargeover' });
+      auth = `Basic ${Buffer.from(`${issued.publicId as string}:${issued.secret}`).toString('base64')}`;
+    },
     close: () => server.close(),
   };
 }

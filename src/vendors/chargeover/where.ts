@@ -57,8 +57,9 @@ export function parseOrder(value: unknown): OrderBy[] {
   for (const part of String(value).split(',')) {
     if (!part.trim()) continue;
     const [field, dir = 'ASC'] = part.trim().split(':');
-    const direction = dir.toUpperCase();
-    if (direction !== 'ASC' && direction !== 'DESC') throw bad(`Invalid order direction "${dir}"`);
+    // Recorded clients glue the next parameter on ("DESClimit=1?offset=0"); ChargeOver reads the direction.
+    const direction = /^DESC/i.test(dir) ? 'DESC' : /^ASC/i.test(dir) ? 'ASC' : '';
+    if (!direction) throw bad(`Invalid order direction "${dir}"`);
     out.push({ field, direction: direction === 'ASC' ? 'asc' : 'desc' });
   }
   return out;
