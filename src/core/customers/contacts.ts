@@ -156,3 +156,16 @@ export async function issueLoginToken(ctx: TenantContext, contactId: number): Pr
     .execute();
   return token;
 }
+
+/**
+ * Uses a portal login token (once, before it expires). Tokens are found by their hash across
+ * tenants, since the link carries no tenant; null when unknown, used or expired.
+ */
+export async function consumeLoginToken(services: { db: TenantContext['db'] }, token: string, now: (tenantId: number) => Promise<number>): Promise<{ tenantId: number; contactId: number } | null> {
+  if (!/^[0-9a-f]{32}$/.test(token)) return null;
+  const hash = createHash('sha256').update(token).digest('hex');
+  const row = await services.db.selectFrom('contact_logins').select(['id', 'tenant_id', 'contact_id', 'login_token_expires_at']).where('login_token_hash', '=', hash).executeTakeFirst();
+  if (!row || row.login_token_expires_at === null || row.login_token_expires_at < (await now(Number(row.tenant_id)))) return null;
+  const used = await services.db.updateTable('contact_logins').set({ login_token_hash: null, login_token_expires_at: null }).where('id', '=', row.id).where('login_token_hash', '=', hash).executeTakeFirst();
+  return Number(used.numUpdatedRows) === 1 ? { tenantId: Number(row.tenant_id), contactId: Number(row.contact_id) } : null;
+}

@@ -7,6 +7,7 @@ import { renderChargeOverError } from './errors.ts';
 import { authenticateChargeOver } from './auth.ts';
 import { CoError, fromDomain, type CoRequest, type CoResult } from './envelope.ts';
 import { dispatch } from './router.ts';
+import { PUBLIC_LINK, registerLinks } from './links.ts';
 import './customers.ts';
 import './users.ts';
 import './invoices.ts';
@@ -54,7 +55,8 @@ export function splitPath(path: string): string[] {
 function buildRequest(request: FastifyRequest): CoRequest {
   const raw = request.url;
   const path = raw.split('?')[0];
-  const at = path.indexOf(API);
+  const apiAt = path.indexOf(API);
+  const at = apiAt >= 0 ? apiAt : path.indexOf('/admin/r/');
   const prefix = path.slice(0, at);
   const proto = String(request.headers['x-forwarded-proto'] ?? request.protocol).split(',')[0].trim();
   const site = `${proto}://${request.headers.host ?? 'localhost'}${prefix}`;
@@ -87,9 +89,19 @@ export const chargeOverDoor: FrontDoor = {
   renderError: renderChargeOverError,
   routes: async (app, { services }) => {
     app.addHook('preValidation', async (request) => {
+      const path = request.url.split('?')[0];
+      if (request.method === 'GET' && !path.includes(`${API}/`) && PUBLIC_LINK.test(path)) return;
       const auth = await authenticateChargeOver(services, request);
       attachTenant(request, services, auth);
     });
     for (const url of [API, `${API}/*`]) app.route({ method: ['GET', 'POST', 'PUT', 'DELETE'], url, handler: handle });
+    registerLinks(app, services);
+    // url_self: the admin view of an object answers its API representation to an authenticated caller.
+    app.get('/admin/r/:type/view/:id', async (request, reply) => {
+      const { type, id } = request.params as { type: string; id: string };
+      const req = buildRequest(request);
+      const out = await run({ ...req, method: 'GET', segments: [type, id], query: {} });
+      await reply.code(out.status).type('application/json; charset=utf-8').send(JSON.stringify(out.body));
+    });
   },
 };
