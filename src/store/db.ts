@@ -13,6 +13,8 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface Store {
   db: Kysely<Database>;
   dialect: DialectName;
+  /** The PostgreSQL schema in use, when one was given. */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -56,7 +58,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    return { db, dialect: 'postgres', schema, close: () => db.destroy() };
   }
   const file = options.sqliteFile ?? ':memory:';
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -64,11 +66,21 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
+// Kysely's migrator looks for its own tables by introspecting every schema of the database: with
+// several schemas in one PostgreSQL database (parallel test runs) it found another run's
+// kysely_migration_lock and skipped creating its own, and a schema dropped meanwhile made the
+// introspection itself fail. Naming the schema fixes the first; a retry (the migration runs in one
+// transaction, so a failed attempt leaves nothing) covers the second.
 export async function migrate(store: Store): Promise<void> {
-  const migrator = new Migrator({ db: store.db, provider: provider(store.dialect) });
-  const { error, results } = await migrator.migrateToLatest();
-  const failed = results?.find((r) => r.status === 'Error');
-  if (error || failed) {
+  const migrator = new Migrator({ db: store.db, provider: provider(store.dialect), ...(store.schema ? { migrationTableSchema: store.schema } : {}) });
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    const failed = results?.find((r) => r.status === 'Error');
+    if (!error && !failed) return;
+    if (attempt < 5 && !failed && /does not exist/.test(String(error))) {
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      continue;
+    }
     throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
   }
 }

@@ -65,6 +65,10 @@ test('33-35: update keeps listed lines, adds new ones, drops the rest; totals fo
   assert.ok(inv.line_items.some((l: any) => l.line_item_id === L1));
   assert.ok(inv.line_items.some((l: any) => l.line_total === 89.85 && l.line_item_id !== L1));
   assert.equal(inv.total, 449.25);
+  assert.deepEqual(okBody(await co.put(`/invoice/${I}`, { date: '2015-06-08', terms_id: 2 }), 202), { id: I });
+  const dated = okBody(await co.get(`/invoice/${I}`));
+  assert.deepEqual([dated.date, dated.due_date, dated.terms_name, dated.line_items.length], ['2015-06-08', '2015-07-08', 'Net 30', 2]);
+  errorBody(await co.put(`/invoice/${I}`, { date: 'June' }), 400);
   errorBody(await co.put(`/invoice/${I}`, { line_items: [{ line_item_id: 424242 }] }), 400);
   errorBody(await co.put(`/invoice/${I}`, { line_items: [] }), 400);
   const open = okBody(await co.get(`/invoice?where=customer_id:EQUALS:${C},invoice_status_state:EQUALS:o&limit=1000`));

@@ -111,6 +111,12 @@ async function update(req: CoRequest, segment: string): Promise<CoResult> {
   if (body.terms_id !== undefined && body.terms_id !== null) update.termsDays = TERMS[v.terms_id as number].days;
   const memo = optString(body, 'memo');
   if (memo !== undefined) update.notes = memo;
+  // The update table omits date, but ChargeOver's own update example sends it (spec X5).
+  const date = optString(body, 'date');
+  if (date !== undefined && date !== null) {
+    if (!isIsoDate(date)) throw bad('date must be YYYY-MM-DD');
+    update.issueDate = date;
+  }
   const externalKey = optString(body, 'external_key');
   if (externalKey !== undefined) update.externalKey = externalKey || null;
   if (body.line_items !== undefined) {
