@@ -23,6 +23,8 @@ export interface CoClient {
   del(path: string): Promise<CoAnswer>;
   /** Switches this client to a new, empty tenant with its own key pair (and rate limit). */
   newTenant(slug: string): Promise<void>;
+  /** A fresh key pair for the current tenant (a fresh rate-limit window). */
+  newKey(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export async function startChargeOver(): Promise<CoClient> {
   const publicKey = cred.publicId as string;
   const privateKey = cred.secret;
   const base = `${server.url}/chargeover/api/v3`;
+  let tenantId = server.tenant.id;
   let auth = `Basic ${Buffer.from(`${publicKey}:${privateKey}`).toString('base64')}`;
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<CoAnswer> => {
     const response = await fetch(base + path, {
@@ -54,7 +57,12 @@ export async function startChargeOver(): Promise<CoClient> {
     del: (path) => call('DELETE', path),
     async newTenant(slug) {
       const tenant = await createTenant(server.store.services, { name: slug, slug });
+      tenantId = tenant.id;
       const issued = await issueCredential(server.store.services, tenant.id, { vendor: 'chargeover' });
+      auth = `Basic ${Buffer.from(`${issued.publicId as string}:${issued.secret}`).toString('base64')}`;
+    },
+    async newKey() {
+      const issued = await issueCredential(server.store.services, tenantId, { vendor: 'chargeover' });
       auth = `Basic ${Buffer.from(`${issued.publicId as string}:${issued.secret}`).toString('base64')}`;
     },
     close: () => server.close(),

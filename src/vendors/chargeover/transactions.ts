@@ -101,6 +101,7 @@ async function attemptPay(req: CoRequest): Promise<CoResult> {
       const pm = asObject(entry);
       const kind = pm.creditcard_id !== undefined ? 'creditcard' : pm.ach_id !== undefined ? 'ach' : pm.tokenized_id !== undefined ? 'tokenized' : null;
       if (!kind) throw bad('Each paymethods entry needs creditcard_id or ach_id');
+      if (kind === 'tokenized') throw bad('Tokenized payment methods live at another gateway and cannot be charged by this server');
       const id = await lookup(req.ctx, kind, { by: 'id', id: Number(pm[`${kind}_id`]) });
       const owner = id === null ? null : await req.ctx.db.selectFrom('payment_methods').select('customer_id').where('id', '=', id).executeTakeFirst();
       if (id === null || owner?.customer_id !== customerId) throw bad(`Payment method ${String(pm[`${kind}_id`])} does not belong to customer ${customerId}`);
