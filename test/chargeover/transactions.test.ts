@@ -101,6 +101,7 @@ test('49: attempt a payment with stored methods; card, ACH and tokenized endpoin
   errorBody(await co.post('/transaction?action=pay', { customer_id: C }), 400);
   const I6 = await invoice(C, 25);
   errorBody(await co.post('/transaction?action=pay', { customer_id: C, applied_to: [{ invoice_id: I6 }] }), 400);
+  okBody(await co.post(`/invoice/${I6}?action=schedule`, { schedule: [{ amount: 10, date: '2030-01-01' }] }));
   const cc = okBody(await co.post('/creditcard', { customer_id: C, number: '4242424242424242', expdate_month: '5', expdate_year: '2099', name: 'Card Holder' }), 201).id;
   const card = okBody(await co.get(`/creditcard/${cc}`));
   assert.deepEqual([card.mask_number, card.type, card.expdate_year, card.customer_id], ['xxxx-xxxx-xxxx-4242', 'visa', '2099', C]);
@@ -111,6 +112,8 @@ test('49: attempt a payment with stored methods; card, ACH and tokenized endpoin
   assert.ok(Number.isInteger(T));
   const t = okBody(await co.get(`/transaction/${T}`));
   assert.deepEqual(t.applied_to, [{ invoice_id: I6, applied: 25 }]);
+  const schedules = await co.server.store.services.db.selectFrom('scheduled_payments').select('status').where('invoice_id', '=', I6).execute();
+  assert.deepEqual(schedules.map((r) => r.status), ['cancelled']);
   assert.equal(t.creditcard_id, cc);
   const ach = okBody(await co.post('/ach', { customer_id: C, number: '1234-1234-1234', routing: '072403004', name: 'Keith', type: 'chec' }), 201).id;
   assert.equal(okBody(await co.get(`/ach/${ach}`)).mask_number, 'x1234');

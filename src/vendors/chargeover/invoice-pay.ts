@@ -3,6 +3,7 @@
 import type { PaymentSource } from '../../core/payments/payments.ts';
 import { getInvoice } from '../../core/invoices/invoices.ts';
 import { applyCustomerBalance, chargeAndApply } from '../../core/invoices/settle-invoices.ts';
+import { unschedulePayments } from '../../core/invoices/schedules.ts';
 import { isValidCardNumber, isValidRoutingNumber, cleanCardNumber } from '../../core/processor/cards.ts';
 import type { TenantContext } from '../../core/context.ts';
 import { bad, ok, type CoRequest, type CoResult } from './envelope.ts';
@@ -36,6 +37,13 @@ export async function storedSources(ctx: TenantContext, customerId: number): Pro
   return rows.map((row) => ({ methodId: row.id }));
 }
 
+/** Scheduled payments of invoices that are now paid in full are cancelled (spec 4.11). */
+export async function clearSchedulesOfPaid(ctx: TenantContext, invoiceIds: number[]): Promise<void> {
+  if (invoiceIds.length === 0) return;
+  const paid = await ctx.db.selectFrom('invoices').select('id').where('tenant_id', '=', ctx.tenant.id).where('id', 'in', invoiceIds).where('balance', '<=', 0).execute();
+  for (const row of paid) await unschedulePayments(ctx, row.id);
+}
+
 export async function payInvoice(req: CoRequest, segment: string): Promise<CoResult> {
   const id = await target(req.ctx, 'invoice', segment);
   const body = asObject(req.body);
@@ -43,6 +51,7 @@ export async function payInvoice(req: CoRequest, segment: string): Promise<CoRes
   if (invoice.status !== 'open' || invoice.balance <= 0) throw bad(`Invoice ${id} has no balance due`);
   if (optBool(body, 'use_customer_balance')) {
     await applyCustomerBalance(req.ctx, id);
+    await clearSchedulesOfPaid(req.ctx, [id]);
     return ok(true);
   }
   let sources: PaymentSource[];
@@ -63,5 +72,6 @@ export async function payInvoice(req: CoRequest, segment: string): Promise<CoRes
     processor: { checkExpiry: false },
   });
   if (!result.approved) throw bad('Payment declined', { transaction_id: result.transaction.id });
+  await clearSchedulesOfPaid(req.ctx, [id]);
   return ok(true);
 }

@@ -9,7 +9,7 @@ import { bad, created, ok, type CoRequest, type CoResult } from './envelope.ts';
 import { countIds, inOrder, listIds } from './lists.ts';
 import { lookup, payloadRef, target } from './refs.ts';
 import { register } from './router.ts';
-import { storedSources } from './invoice-pay.ts';
+import { clearSchedulesOfPaid, storedSources } from './invoice-pay.ts';
 import { GATEWAY_METHODS, renderTransactions, transactionFields, WIRE_TYPES } from './transaction-view.ts';
 import { asObject, optInt, optString, parseAmount, transactionVendorData, VENDOR } from './wire.ts';
 
@@ -79,6 +79,7 @@ async function create(req: CoRequest): Promise<CoResult> {
     autoApply: applyTo && applyTo.length > 0 ? undefined : autoApply(body),
     vendorData: transactionVendorData(extra),
   });
+  await clearSchedulesOfPaid(req.ctx, (applyTo ?? []).map((a) => a.invoiceId));
   return created(req, 'transaction', txn.id);
 }
 
@@ -112,6 +113,7 @@ async function attemptPay(req: CoRequest): Promise<CoResult> {
   // The invoices' own shares: what each still owes, in order, up to the amount charged.
   const result = await chargeAndApply(req.ctx, { customerId, amount, currency: customer.currency, sources, applyTo, autoApply: applyTo.length ? undefined : autoApply(body), vendorData: transactionVendorData({ transaction_ipaddr: req.ip }), processor: { checkExpiry: true } });
   if (!result.approved) throw bad(`This transaction could not be processed: ${result.message ?? 'declined'}`, { transaction_id: result.transaction.id });
+  await clearSchedulesOfPaid(req.ctx, applyTo.map((a) => a.invoiceId));
   return ok({ id: result.transaction.id });
 }
 
