@@ -96,6 +96,7 @@ test('18-20: setInactive, setActive, setSuperUser', async () => {
   assert.deepEqual([c.superuser_id, c.superuser_email], [U, 'jmae@example.com']);
   errorBody(await co.post(`/customer/${C}?action=setSuperUser`, { user_id: 99999 }), 400);
   errorBody(await co.post(`/customer/${C}?action=noSuchAction`), 400);
+  errorBody(await co.post('/customer', { company: 'Steal', superuser_id: U }), 400);
 });
 
 test('56: IS:NULL and ISNOT:NULL', async () => {

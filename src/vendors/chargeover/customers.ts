@@ -146,16 +146,16 @@ async function create(req: CoRequest): Promise<CoResult> {
   const input = coreInput(req, body, true);
   const parent = await payloadRef(req.ctx, 'customer', body, 'parent_customer', false);
   if (parent !== undefined) input.parentId = parent;
+  // A user always belongs to a customer, so an existing user can never become a new customer's
+  // primary contact (spec 4.1: not another customer's contact).
   const superuserId = await payloadRef(req.ctx, 'user', body, 'superuser', false);
-  if (!input.company && !su && superuserId === undefined) throw bad('A company name or a superuser (primary contact) is required');
+  if (superuserId !== undefined) throw bad(`User ${superuserId} is another customer's contact`);
+  if (!input.company && !su) throw bad('A company name or a superuser (primary contact) is required');
   const customer = await atomically(req.ctx, async (ctx) => {
     const row = await createCustomer(ctx, input);
     if (su) {
       const contact = await createContact(ctx, { customerId: row.id, firstName: su.firstName, lastName: su.lastName, email: su.email, phone: su.phone, isPrimary: true });
       await setLogin(ctx, contact.id, { username: su.username });
-    } else if (superuserId !== undefined) {
-      await updateContact(ctx, superuserId, { customerId: row.id });
-      await setPrimaryContact(ctx, row.id, superuserId);
     }
     return row;
   }).catch((error: unknown) => conflictAsDuplicate(error, input.externalKey));
