@@ -8,6 +8,7 @@ import { authenticateChargeOver } from './auth.ts';
 import { CoError, fromDomain, type CoRequest, type CoResult } from './envelope.ts';
 import { dispatch } from './router.ts';
 import { PUBLIC_LINK, registerLinks } from './links.ts';
+import { registerLenientJson } from './lenient-json.ts';
 import './customers.ts';
 import './users.ts';
 import './invoices.ts';
@@ -88,6 +89,7 @@ export const chargeOverDoor: FrontDoor = {
   rateLimit: { max: 250, windowMs: 60_000 },
   renderError: renderChargeOverError,
   routes: async (app, { services }) => {
+    registerLenientJson(app);
     app.addHook('preValidation', async (request) => {
       const path = request.url.split('?')[0];
       if (request.method === 'GET' && !path.includes(`${API}/`) && PUBLIC_LINK.test(path)) return;
