@@ -7,7 +7,7 @@ test('ChargeOver: unknown paths count against the 250-a-minute limit per credent
   const store = await openTestStore();
   const app = await buildApp({ services: store.services, logLevel: 'silent' });
   try {
-    const hit = (auth: string) => app.inject({ method: 'GET', url: '/chargeover/api/v3/nothing', headers: { authorization: auth } });
+    const hit = (auth: string) => app.inject({ method: 'GET', url: '/chargeover/nothing', headers: { authorization: auth } });
     const statuses: number[] = [];
     for (let i = 0; i < 251; i++) statuses.push((await hit('Basic YTpi')).statusCode);
     assert.equal(statuses.filter((s) => s === 400).length, 250);

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { NodeSqliteDialect } from './sqlite-dialect.ts';
 import type { Database } from './schema.ts';
 import * as m001 from './migrations/001_core.ts';
+import * as m002 from './migrations/002_chargeover.ts';
 import * as m003 from './migrations/003_fluidpay.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -31,6 +32,7 @@ pg.types.setTypeParser(20, (value) => Number(value));
 
 const migrations: Record<string, (dialect: DialectName) => Migration> = {
   '001_core': (dialect) => ({ up: (db) => m001.up(db, dialect) }),
+  '002_chargeover': (dialect) => ({ up: (db) => m002.up(db, dialect) }),
   '003_fluidpay': (dialect) => ({ up: (db) => m003.up(db, dialect) }),
 };
 
@@ -66,6 +68,11 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
+// Kysely's migrator looks for its own tables by introspecting every schema of the database: with
+// several schemas in one PostgreSQL database (parallel test runs) it found another run's
+// kysely_migration_lock and skipped creating its own, and a schema dropped meanwhile made the
+// introspection itself fail. Naming the schema fixes the first; a retry (the migration runs in one
+// transaction, so a failed attempt leaves nothing) covers the second.
 export async function migrate(store: Store): Promise<void> {
   // Kysely's bookkeeping tables live in our schema, or another schema's would be taken for ours.
   const migrator = new Migrator({
@@ -78,9 +85,11 @@ export async function migrate(store: Store): Promise<void> {
     const failed = results?.find((r) => r.status === 'Error');
     if (!error && !failed) return;
     // SQLite has no migration lock: two processes starting on a new file race, and the loser
-    // finds the winner's tables. Its second look sees the migration done.
-    if (store.dialect === 'sqlite' && attempt < 3) {
-      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    // finds the winner's tables; PostgreSQL's introspection can trip over a schema dropped meanwhile.
+    // Its second look sees the migration done.
+    const retryable = store.dialect === 'sqlite' || (!failed && /does not exist/.test(String(error)));
+    if (retryable && attempt < 5) {
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
       continue;
     }
     throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);

@@ -396,6 +396,41 @@ export interface TerminalsTable {
   updated_at: number | null;
 }
 
+export interface ContactLoginsTable {
+  id: Generated<number>;
+  tenant_id: number;
+  contact_id: number;
+  username: string;
+  password_hash: string | null;
+  login_token_hash: string | null;
+  login_token_expires_at: number | null;
+  updated_at: number;
+}
+
+export interface ScheduledPaymentsTable {
+  id: Generated<number>;
+  tenant_id: number;
+  invoice_id: number;
+  customer_id: number;
+  amount: number;
+  currency: string;
+  due_date: string; // YYYY-MM-DD
+  method_kind: string; // any | card | bank | method
+  payment_method_id: number | null;
+  status: string; // scheduled | cancelled | done | failed
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PaymentAttemptsTable {
+  id: Generated<number>;
+  tenant_id: number;
+  invoice_id: number;
+  transaction_id: number | null;
+  outcome: string;
+  created_at: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   credentials: CredentialsTable;
@@ -422,6 +457,9 @@ export interface Database {
   password_resets: PasswordResetsTable;
   subscriptions: SubscriptionsTable;
   terminals: TerminalsTable;
+  contact_logins: ContactLoginsTable;
+  scheduled_payments: ScheduledPaymentsTable;
+  payment_attempts: PaymentAttemptsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;

@@ -2,6 +2,7 @@
 // BURSAR_TEST_DATABASE_URL is set, a fresh PostgreSQL schema), checking exit codes, stdout JSON and
 // stderr; then `serve` twice on the same data, with HTTP calls against it in between.
 import { after, before, describe, test } from 'node:test';
+import { DEMO_CREDENTIALS } from '../../src/core/tenants/bootstrap.ts';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -308,7 +309,7 @@ describe('serve', () => {
       assert.match(first.stdout, new RegExp(`^ {2}${vendor} +${url.replace(/\./g, '\\.')}${base}$`, 'm'), vendor);
     }
     const lines = credentialLines(first.stdout);
-    assert.equal(lines.length, 10, lines.join('\n'));
+    assert.equal(lines.length, DEMO_CREDENTIALS.length, lines.join('\n'));
     assert.match(first.stdout, /api_key \(suite\) +api_0wUsHIlrkK1I6ADno5MfT10UjhR/);
     assert.match(first.stdout, /password \(user\) +demo \/ demo-password-1/);
     assert.match(first.stdout, /key_pair \(demo\) +[a-z0-9]{32} \/ [a-z0-9]{32}/);
@@ -354,7 +355,7 @@ describe('serve', () => {
     assert.equal(parsed.admin_token, token);
     assert.equal(parsed.demo_tenant.slug, 'demo');
     assert.equal(parsed.demo_tenant.created, false);
-    assert.equal(parsed.credentials.length, 10);
+    assert.equal(parsed.credentials.length, DEMO_CREDENTIALS.length);
     assert.deepEqual([...new Set(parsed.credentials.map((c: { vendor: string }) => c.vendor))].sort(), [...VENDORS].sort());
     assert.equal((await fetch(`${parsed.url}/_health`)).status, 200);
     assert.equal(await stop(summary.process), 0);

@@ -131,15 +131,17 @@ export async function updateCustomer(ctx: TenantContext, id: number, input: Cust
 
 /**
  * Soft delete: the row (and its external key) stays so keys are never reused. A customer with
- * invoices or transactions cannot be deleted unless keepHistory says its history stays as it is.
+ * invoices or transactions cannot be deleted, unless `keepHistory` is set (ChargeOver): then only
+ * an open invoice with money due blocks, and paid or void invoices and payments stay as history.
  */
 export async function deleteCustomer(ctx: TenantContext, id: number, options: { keepHistory?: boolean } = {}): Promise<void> {
   await getCustomer(ctx, id);
   await inTransaction(ctx.db, async (tx) => {
-    const invoice = await tx.selectFrom('invoices').select('id').where('tenant_id', '=', ctx.tenant.id).where('customer_id', '=', id).executeTakeFirst();
-    const txn = await tx.selectFrom('transactions').select('id').where('tenant_id', '=', ctx.tenant.id).where('customer_id', '=', id).executeTakeFirst();
-    // keepHistory: a vault customer (FluidPay) goes away as a token; its payments stay on record.
-    if ((invoice || txn) && !options.keepHistory) throw new DomainError(ErrorCode.ILLEGAL_TRANSITION, 'A customer with invoices or payments cannot be deleted', { details: { reason: 'has_activity' } });
+    let invoices = tx.selectFrom('invoices').select('id').where('tenant_id', '=', ctx.tenant.id).where('customer_id', '=', id);
+    if (options.keepHistory) invoices = invoices.where('status', '=', 'open').where('balance', '>', 0);
+    const invoice = await invoices.executeTakeFirst();
+    const txn = options.keepHistory ? undefined : await tx.selectFrom('transactions').select('id').where('tenant_id', '=', ctx.tenant.id).where('customer_id', '=', id).executeTakeFirst();
+    if (invoice || txn) throw new DomainError(ErrorCode.ILLEGAL_TRANSITION, 'A customer with invoices or payments cannot be deleted', { details: { reason: 'has_activity' } });
     const now = ctx.clock.now();
     const row = await tx.updateTable('customers').set({ deleted_at: now, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
     await tx.updateTable('contacts').set({ deleted_at: now }).where('customer_id', '=', id).where('deleted_at', 'is', null).execute();

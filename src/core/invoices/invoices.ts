@@ -220,6 +220,8 @@ export async function invoiceLines(ctx: TenantContext, invoiceIds: number[]): Pr
 
 export interface InvoiceUpdate {
   lines?: LineInput[];
+  /** A new issue date; the due date follows it by the invoice's terms unless dueDate is given too. */
+  issueDate?: string;
   dueDate?: string;
   termsDays?: number;
   notes?: string | null;
@@ -238,9 +240,14 @@ export async function updateInvoice(ctx: TenantContext, id: number, update: Invo
     if (update.notes !== undefined) changes.notes = update.notes;
     if (update.externalKey !== undefined) changes.external_key = update.externalKey;
     if (update.vendorData !== undefined) changes.vendor_data = JSON.stringify(update.vendorData);
+    if (update.issueDate !== undefined && !isIsoDate(update.issueDate)) throw invalid('issue date must be YYYY-MM-DD', 'date');
+    if (update.issueDate !== undefined) {
+      changes.issue_date = update.issueDate;
+      changes.due_date = addDays(update.issueDate, update.termsDays ?? invoice.terms_days);
+    }
     if (update.termsDays !== undefined) {
       changes.terms_days = update.termsDays;
-      changes.due_date = addDays(invoice.issue_date, update.termsDays);
+      changes.due_date = addDays(update.issueDate ?? invoice.issue_date, update.termsDays);
     }
     if (update.dueDate !== undefined) changes.due_date = update.dueDate;
     if (update.lines) {

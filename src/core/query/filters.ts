@@ -58,7 +58,11 @@ function columnCondition(
   type: FieldType,
   filter: Filter,
 ): Expression<SqlBool> {
-  const ref = sql.ref(column);
+  return expressionCondition(sql.ref(column), type, filter);
+}
+
+/** The same conditions over any scalar expression (a JSON field, a subquery), for custom mappings. */
+export function expressionCondition(ref: Expression<unknown>, type: FieldType, filter: Filter): Expression<SqlBool> {
   const ci = type === 'text_ci';
   const target = ci ? sql`lower(${ref})` : ref;
   switch (filter.op) {

@@ -51,8 +51,11 @@ export async function adminTokenHash(services: CoreServices): Promise<string | u
   return readSetting(services, 'admin_token_hash');
 }
 
-const DEMO_CREDENTIALS: IssueOptions[] = [
+export const DEMO_CREDENTIALS: IssueOptions[] = [
   { vendor: 'chargeover', kind: CredentialKind.KEY_PAIR, label: 'demo' },
+  // The two key pairs in ChargeOver's own document, so its examples run unchanged against the demo.
+  { vendor: 'chargeover', kind: CredentialKind.KEY_PAIR, label: 'doc-1', publicId: 's27lHT4hxQ3nRCaEBP0dzKetjuiNfLmy', secret: 'Rqz3LDY6cipKbFOTwBE9NoVJnS5sQUrl' },
+  { vendor: 'chargeover', kind: CredentialKind.KEY_PAIR, label: 'doc-2', publicId: '7sutWFEO2zKVYIGmZMJ3Nij5hfLxDRb8', secret: '9vCJbmdZKSieVchyrRItFQw8MBN4lOH3' },
   { vendor: 'fluidpay', kind: CredentialKind.API_KEY, label: 'api' },
   { vendor: 'fluidpay', kind: CredentialKind.API_KEY, label: 'suite', secret: FLUIDPAY_SUITE_API_KEY },
   { vendor: 'fluidpay', kind: CredentialKind.API_KEY, label: 'pub' },

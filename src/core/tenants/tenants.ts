@@ -94,6 +94,9 @@ export async function setFaults(services: CoreServices, tenant: Tenant, faults: 
 
 // Children before parents, so foreign keys hold while a test tenant's data is wiped.
 const TENANT_TABLES = [
+  'contact_logins',
+  'scheduled_payments',
+  'payment_attempts',
   'ledger_lines',
   'ledger_entries',
   'events',

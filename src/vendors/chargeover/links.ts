@@ -1,0 +1,50 @@
+// The url_* links ChargeOver objects carry, resolving on this server (spec 1.15): public pages by
+// token (invoice view and pay page, statement, pay-method page, one-time portal login) answer JSON
+// summaries; the invoice PDF answers 501 until the PDF issue; /admin/r/{type}/view/{id} answers the
+// API object to an authenticated caller.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { CoreServices } from '../../core/context.ts';
+import { consumeLoginToken } from '../../core/customers/contacts.ts';
+import { contextFor, getTenant } from '../../core/tenants/tenants.ts';
+
+type Table = 'invoices' | 'customers';
+
+async function byToken(services: CoreServices, table: Table, token: string) {
+  if (!/^[a-z0-9]{6,40}$/.test(token)) return null;
+  const query = services.db.selectFrom(table).selectAll().where('token', '=', token);
+  return (table === 'customers' ? query.where('deleted_at', 'is', null) : query).executeTakeFirst();
+}
+
+function page(reply: FastifyReply, status: number, body: Record<string, unknown>): FastifyReply {
+  return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
+}
+
+export const PUBLIC_LINK = /(?<!\/admin)\/(r\/(invoice\/view|invoice\/pdf|trans\/pay|statement\/view|paymethod\/i)|signup\/r\/logintoken)\/[^/]+\/?$/;
+
+export function registerLinks(app: FastifyInstance, services: CoreServices): void {
+  const notFound = (reply: FastifyReply) => page(reply, 404, { code: 404, status: 'Error', message: 'This link is not valid.', details: {}, response: false });
+  const invoicePage = (kind: string) => async (request: { params: unknown }, reply: FastifyReply) => {
+    const invoice = await byToken(services, 'invoices', (request.params as { token: string }).token);
+    if (!invoice) return notFound(reply);
+    return page(reply, 200, { page: kind, invoice_id: invoice.id, status: invoice.status, currency: invoice.currency, total_minor: invoice.total, balance_minor: invoice.balance, due_date: invoice.due_date });
+  };
+  app.get('/r/invoice/view/:token', invoicePage('invoice'));
+  app.get('/r/trans/pay/:token', invoicePage('pay'));
+  app.get('/r/invoice/pdf/:token', async (request, reply) => {
+    const invoice = await byToken(services, 'invoices', (request.params as { token: string }).token);
+    if (!invoice) return notFound(reply);
+    return page(reply, 501, { code: 501, status: 'Error', message: 'Invoice PDFs are not available yet on this server.', details: {}, response: false });
+  });
+  const customerPage = (kind: string) => async (request: { params: unknown }, reply: FastifyReply) => {
+    const customer = await byToken(services, 'customers', (request.params as { token: string }).token);
+    if (!customer) return notFound(reply);
+    return page(reply, 200, { page: kind, customer_id: customer.id, company: customer.company });
+  };
+  app.get('/r/statement/view/:token', customerPage('statement'));
+  app.get('/r/paymethod/i/:token', customerPage('paymethod'));
+  app.get('/signup/r/logintoken/:token', async (request, reply) => {
+    const used = await consumeLoginToken(services, (request.params as { token: string }).token, async (tenantId) => contextFor(services, await getTenant(services, tenantId)).clock.now());
+    if (!used) return notFound(reply);
+    return page(reply, 200, { page: 'portal', logged_in: true, user_id: used.contactId });
+  });
+}

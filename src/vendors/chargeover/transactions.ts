@@ -1,0 +1,154 @@
+// /transaction (spec 2.5, 4.15-4.17): record a payment or credit (applied_to / auto_apply),
+// get, list/query/count, ?action=pay against stored methods, refund, and mark declined.
+import { getCustomer } from '../../core/customers/customers.ts';
+import { chargeAndApply, markRecordedPaymentDeclined, recordPayment, type Application } from '../../core/invoices/settle-invoices.ts';
+import type { AutoApplyStrategy } from '../../core/invoices/allocations.ts';
+import { refund } from '../../core/payments/payments.ts';
+import type { PaymentSource } from '../../core/payments/payments.ts';
+import { bad, created, ok, type CoRequest, type CoResult } from './envelope.ts';
+import { countIds, inOrder, listIds } from './lists.ts';
+import { lookup, payloadRef, target } from './refs.ts';
+import { register } from './router.ts';
+import { clearSchedulesOfPaid, storedSources } from './invoice-pay.ts';
+import { GATEWAY_METHODS, renderTransactions, transactionFields, WIRE_TYPES } from './transaction-view.ts';
+import { asObject, optInt, optString, parseAmount, transactionVendorData, VENDOR } from './wire.ts';
+
+const AUTO_APPLY = new Set(['oldest_first', 'newest_first', 'best_fit']);
+const DATETIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+
+async function applications(req: CoRequest, raw: unknown, currency: string): Promise<Application[] | undefined> {
+  if (raw === undefined || raw === null) return undefined;
+  if (!Array.isArray(raw)) throw bad('applied_to must be an array');
+  const out: Application[] = [];
+  for (const [i, entry] of raw.entries()) {
+    const obj: Record<string, unknown> = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : { invoice_id: entry };
+    const invoiceId = await payloadRef(req.ctx, 'invoice', obj, 'invoice', true);
+    const application: Application = { invoiceId: invoiceId as number };
+    if (obj.applied !== undefined && obj.applied !== null) application.amount = parseAmount(obj.applied, currency, `applied_to[${i}].applied`);
+    out.push(application);
+  }
+  return out;
+}
+
+function autoApply(body: Record<string, unknown>): AutoApplyStrategy | undefined {
+  const value = optString(body, 'auto_apply');
+  if (value === undefined || value === null || value === '') return undefined;
+  if (!AUTO_APPLY.has(value)) throw bad('auto_apply must be oldest_first, newest_first or best_fit');
+  return value as AutoApplyStrategy;
+}
+
+async function create(req: CoRequest): Promise<CoResult> {
+  const body = asObject(req.body);
+  const type = optString(body, 'transaction_type');
+  if (type !== 'pay' && type !== 'cre') throw bad('transaction_type must be "pay" (or "cre" for a credit)');
+  const customerId = (await payloadRef(req.ctx, 'customer', body, 'customer', true)) as number;
+  const customer = await getCustomer(req.ctx, customerId);
+  if (body.amount === undefined || body.amount === null) throw bad('amount is required');
+  const amount = parseAmount(body.amount, customer.currency, 'amount');
+  if (amount <= 0) throw bad('amount must be greater than zero');
+  const gatewayMethod = optString(body, 'gateway_method') ?? (type === 'cre' ? 'credit' : 'check');
+  if (!gatewayMethod || !GATEWAY_METHODS[gatewayMethod]) throw bad(`gateway_method must be one of ${Object.keys(GATEWAY_METHODS).join(', ')}`);
+  const gatewayStatus = optInt(body, 'gateway_status') ?? 1;
+  if (gatewayStatus !== 0 && gatewayStatus !== 1) throw bad('gateway_status must be 0 or 1');
+  const datetime = optString(body, 'transaction_datetime');
+  if (datetime && !DATETIME.test(datetime)) throw bad('transaction_datetime must be YYYY-MM-DD HH:MM:SS');
+  const date = optString(body, 'transaction_date') || (datetime ? datetime.slice(0, 10) : undefined);
+  if (date && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw bad('transaction_date must be YYYY-MM-DD');
+  const externalKey = optString(body, 'external_key') || null;
+  if (externalKey && (await lookup(req.ctx, 'transaction', { by: 'external_key', value: externalKey })) !== null) throw bad(`A transaction already exists with the external_key value "${externalKey}"`);
+  const extra: Record<string, unknown> = { gateway_method: gatewayMethod, transaction_ipaddr: req.ip };
+  for (const key of ['gateway_transid', 'gateway_msg', 'transaction_method', 'transaction_detail', 'void_datetime']) {
+    const value = optString(body, key);
+    if (value !== undefined && value !== null) extra[key] = value;
+  }
+  const gatewayId = optInt(body, 'gateway_id');
+  if (gatewayId !== undefined && gatewayId !== null) extra.gateway_id = gatewayId;
+  if (datetime) extra.transaction_datetime = datetime;
+  if (date) extra.transaction_date = date;
+  if (externalKey) extra.external_key = externalKey;
+  const applyTo = await applications(req, body.applied_to, customer.currency);
+  const txn = await recordPayment(req.ctx, {
+    customerId,
+    amount,
+    currency: customer.currency,
+    kind: gatewayMethod,
+    credit: type === 'cre',
+    failed: gatewayStatus === 0,
+    reference: optString(body, 'gateway_transid') ?? null,
+    applyTo,
+    autoApply: applyTo && applyTo.length > 0 ? undefined : autoApply(body),
+    vendorData: transactionVendorData(extra),
+  });
+  await clearSchedulesOfPaid(req.ctx, (applyTo ?? []).map((a) => a.invoiceId));
+  return created(req, 'transaction', txn.id);
+}
+
+async function attemptPay(req: CoRequest): Promise<CoResult> {
+  const body = asObject(req.body);
+  const customerId = (await payloadRef(req.ctx, 'customer', body, 'customer', true)) as number;
+  const customer = await getCustomer(req.ctx, customerId);
+  const applyTo = (await applications(req, body.applied_to, customer.currency)) ?? [];
+  let amount: number;
+  if (body.amount !== undefined && body.amount !== null) amount = parseAmount(body.amount, customer.currency, 'amount');
+  else if (applyTo.length > 0) {
+    const rows = await req.ctx.db.selectFrom('invoices').select(['balance', 'customer_id']).where('tenant_id', '=', req.ctx.tenant.id).where('id', 'in', applyTo.map((a) => a.invoiceId)).execute();
+    amount = rows.reduce((sum, r) => sum + (r.customer_id === customerId ? r.balance : 0), 0);
+  } else throw bad('Either an amount or at least one invoice in applied_to is required');
+  if (amount <= 0) throw bad('There is nothing to pay');
+  let sources: PaymentSource[];
+  if (Array.isArray(body.paymethods) && body.paymethods.length > 0) {
+    sources = [];
+    for (const entry of body.paymethods) {
+      const pm = asObject(entry);
+      const kind = pm.creditcard_id !== undefined ? 'creditcard' : pm.ach_id !== undefined ? 'ach' : pm.tokenized_id !== undefined ? 'tokenized' : null;
+      if (!kind) throw bad('Each paymethods entry needs creditcard_id or ach_id');
+      if (kind === 'tokenized') throw bad('Tokenized payment methods live at another gateway and cannot be charged by this server');
+      const id = await lookup(req.ctx, kind, { by: 'id', id: Number(pm[`${kind}_id`]) });
+      const owner = id === null ? null : await req.ctx.db.selectFrom('payment_methods').select('customer_id').where('id', '=', id).executeTakeFirst();
+      if (id === null || owner?.customer_id !== customerId) throw bad(`Payment method ${String(pm[`${kind}_id`])} does not belong to customer ${customerId}`);
+      sources.push({ methodId: id });
+    }
+  } else sources = await storedSources(req.ctx, customerId);
+  if (sources.length === 0) throw bad('No payment method available');
+  // The invoices' own shares: what each still owes, in order, up to the amount charged.
+  const result = await chargeAndApply(req.ctx, { customerId, amount, currency: customer.currency, sources, applyTo, autoApply: applyTo.length ? undefined : autoApply(body), vendorData: transactionVendorData({ transaction_ipaddr: req.ip }), processor: { checkExpiry: true } });
+  if (!result.approved) throw bad(`This transaction could not be processed: ${result.message ?? 'declined'}`, { transaction_id: result.transaction.id });
+  await clearSchedulesOfPaid(req.ctx, applyTo.map((a) => a.invoiceId));
+  return ok({ id: result.transaction.id });
+}
+
+const base = (req: CoRequest) => req.ctx.db.selectFrom('transactions').select('id').where('tenant_id', '=', req.ctx.tenant.id).where('type', 'in', [...WIRE_TYPES]);
+
+async function load(req: CoRequest, ids: number[]): Promise<Record<string, unknown>[]> {
+  if (ids.length === 0) return [];
+  const rows = await req.ctx.db.selectFrom('transactions').selectAll().where('tenant_id', '=', req.ctx.tenant.id).where('id', 'in', ids).execute();
+  return renderTransactions(req, inOrder(ids, rows, (r) => r.id));
+}
+
+async function decline(req: CoRequest, segment: string): Promise<CoResult> {
+  const id = await target(req.ctx, 'transaction', segment);
+  const body = asObject(req.body);
+  await markRecordedPaymentDeclined(req.ctx, id, { message: optString(body, 'gateway_msg') ?? null, code: optString(body, 'gateway_err_code') ?? null, detail: optString(body, 'gateway_err_detail') ?? null }, VENDOR);
+  return ok(true);
+}
+
+register('transaction', {
+  list: async (req) => ok(await load(req, await listIds(req, base(req), transactionFields(req), 'transaction_id'))),
+  count: async (req) => ok(await countIds(req, base(req), transactionFields(req))),
+  create,
+  get: async (req, segment) => ok((await load(req, [await target(req.ctx, 'transaction', segment)]))[0]),
+  collectionActions: { pay: attemptPay },
+  actions: {
+    refund: async (req, segment) => {
+      const id = await target(req.ctx, 'transaction', segment);
+      const body = asObject(req.body);
+      const parent = await req.ctx.db.selectFrom('transactions').select('currency').where('id', '=', id).executeTakeFirstOrThrow();
+      const amount = body.amount === undefined || body.amount === null ? undefined : parseAmount(body.amount, parent.currency, 'amount');
+      const result = await refund(req.ctx, id, { amount, vendorData: transactionVendorData({ transaction_ipaddr: req.ip }) });
+      // Recorded ChargeOver traffic answers a refund with the new id as a string.
+      return ok({ id: String(result.refund.id) });
+    },
+    decline,
+    reject: decline,
+  },
+});
