@@ -1,0 +1,46 @@
+// Child process for one HTTP measurement: opens a fresh database (if the scenario needs one), runs
+// the scenario's setup, listens on 127.0.0.1:0 and tells the parent where; on 'close' it tears down.
+// Usage (by bench/lib/http.ts through fork): http-target.ts <scenario file> <backend>
+import { pathToFileURL } from 'node:url';
+import { openBenchStore, type BenchStore } from './backends.ts';
+import { isScenario, type HttpRequestSpec, type ScenarioBackend } from './scenario.ts';
+
+export type TargetMessage =
+  | { type: 'ready'; url: string; request: HttpRequestSpec }
+  | { type: 'error'; message: string }
+  | { type: 'closed' };
+
+function send(message: TargetMessage): Promise<void> {
+  return new Promise((resolve) => process.send!(message, undefined, {}, () => resolve()));
+}
+
+async function main(): Promise<void> {
+  const [file, backendArg] = process.argv.slice(2);
+  const backend = backendArg as ScenarioBackend;
+  const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  if (!isScenario(mod.default)) throw new Error(`${file} does not export a scenario as default`);
+  const scenario = mod.default;
+  let bench: BenchStore | null = null;
+  try {
+    if (backend !== 'none') bench = await openBenchStore(backend);
+    const { app, context } = await scenario.setup({ backend, services: bench?.services ?? null });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const closed = new Promise<void>((resolve) => process.once('message', () => resolve()));
+    await send({ type: 'ready', url: `http://127.0.0.1:${port}`, request: scenario.request(context) });
+    await closed;
+    await app.close();
+  } finally {
+    await bench?.dispose();
+  }
+  await send({ type: 'closed' });
+}
+
+main().then(
+  () => process.exit(0),
+  async (error: unknown) => {
+    await send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    process.exit(1);
+  },
+);

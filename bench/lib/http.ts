@@ -1,0 +1,92 @@
+// Runs one HTTP scenario on one backend: the server in a forked child (bench/lib/http-target.ts),
+// autocannon in this process, a fixed number of connections for a fixed time after a warm-up.
+// Latency percentiles come from every 2xx response's own time (autocannon's histogram rounds to ms).
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { percentile } from './stats.ts';
+import type { HttpRequestSpec, ScenarioBackend } from './scenario.ts';
+import type { TargetMessage } from './http-target.ts';
+
+export interface HttpOptions {
+  connections: number;
+  warmupSeconds: number;
+  seconds: number;
+}
+
+export interface HttpResult {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  responses2xx: number;
+  non2xx: number;
+  errors: number;
+}
+
+const TARGET = fileURLToPath(new URL('./http-target.ts', import.meta.url));
+
+function nextMessage(child: ChildProcess, timeoutMs: number): Promise<TargetMessage> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error(`bench target did not answer within ${timeoutMs} ms`)), timeoutMs);
+    const onMessage = (message: unknown) => done(null, message as TargetMessage);
+    const onExit = (code: number | null) => done(new Error(`bench target exited with ${code}`));
+    function done(error: Error | null, message?: TargetMessage) {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve(message!);
+    }
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}
+
+async function checkOnce(url: string, request: HttpRequestSpec): Promise<void> {
+  const response = await fetch(url + request.path, { method: request.method, headers: request.headers, body: request.body, signal: AbortSignal.timeout(10_000) });
+  const text = await response.text();
+  if (response.status < 200 || response.status > 299) throw new Error(`request answered ${response.status}: ${text.slice(0, 300)}`);
+}
+
+export async function measureHttp(scenarioFile: string, backend: ScenarioBackend, options: HttpOptions): Promise<HttpResult> {
+  const child = fork(TARGET, [scenarioFile, backend], { execPath: process.execPath, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  try {
+    const ready = await nextMessage(child, 60_000);
+    if (ready.type === 'error') throw new Error(ready.message.split('\n')[0]);
+    if (ready.type !== 'ready') throw new Error(`unexpected message ${ready.type}`);
+    const { url, request } = ready;
+    await checkOnce(url, request);
+    const latencies: number[] = [];
+    const instance = autocannon({
+      url: url + request.path,
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      connections: options.connections,
+      pipelining: 1,
+      duration: options.seconds,
+      timeout: 10,
+      warmup: { connections: options.connections, duration: options.warmupSeconds },
+    });
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      if (statusCode >= 200 && statusCode <= 299) latencies.push(responseTime);
+    });
+    const result = await instance;
+    return {
+      requestsPerSecond: latencies.length / result.duration,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      responses2xx: latencies.length,
+      non2xx: result.non2xx,
+      errors: result.errors,
+    };
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      if (child.connected) child.send('close');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(killer);
+    }
+  }
+}
