@@ -1,7 +1,7 @@
 // Encryption at rest (AES-256-GCM) for card and bank numbers and for secrets that must be shown
 // again, and one-way hashes for API keys. The key comes from BURSAR_SECRET_KEY (64 hex chars or
 // any passphrase) or from a file generated once in the data folder.
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, createSecretKey, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -25,8 +25,10 @@ export function keyFromConfig(secretKey: string | undefined, dataDir: string): B
   return key;
 }
 
-export function createSecretBox(key: Buffer): SecretBox {
-  const fingerprintKey = createHmac('sha256', key).update('fingerprint').digest();
+export function createSecretBox(rawKey: Buffer): SecretBox {
+  // Key objects made once: building them from raw bytes on every call showed in the profile.
+  const key = createSecretKey(rawKey);
+  const fingerprintKey = createSecretKey(createHmac('sha256', rawKey).update('fingerprint').digest());
   return {
     encrypt(plain) {
       const iv = randomBytes(12);

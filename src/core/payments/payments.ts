@@ -1,7 +1,7 @@
 // Transactions: sale, authorize, capture, void, refund, credit, and payments recorded outside the
 // processor. Each call is one database transaction: the state change, its ledger entry and its event.
 import type { NewTransaction, TransactionRow, PaymentMethodRow } from '../../store/schema.ts';
-import { inTransaction, isUniqueViolation, type Tx } from '../../store/tx.ts';
+import { inTransaction, isUniqueViolation, type Db, type Tx } from '../../store/tx.ts';
 import { forUpdate } from '../../store/locks.ts';
 import { withDb, type TenantContext } from '../context.ts';
 import { DomainError, ErrorCode, invalid, notFound } from '../errors/domain-error.ts';
@@ -49,14 +49,29 @@ function requireAmount(amount: number, field = 'amount'): void {
   if (!Number.isSafeInteger(amount) || amount <= 0) throw invalid('Amount must be a positive whole number of minor units', field);
 }
 
-async function nextSeq(tx: Tx, ctx: TenantContext): Promise<number> {
-  const row = await tx
+async function bumpSeq(db: Db, ctx: TenantContext): Promise<number> {
+  const row = await db
     .updateTable('tenants')
     .set((eb) => ({ txn_seq: eb('txn_seq', '+', 1) }))
     .where('id', '=', ctx.tenant.id)
     .returning('txn_seq')
     .executeTakeFirstOrThrow();
   return Number(row.txn_seq);
+}
+
+/**
+ * Taken inside the payment's transaction, the per-tenant counter row would stay locked until commit
+ * and serialise every payment of the tenant on PostgreSQL. So the number is reserved in its own
+ * statement before the transaction opens, on both databases so that the same calls give the same
+ * numbers (a call that then fails leaves a gap, which is harmless). Null when the caller already
+ * holds a transaction: then it is taken inside it.
+ */
+async function reserveSeq(ctx: TenantContext): Promise<number | null> {
+  return ctx.db.isTransaction ? null : bumpSeq(ctx.db, ctx);
+}
+
+async function nextSeq(tx: Tx, ctx: TenantContext, reserved: number | null): Promise<number> {
+  return reserved ?? bumpSeq(tx, ctx);
 }
 
 export async function getTransaction(ctx: TenantContext, id: number): Promise<TransactionRow> {
@@ -186,11 +201,12 @@ export async function createPayment(ctx: TenantContext, input: PaymentInput): Pr
   return once(ctx, input.idempotencyKey, { type: input.type }, (transaction) => ({ transaction, outcome: null, replayed: true }), async () => {
     // Latency is simulated before the database transaction opens, so it holds no lock.
     if (faults.latency_ms) await new Promise((resolve) => setTimeout(resolve, faults.latency_ms));
+    const reserved = await reserveSeq(ctx);
     return inTransaction(ctx.db, async (tx): Promise<PaymentResult> => {
       const customerId = input.customerId ?? null;
       if (customerId !== null) await requireCustomer(tx, ctx, customerId);
       const { method, cvv } = await resolveSource(tx, ctx, input.source, customerId);
-      const seq = await nextSeq(tx, ctx);
+      const seq = await nextSeq(tx, ctx, reserved);
       const now = ctx.clock.now();
       const outcome = simulate({
         tenantId: ctx.tenant.id,
@@ -365,6 +381,7 @@ export async function refund(ctx: TenantContext, id: number, options: RefundOpti
 }
 
 async function refundOnce(ctx: TenantContext, id: number, options: RefundOptions): Promise<RefundResult> {
+  const reserved = await reserveSeq(ctx);
   return inTransaction(ctx.db, async (tx) => {
     const parent = await lockTransaction(tx, ctx, id);
     if (parent.type !== TxnType.SALE && parent.type !== TxnType.AUTHORIZE) throw illegal(IllegalReason.WRONG_TYPE, 'Only a payment can be refunded');
@@ -382,7 +399,7 @@ async function refundOnce(ctx: TenantContext, id: number, options: RefundOptions
     const unapplied = await unappliedAmount(tx, ctx, parent);
     if (amount > unapplied) await unapplyTransaction(tx, ctx, parent, amount - unapplied);
 
-    const seq = await nextSeq(tx, ctx);
+    const seq = await nextSeq(tx, ctx, reserved);
     const now = ctx.clock.now();
     const processed = PROCESSED_KINDS.has(parent.payment_kind ?? '');
     const refundRow = await insertTransaction(tx, ctx, seq, {
@@ -465,39 +482,42 @@ async function insertSettled(ctx: TenantContext, type: TxnType, input: ExternalP
   requireAmount(input.amount);
   const currency = normalizeCurrency(input.currency);
   if (!currency) throw invalid(`Unknown currency ${input.currency}`, 'currency');
-  return once(ctx, input.idempotencyKey, { type }, (row) => row, () => inTransaction(ctx.db, async (tx) => {
-    await requireCustomer(tx, ctx, input.customerId);
-    const seq = await nextSeq(tx, ctx);
-    const now = ctx.clock.now();
-    const txn = await insertTransaction(tx, ctx, seq, {
-      type,
-      status: TxnStatus.SETTLED,
-      currency,
-      amount: input.amount,
-      amount_authorized: input.amount,
-      amount_captured: input.amount,
-      amount_settled: input.amount,
-      payment_kind: input.kind,
-      customer_id: input.customerId,
-      gateway_ref: input.reference ?? undefined,
-      description: input.description ?? null,
-      idempotency_key: input.idempotencyKey ?? null,
-      vendor_data: JSON.stringify(input.vendorData ?? {}),
-      authorized_at: now,
-      captured_at: now,
-      settled_at: now,
+  return once(ctx, input.idempotencyKey, { type }, (row) => row, async () => {
+    const reserved = await reserveSeq(ctx);
+    return inTransaction(ctx.db, async (tx) => {
+      await requireCustomer(tx, ctx, input.customerId);
+      const seq = await nextSeq(tx, ctx, reserved);
+      const now = ctx.clock.now();
+      const txn = await insertTransaction(tx, ctx, seq, {
+        type,
+        status: TxnStatus.SETTLED,
+        currency,
+        amount: input.amount,
+        amount_authorized: input.amount,
+        amount_captured: input.amount,
+        amount_settled: input.amount,
+        payment_kind: input.kind,
+        customer_id: input.customerId,
+        gateway_ref: input.reference ?? undefined,
+        description: input.description ?? null,
+        idempotency_key: input.idempotencyKey ?? null,
+        vendor_data: JSON.stringify(input.vendorData ?? {}),
+        authorized_at: now,
+        captured_at: now,
+        settled_at: now,
+      });
+      await post(tx, ctx, {
+        kind: type === TxnType.CREDIT_MEMO ? 'credit_memo' : 'external_payment',
+        refType: 'transaction',
+        refId: txn.id,
+        currency,
+        lines: [
+          { account: source, amount: input.amount, transactionId: txn.id },
+          { account: Account.CUSTOMER_CREDIT, amount: -input.amount, customerId: input.customerId, transactionId: txn.id },
+        ],
+      });
+      await recordEvent(tx, ctx, `transaction.${type === TxnType.CREDIT_MEMO ? 'credit_granted' : 'recorded'}`, 'transaction', txn.id, txn);
+      return txn;
     });
-    await post(tx, ctx, {
-      kind: type === TxnType.CREDIT_MEMO ? 'credit_memo' : 'external_payment',
-      refType: 'transaction',
-      refId: txn.id,
-      currency,
-      lines: [
-        { account: source, amount: input.amount, transactionId: txn.id },
-        { account: Account.CUSTOMER_CREDIT, amount: -input.amount, customerId: input.customerId, transactionId: txn.id },
-      ],
-    });
-    await recordEvent(tx, ctx, `transaction.${type === TxnType.CREDIT_MEMO ? 'credit_granted' : 'recorded'}`, 'transaction', txn.id, txn);
-    return txn;
-  }));
+  });
 }
