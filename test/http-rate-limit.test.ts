@@ -21,3 +21,22 @@ test('ChargeOver: unknown paths count against the 250-a-minute limit per credent
     await store.dispose();
   }
 });
+
+test('a tenant can set its own limit per front door through the admin API (0 = none)', async () => {
+  const { startTestServer } = await import('./helpers/server.ts');
+  const { issueCredential } = await import('../src/core/tenants/credentials.ts');
+  const server = await startTestServer();
+  try {
+    const pair = await issueCredential(server.store.services, server.tenant.id, { vendor: 'chargeover' });
+    const auth = `Basic ${Buffer.from(`${pair.publicId}:${pair.secret}`).toString('base64')}`;
+    const list = () => fetch(`${server.url}/chargeover/api/v3/customer`, { headers: { authorization: auth } }).then((r) => r.status);
+    const set = await server.admin('/_admin/tenants/acme/rate-limits', { method: 'PUT', body: { chargeover: 3 } });
+    assert.deepEqual(set.body, { rate_limits: { chargeover: 3 } });
+    assert.deepEqual([await list(), await list(), await list(), await list()], [200, 200, 200, 429]);
+    assert.equal((await server.admin('/_admin/tenants/acme/rate-limits', { method: 'PUT', body: { chargeover: 'lots' } })).status, 400);
+    await server.admin('/_admin/tenants/acme/rate-limits', { method: 'PUT', body: { chargeover: 0 } });
+    assert.equal(await list(), 200);
+  } finally {
+    await server.close();
+  }
+});

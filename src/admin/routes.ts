@@ -6,7 +6,7 @@ import { sha256Hex, safeEqual } from '../core/crypto/secrets.ts';
 import { DomainError, ErrorCode, invalid } from '../core/errors/domain-error.ts';
 import { advanceClock, clockState, parseDuration, setClock } from '../core/clock/tenant-clock.ts';
 import { issueCredential, listCredentials, revokeCredential, VENDORS, type CredentialKind, type Vendor } from '../core/tenants/credentials.ts';
-import { contextFor, createTenant, faultsOf, getTenant, listTenants, resetTenant, setFaults, type FaultKnobs } from '../core/tenants/tenants.ts';
+import { contextFor, createTenant, faultsOf, getTenant, listTenants, resetTenant, setFaults, setRateLimit, type FaultKnobs } from '../core/tenants/tenants.ts';
 import { adminTokenHash } from '../core/tenants/bootstrap.ts';
 import { verify } from '../core/verify/verify.ts';
 import { listEvents } from '../core/events/events.ts';
@@ -141,6 +141,16 @@ export function adminRoutes(services: CoreServices) {
     app.put<{ Params: TenantParams }>('/tenants/:tenant/faults', async (request) => {
       const tenant = await setFaults(services, await tenantOf(request), body(request) as FaultKnobs);
       return { faults: faultsOf(tenant) };
+    });
+
+    app.put<{ Params: TenantParams }>('/tenants/:tenant/rate-limits', async (request) => {
+      let tenant = await tenantOf(request);
+      for (const [vendor, value] of Object.entries(body(request))) {
+        if (!VENDORS.includes(vendor as Vendor)) throw invalid(`unknown front door ${vendor}`, vendor);
+        if (value !== null && typeof value !== 'number') throw invalid('give requests a minute, 0 for none, or null for the vendor default', vendor);
+        tenant = await setRateLimit(services, tenant, vendor, value);
+      }
+      return { rate_limits: (JSON.parse(tenant.settings) as { rate_limits?: Record<string, number> }).rate_limits ?? {} };
     });
 
     app.post<{ Params: TenantParams }>('/tenants/:tenant/reset', async (request) => ({ tenant: tenantView(await resetTenant(services, await tenantOf(request))) }));

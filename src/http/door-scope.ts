@@ -6,6 +6,7 @@ import type { CoreServices } from '../core/context.ts';
 import { FailureKind, type FrontDoor, type HttpFailure } from './front-door.ts';
 import { toFailure } from './failures.ts';
 import { callerKey, idempotencyHooks } from './idempotency.ts';
+import { rateLimitOverride } from '../core/tenants/tenants.ts';
 
 function send(door: FrontDoor, failure: HttpFailure, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const rendered = door.renderError(failure, request);
@@ -25,7 +26,11 @@ export async function mountDoor(app: FastifyInstance, door: FrontDoor, services:
       if (limited) {
         await scope.register(rateLimit, {
           global: true,
-          max: door.rateLimit.max,
+          // A tenant may set its own limit (0 = none); the door's is the vendor's documented one.
+          max: (request) => {
+            const own = request.tenantCtx ? rateLimitOverride(request.tenantCtx.tenant, door.vendor) : undefined;
+            return own === undefined ? door.rateLimit.max : own === 0 ? Number.MAX_SAFE_INTEGER : own;
+          },
           timeWindow: door.rateLimit.windowMs,
           hook: 'preHandler',
           keyGenerator: (request) => `${door.vendor}:${callerKey(request)}`,

@@ -132,3 +132,31 @@ export async function resetTenant(services: CoreServices, tenant: Tenant): Promi
       .executeTakeFirstOrThrow();
   });
 }
+
+interface TenantSettings {
+  /** Requests a minute per credential, per front door, overriding the vendor's own limit; 0 = no limit. */
+  rate_limits?: Record<string, number>;
+}
+
+function settingsOf(tenant: Tenant): TenantSettings {
+  return JSON.parse(tenant.settings) as TenantSettings;
+}
+
+/** The tenant's own rate limit for a front door, if it set one (load tests, generous sandboxes). */
+export function rateLimitOverride(tenant: Tenant, vendor: string): number | undefined {
+  return settingsOf(tenant).rate_limits?.[vendor];
+}
+
+export async function setRateLimit(services: CoreServices, tenant: Tenant, vendor: string, perMinute: number | null): Promise<Tenant> {
+  if (perMinute !== null && (!Number.isSafeInteger(perMinute) || perMinute < 0)) throw invalid('a rate limit is a non-negative whole number of requests a minute (0 = none)', vendor);
+  const settings = settingsOf(tenant);
+  const limits = { ...(settings.rate_limits ?? {}) };
+  if (perMinute === null) delete limits[vendor];
+  else limits[vendor] = perMinute;
+  return services.db
+    .updateTable('tenants')
+    .set({ settings: JSON.stringify({ ...settings, rate_limits: limits }) })
+    .where('id', '=', tenant.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
