@@ -1,5 +1,6 @@
-// Several core calls as one database transaction: every service called with the returned context
-// joins it (inTransaction reuses an open transaction), so a multi-step command writes all or nothing.
+// Several core calls as one database transaction: every service called with the given context
+// joins it (inTransaction reuses an open transaction), so a front door that maps one vendor call
+// onto several core operations (a customer and its primary contact) writes all or nothing.
 import { inTransaction } from '../store/tx.ts';
 import { withDb, type TenantContext } from './context.ts';
 

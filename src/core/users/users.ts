@@ -9,6 +9,7 @@ import { systemTime } from '../clock/clock.ts';
 import { hashPassword, randomToken, verifyPassword } from '../crypto/secrets.ts';
 import { DomainError, ErrorCode, invalid, notFound } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';
+import { queueEmail } from '../outbox/outbox.ts';
 import { contextFor } from '../tenants/tenants.ts';
 
 export const USER_ROLES = ['admin', 'standard'] as const;
@@ -170,10 +171,8 @@ export async function sendUsernames(services: CoreServices, email: string): Prom
   if (!email) return;
   const users = await services.db.selectFrom('users').selectAll().where('email', '=', email).where('deleted_at', 'is', null).execute();
   for (const user of users) {
-    await services.db
-      .insertInto('outbox')
-      .values({ tenant_id: user.tenant_id, channel: 'email', recipient: email, subject: 'Your username', body: `Your username is ${user.username}`, meta: JSON.stringify({ kind: 'forgot_username', user_id: user.id }), created_at: systemTime() })
-      .execute();
+    const tenant = await services.db.selectFrom('tenants').selectAll().where('id', '=', user.tenant_id).executeTakeFirstOrThrow();
+    await queueEmail(contextFor(services, tenant), { to: email, subject: 'Your username', body: `Your username is ${user.username}`, meta: { kind: 'forgot_username', user_id: user.id } });
   }
 }
 
@@ -187,10 +186,11 @@ export async function sendResetCode(services: CoreServices, username: string): P
   await inTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     await tx.insertInto('password_resets').values({ tenant_id: tenant.id, user_id: user.id, code_hash: codeHash(code), expires_at: now + RESET_TTL_MS, used_at: null, created_at: now }).execute();
-    await tx
-      .insertInto('outbox')
-      .values({ tenant_id: tenant.id, channel: 'email', recipient: user.email || user.username, subject: 'Password reset code', body: `Your password reset code is ${code}`, meta: JSON.stringify({ kind: 'password_reset', user_id: user.id, username, reset_code: code }), created_at: now })
-      .execute();
+    await queueEmail(
+      ctx,
+      { to: user.email || user.username, subject: 'Password reset code', body: `Your password reset code is ${code}`, meta: { kind: 'password_reset', user_id: user.id, username, reset_code: code } },
+      tx,
+    );
   });
 }
 

@@ -5,7 +5,7 @@ import { isoDate } from '../../core/clock/clock.ts';
 import { createContact, createCustomer, deleteCustomer, updateCustomer, getCustomer, type CustomerInput } from '../../core/customers/customers.ts';
 import { setLogin, setPrimaryContact, updateContact } from '../../core/customers/contacts.ts';
 import { DomainError, ErrorCode } from '../../core/errors/domain-error.ts';
-import { atomically } from '../../core/unit-of-work.ts';
+import { atomically } from '../../core/atomic.ts';
 import { expressionCondition, type FieldMap, type FieldType, type Filter } from '../../core/query/filters.ts';
 import type { Address } from '../../core/vault/vault.ts';
 import type { Database } from '../../store/schema.ts';

@@ -8,7 +8,7 @@ import { createInvoice, getInvoice, invoiceLines, updateInvoice, voidInvoice, ty
 import { schedulePayments, unschedulePayments, type ScheduleInput } from '../../core/invoices/schedules.ts';
 import { queueEmail } from '../../core/outbox/outbox.ts';
 import { normalizeDecimalText } from '../../core/money/money.ts';
-import { atomically } from '../../core/unit-of-work.ts';
+import { atomically } from '../../core/atomic.ts';
 import type { InvoiceRow } from '../../store/schema.ts';
 import { accepted, bad, created, duplicateKey, ok, type CoRequest, type CoResult } from './envelope.ts';
 import { countIds, inOrder, listIds } from './lists.ts';

@@ -4,7 +4,7 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import { createContact } from '../../core/customers/customers.ts';
 import { deleteContact, getContact, issueLoginToken, loginsFor, setLogin, updateContact } from '../../core/customers/contacts.ts';
 import { DomainError, ErrorCode } from '../../core/errors/domain-error.ts';
-import { atomically } from '../../core/unit-of-work.ts';
+import { atomically } from '../../core/atomic.ts';
 import { queueEmail } from '../../core/outbox/outbox.ts';
 import { expressionCondition, type FieldMap, type FieldType, type Filter } from '../../core/query/filters.ts';
 import type { ContactRow, Database } from '../../store/schema.ts';
