@@ -99,14 +99,9 @@ export function computeLines(lines: LineInput[]): { lines: ComputedLine[]; subto
   return { lines: computed, subtotal, discount, tax, total: subtotal - discount + tax };
 }
 
-async function nextInvoiceNumber(tx: Tx, ctx: TenantContext): Promise<string> {
-  const row = await tx
-    .selectFrom('invoices')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('tenant_id', '=', ctx.tenant.id)
-    .executeTakeFirst();
-  return String(10000 + Number(row?.n ?? 0) + 1);
-}
+// An invoice without a number of its own is numbered from its id once inserted: unique without a
+// count-then-insert race between concurrent creates (numbers increase but may skip).
+const numberFromId = (id: number): string => String(10000 + id);
 
 async function postIssue(tx: Tx, ctx: TenantContext, invoice: InvoiceRow, revenueDelta: number, taxDelta: number, kind: string): Promise<void> {
   await post(tx, ctx, {
@@ -148,7 +143,7 @@ export async function createInvoice(ctx: TenantContext, input: InvoiceInput): Pr
         .values({
           tenant_id: ctx.tenant.id,
           customer_id: customer.id,
-          number: input.number ?? (await nextInvoiceNumber(tx, ctx)),
+          number: input.number ?? `pending-${randomAlnum(16)}`,
           external_key: input.externalKey ?? null,
           token: randomAlnum(12),
           status: input.draft ? InvoiceState.DRAFT : InvoiceState.OPEN,
@@ -177,6 +172,9 @@ export async function createInvoice(ctx: TenantContext, input: InvoiceInput): Pr
     } catch (error) {
       if (isUniqueViolation(error)) throw new DomainError(ErrorCode.CONFLICT, 'An invoice with that number or external key already exists', { field: 'external_key' });
       throw error;
+    }
+    if (!input.number) {
+      invoice = await tx.updateTable('invoices').set({ number: numberFromId(invoice.id) }).where('id', '=', invoice.id).returningAll().executeTakeFirstOrThrow();
     }
     if (totals.lines.length > 0) {
       await tx.insertInto('invoice_lines').values(totals.lines.map((line) => ({ ...line, tenant_id: ctx.tenant.id, invoice_id: invoice.id }))).execute();
