@@ -82,6 +82,12 @@ export function adminRoutes(services: CoreServices) {
     });
 
     const tenantOf = (request: FastifyRequest<{ Params: TenantParams }>) => getTenant(services, request.params.tenant);
+    // The tenant comes from the path here, so the request's idempotency claim joins its context now.
+    const requestContext = (request: FastifyRequest, tenant: Tenant) => {
+      const ctx = contextFor(services, tenant);
+      request.tenantCtx = request.idempotencyClaim ? { ...ctx, idempotency: request.idempotencyClaim } : ctx;
+      return request.tenantCtx;
+    };
 
     app.get('/tenants', async () => ({ tenants: (await listTenants(services)).map(tenantView) }));
     app.post('/tenants', async (request, reply) => {
@@ -163,7 +169,7 @@ export function adminRoutes(services: CoreServices) {
     });
 
     app.get<{ Params: TenantParams; Querystring: { after?: string; limit?: string; type?: string } }>('/tenants/:tenant/events', async (request) => {
-      const ctx = contextFor(services, await tenantOf(request));
+      const ctx = requestContext(request, await tenantOf(request));
       const events = await listEvents(ctx, {
         afterId: request.query.after === undefined ? undefined : queryInt(request.query.after, 'after', 0, Number.MAX_SAFE_INTEGER),
         limit: Math.max(1, queryInt(request.query.limit, 'limit', 100, 1000)),
@@ -176,12 +182,12 @@ export function adminRoutes(services: CoreServices) {
       return { messages: await services.db.selectFrom('outbox').selectAll().where('tenant_id', '=', tenant.id).orderBy('id').execute() };
     });
     app.get<{ Params: TenantParams }>('/tenants/:tenant/settlements', async (request) => ({
-      batches: await listBatches(contextFor(services, await tenantOf(request))),
+      batches: await listBatches(requestContext(request, await tenantOf(request))),
     }));
 
     // Core operations, for seeding data and for checking idempotency and the ledger over HTTP.
     app.post<{ Params: TenantParams }>('/tenants/:tenant/customers', async (request, reply) => {
-      const ctx = contextFor(services, await tenantOf(request));
+      const ctx = requestContext(request, await tenantOf(request));
       const input = body(request);
       const customer = await createCustomer(ctx, {
         firstName: typeof input.first_name === 'string' ? input.first_name : null,
@@ -195,7 +201,7 @@ export function adminRoutes(services: CoreServices) {
       return { customer };
     });
     app.post<{ Params: TenantParams }>('/tenants/:tenant/payments', async (request, reply) => {
-      const ctx = contextFor(services, await tenantOf(request));
+      const ctx = requestContext(request, await tenantOf(request));
       const input = body(request);
       const type = input.type ?? 'sale';
       if (type !== 'sale' && type !== 'authorize' && type !== 'credit') throw invalid('type must be sale, authorize or credit', 'type');
@@ -214,11 +220,11 @@ export function adminRoutes(services: CoreServices) {
         customerId: optionalInt(input.customer_id, 'customer_id') ?? null,
         source,
       });
-      reply.code(result.replayed ? 200 : 201);
+      reply.code(201);
       return { transaction: result.transaction };
     });
     app.post<{ Params: TenantParams & { id: string; action: string } }>('/tenants/:tenant/payments/:id/:action', async (request) => {
-      const ctx = contextFor(services, await tenantOf(request));
+      const ctx = requestContext(request, await tenantOf(request));
       const id = pathId(request.params.id, 'transaction');
       const amount = optionalInt(body(request).amount, 'amount');
       switch (request.params.action) {

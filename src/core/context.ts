@@ -5,17 +5,23 @@ import type { SecretBox } from './crypto/secrets.ts';
 import type { Clock } from './clock/clock.ts';
 import type { Db } from '../store/tx.ts';
 import type { Tenant } from '../store/schema.ts';
+import type { IdempotencyClaim } from './idempotency/claim.ts';
+import type { Processor } from './processor/processor.ts';
 
 export interface CoreServices {
   db: Db;
   dialect: 'sqlite' | 'postgres';
   secrets: SecretBox;
   log: Logger;
+  /** The payment processor; the deterministic simulator when not given. */
+  processor?: Processor;
 }
 
 export interface TenantContext extends CoreServices {
   tenant: Tenant;
   clock: Clock;
+  /** The request's idempotency key, recorded by the first business transaction it opens. */
+  idempotency?: IdempotencyClaim;
 }
 
 export function withDb<C extends CoreServices>(ctx: C, db: Db): C {

@@ -5,7 +5,8 @@ import rateLimit from '@fastify/rate-limit';
 import type { CoreServices } from '../core/context.ts';
 import { FailureKind, type FrontDoor, type HttpFailure } from './front-door.ts';
 import { toFailure } from './failures.ts';
-import { callerKey, idempotencyHooks } from './idempotency.ts';
+import { answerKeyAlreadyUsed, callerKey, idempotencyHooks } from './idempotency.ts';
+import { KeyAlreadyUsedError } from '../core/idempotency/keyed.ts';
 import { rateLimitOverride } from '../core/tenants/tenants.ts';
 
 function send(door: FrontDoor, failure: HttpFailure, request: FastifyRequest, reply: FastifyReply): FastifyReply {
@@ -17,7 +18,14 @@ function send(door: FrontDoor, failure: HttpFailure, request: FastifyRequest, re
 export async function mountDoor(app: FastifyInstance, door: FrontDoor, services: CoreServices, prefix: string): Promise<void> {
   await app.register(
     async (scope) => {
-      scope.setErrorHandler((error, request, reply) => {
+      scope.setErrorHandler(async (error, request, reply) => {
+        if (error instanceof KeyAlreadyUsedError) {
+          try {
+            if (await answerKeyAlreadyUsed(services.db, request, reply)) return reply;
+          } catch (waitError) {
+            return send(door, toFailure(waitError, request), request, reply);
+          }
+        }
         const failure = toFailure(error, request);
         if (failure.kind === FailureKind.INTERNAL) request.log.error({ err: error }, 'unhandled error');
         return send(door, failure, request, reply);

@@ -26,11 +26,15 @@ const DOMAIN_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.CURRENCY_MISMATCH]: 400,
   [ErrorCode.PAYMENT_METHOD_UNUSABLE]: 400,
   [ErrorCode.PROCESSOR_UNAVAILABLE]: 502,
+  [ErrorCode.IDEMPOTENCY_MISMATCH]: 422,
 };
 
 export function toFailure(error: unknown, request: FastifyRequest): HttpFailure {
   const requestId = String(request.id);
   if (error instanceof HttpFailureError) return { ...error.failure, requestId };
+  if (error instanceof DomainError && error.code === ErrorCode.IDEMPOTENCY_MISMATCH) {
+    return { kind: FailureKind.IDEMPOTENCY_MISMATCH, status: 422, message: error.message, field: 'Idempotency-Key', requestId };
+  }
   if (error instanceof DomainError) {
     return { kind: FailureKind.DOMAIN, status: DOMAIN_STATUS[error.code], message: error.message, field: error.field, domain: error, requestId };
   }

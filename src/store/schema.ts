@@ -142,7 +142,8 @@ export interface TransactionsTable {
   cvv_result: string | null;
   order_id: string | null;
   description: string | null;
-  idempotency_key: string | null;
+  /** Why the money moved, when a flow decided it: invoice_payment (the balance of named invoices). */
+  purpose: string | null;
   vendor_data: string;
   created_at: number;
   authorized_at: number | null;
@@ -272,15 +273,18 @@ export interface LedgerLinesTable {
   amount: number; // debit positive, credit negative
 }
 
-export interface IdempotencyKeysTable {
+export interface IdempotencyRecordsTable {
   id: Generated<number>;
-  scope: string;
+  tenant_id: number | null;
+  scope: string; // door and credential: keys are the caller's own
   key: string;
-  request_hash: string;
-  state: string; // pending | done
-  status_code: number | null;
-  headers: string | null;
-  body: string | null;
+  fingerprint: string; // of the request: the same key with another request is refused
+  operation: string;
+  result_type: string | null; // the object the write produced, re-rendered on a replay
+  result_id: number | null;
+  response_status: number | null; // the answer sent, once there is one
+  response_headers: string | null;
+  response_body: string | null;
   created_at: number;
   expires_at: number;
 }
@@ -448,7 +452,7 @@ export interface Database {
   events: EventsTable;
   ledger_entries: LedgerEntriesTable;
   ledger_lines: LedgerLinesTable;
-  idempotency_keys: IdempotencyKeysTable;
+  idempotency_records: IdempotencyRecordsTable;
   outbox: OutboxTable;
   nonces: NoncesTable;
   addresses: AddressesTable;
@@ -463,6 +467,7 @@ export interface Database {
 }
 
 export type Tenant = Selectable<TenantsTable>;
+export type IdempotencyRecord = Selectable<IdempotencyRecordsTable>;
 export type Credential = Selectable<CredentialsTable>;
 export type CustomerRow = Selectable<CustomersTable>;
 export type ContactRow = Selectable<ContactsTable>;

@@ -223,7 +223,7 @@ describe('operator commands', () => {
     const report = await json('verify', '--json');
     assert.equal(report.ok, true);
     assert.equal(report.violation, null);
-    assert.deepEqual(Object.keys(report.checked).sort(), ['allocations', 'customer_credit', 'invoices', 'ledger_entries', 'settlement_batches', 'transactions']);
+    assert.deepEqual(Object.keys(report.checked).sort(), ['allocations', 'customer_credit', 'invoice_payments', 'invoices', 'ledger_entries', 'settlement_batches', 'transactions']);
     const plain = await bursar('verify', '--tenant', 'cli-co');
     assert.equal(plain.code, 0);
     assert.match(plain.stdout, /^ok: \d+ ledger_entries, /);

@@ -395,7 +395,7 @@ describe('declines', () => {
     assert.equal(bank.transaction.status, 'declined');
     assert.equal(bank.transaction.payment_kind, 'bank');
     assert.equal(bank.transaction.decline_reason, 'ach_insufficient_funds');
-    const limited = await pay(f, 'sale', 10_112, { source: { bank: { routingNumber: '021000021', accountNumber: '12345678' } }, processor: { achAmountLimit: true } });
+    const limited = await pay(f, 'sale', 10_112, { source: { bank: { routingNumber: '021000021', accountNumber: '12345678' } }, processor: { bankDebitLimit: 10_000 } });
     assert.equal(limited.transaction.decline_reason, 'ach_limit_exceeded');
     const ledger = await t.services.db.selectFrom('ledger_lines').select('id').where('tenant_id', '=', f.tenant.id).execute();
     assert.equal(ledger.length, 0);
@@ -427,19 +427,24 @@ describe('declines', () => {
 });
 
 describe('idempotency keys', () => {
+  // A request's key and fingerprint, as the HTTP layer hands them to the core (a fresh claim per call).
+  const keyed = (f: Fixture, key: string, fingerprint = key): TenantContext => ({ ...f.ctx, idempotency: { scope: 'test', key, fingerprint, ttlMs: 60_000 } });
+  const payKeyed = (f: Fixture, key: string, type: PaymentInput['type'], amount: number, fingerprint?: string) =>
+    createPayment(keyed(f, key, fingerprint), { type, amount, currency: 'USD', customerId: f.customerId, source: { card: VISA } });
+
   test('a second createPayment with the same key replays the first', async () => {
     const f = await fixture();
-    const first = await pay(f, 'sale', 1999, { idempotencyKey: 'order-1' });
+    const first = await payKeyed(f, 'order-1', 'sale', 1999);
     assert.equal(first.replayed, false);
-    const second = await pay(f, 'sale', 1999, { idempotencyKey: 'order-1' });
+    const second = await payKeyed(f, 'order-1', 'sale', 1999);
     assert.equal(second.replayed, true);
     assert.equal(second.outcome, null);
     assert.equal(second.transaction.id, first.transaction.id);
     assert.equal(second.transaction.gateway_ref, first.transaction.gateway_ref);
-    // The same key for another kind of operation is refused rather than answered with the sale.
-    await assert.rejects(pay(f, 'authorize', 5, { idempotencyKey: 'order-1' }), (error: unknown) => error instanceof DomainError && error.code === 'conflict');
+    // The same key with another request is refused rather than answered with the sale.
+    await rejectsWith(payKeyed(f, 'order-1', 'authorize', 5, 'another request'), 'idempotency_mismatch');
     // Another key is another payment.
-    const other = await pay(f, 'sale', 1999, { idempotencyKey: 'order-2' });
+    const other = await payKeyed(f, 'order-2', 'sale', 1999);
     assert.equal(other.replayed, false);
     assert.notEqual(other.transaction.id, first.transaction.id);
     const rows = await t.services.db.selectFrom('transactions').select('id').where('tenant_id', '=', f.tenant.id).execute();
@@ -448,11 +453,20 @@ describe('idempotency keys', () => {
     await assertVerified(f);
   });
 
-  test('the same key in another tenant is independent', async () => {
+  test('a request refused before anything is written leaves its key free for a corrected retry', async () => {
+    const f = await fixture();
+    const ctx = keyed(f, 'fix-me');
+    await rejectsWith(createPayment(ctx, { type: 'sale', amount: 100, currency: 'USD', customerId: 987654, source: { card: VISA } }), 'not_found');
+    const fixed = await payKeyed(f, 'fix-me', 'sale', 100);
+    assert.equal(fixed.replayed, false);
+    assert.equal(fixed.transaction.status, 'captured');
+  });
+
+  test('the same key in another scope is independent', async () => {
     const a = await fixture();
     const b = await fixture();
-    const inA = await pay(a, 'sale', 100, { idempotencyKey: 'shared-key' });
-    const inB = await pay(b, 'sale', 100, { idempotencyKey: 'shared-key' });
+    const inA = await payKeyed(a, 'shared-key', 'sale', 100);
+    const inB = await createPayment({ ...b.ctx, idempotency: { scope: 'other', key: 'shared-key', fingerprint: 'shared-key', ttlMs: 60_000 } }, { type: 'sale', amount: 100, currency: 'USD', customerId: b.customerId, source: { card: VISA } });
     assert.equal(inB.replayed, false);
     assert.notEqual(inB.transaction.id, inA.transaction.id);
     assert.equal(inB.transaction.tenant_id, b.tenant.id);
@@ -460,7 +474,7 @@ describe('idempotency keys', () => {
 
   test('50 concurrent createPayment calls with one key make exactly one transaction', async () => {
     const f = await fixture();
-    const results = await Promise.all(Array.from({ length: 50 }, () => pay(f, 'sale', 4200, { idempotencyKey: 'race' })));
+    const results = await Promise.all(Array.from({ length: 50 }, () => payKeyed(f, 'race', 'sale', 4200)));
     const ids = new Set(results.map((result) => result.transaction.id));
     assert.equal(ids.size, 1);
     assert.equal(results.filter((result) => !result.replayed).length, 1);
@@ -475,35 +489,23 @@ describe('idempotency keys', () => {
     await assertVerified(f);
   });
 
-  test(
-    'a retried refund with the same idempotency key replays the first refund',
-    async () => {
-      const f = await fixture();
-      const { transaction: sale } = await pay(f, 'sale', 1000);
-      const first = await refund(f.ctx, sale.id, { amount: 100, idempotencyKey: 'refund-1' });
-      let second: Awaited<ReturnType<typeof refund>> | undefined;
-      let error: unknown;
-      try {
-        second = await refund(f.ctx, sale.id, { amount: 100, idempotencyKey: 'refund-1' });
-      } catch (caught) {
-        error = caught;
-      }
-      assert.ok(error === undefined, `retry failed with ${String(error)}`);
-      assert.equal(second?.refund.id, first.refund.id);
-      assert.equal((await getTransaction(f.ctx, sale.id)).amount_refunded, 100);
-      await assertVerified(f);
-    },
-  );
+  test('a retried refund with the same idempotency key replays the first refund', async () => {
+    const f = await fixture();
+    const { transaction: sale } = await pay(f, 'sale', 1000);
+    const first = await refund(keyed(f, 'refund-1'), sale.id, { amount: 100 });
+    const second = await refund(keyed(f, 'refund-1'), sale.id, { amount: 100 });
+    assert.equal(second.replayed, true);
+    assert.equal(second.refund.id, first.refund.id);
+    assert.equal((await getTransaction(f.ctx, sale.id)).amount_refunded, 100);
+    await assertVerified(f);
+  });
 
-  test(
-    'a payment key that a refund used is not replayed as that refund',
-    async () => {
-      const f = await fixture();
-      const { transaction: sale } = await pay(f, 'sale', 1000);
-      await refund(f.ctx, sale.id, { amount: 100, idempotencyKey: 'shared' });
-      await assert.rejects(pay(f, 'sale', 500, { idempotencyKey: 'shared' }), (error: unknown) => error instanceof DomainError && error.code === 'conflict');
-      assert.equal((await t.services.db.selectFrom('transactions').select('id').where('tenant_id', '=', f.tenant.id).execute()).length, 2);
-      await assertVerified(f);
-    },
-  );
+  test('a key that a refund used is not replayed as a payment', async () => {
+    const f = await fixture();
+    const { transaction: sale } = await pay(f, 'sale', 1000);
+    await refund(keyed(f, 'shared'), sale.id, { amount: 100 });
+    await rejectsWith(payKeyed(f, 'shared', 'sale', 500), 'conflict');
+    assert.equal((await t.services.db.selectFrom('transactions').select('id').where('tenant_id', '=', f.tenant.id).execute()).length, 2);
+    await assertVerified(f);
+  });
 });

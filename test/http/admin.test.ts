@@ -431,7 +431,7 @@ describe('payments, settlement and verify', () => {
     assert.equal(verify.body.checked.settlement_batches, 1);
     assert.ok(verify.body.checked.ledger_entries >= 8, JSON.stringify(verify.body.checked));
     assert.ok(verify.body.checked.customer_credit >= 1);
-    assert.deepEqual(Object.keys(verify.body.checked).sort(), ['allocations', 'customer_credit', 'invoices', 'ledger_entries', 'settlement_batches', 'transactions']);
+    assert.deepEqual(Object.keys(verify.body.checked).sort(), ['allocations', 'customer_credit', 'invoice_payments', 'invoices', 'ledger_entries', 'settlement_batches', 'transactions']);
     assert.equal(await countRows(server.store.services.db, 'transactions', acmeId), 10);
 
     const all = await server.admin('/_admin/verify');

@@ -110,17 +110,22 @@ describe('Idempotency-Key on POST /_admin/tenants/acme/payments', () => {
     assert.equal(await transactions(), before + 5);
   });
 
-  test('a 4xx answer is kept and replayed', async () => {
+  test('a request refused before anything is written is not kept: a corrected retry with the same key goes through', async () => {
     const before = await transactions();
     const bad = { amount: -5, currency: 'USD', card: CARD };
     const first = await pay('bad-amount', bad);
     assert.equal(first.status, 400);
     assert.equal(first.body.error.field, 'amount');
-    const retry = await pay('bad-amount', bad);
-    assert.equal(retry.status, 400);
-    assert.equal(retry.headers.get('idempotent-replayed'), 'true');
-    assert.deepEqual(retry.body, first.body);
-    assert.equal(await transactions(), before);
+    const rows = await server.store.services.db.selectFrom('idempotency_records').select('id').where('key', '=', 'bad-amount').execute();
+    assert.equal(rows.length, 0, 'nothing stored under the key');
+    // The same key with the corrected body is a new request, not a mismatch.
+    const fixed = await pay('bad-amount', SALE);
+    assert.equal(fixed.status, 201);
+    assert.equal(fixed.headers.get('idempotent-replayed'), null);
+    const replay = await pay('bad-amount', SALE);
+    assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+    assert.deepEqual(replay.body, fixed.body);
+    assert.equal(await transactions(), before + 1);
   });
 
   test('a 5xx answer is not kept: the same key may be retried', async (t) => {
@@ -209,7 +214,7 @@ describe('Idempotency in the front doors (probe routes)', () => {
     assert.deepEqual([second.status, second.body, second.replayed], [201, { attempt: 2 }, null]);
     const third = await post('/chargedesk/flaky', { key: 'flaky-key', auth: 'Bearer sk_test_x' });
     assert.deepEqual([third.status, third.body, third.replayed], [201, { attempt: 2 }, 'true']);
-    const rows = await probe.store.services.db.selectFrom('idempotency_keys').select(['key', 'state', 'status_code']).where('key', '=', 'flaky-key').execute();
-    assert.deepEqual(rows.map((row) => ({ ...row })), [{ key: 'flaky-key', state: 'done', status_code: 201 }]);
+    const rows = await probe.store.services.db.selectFrom('idempotency_records').select(['key', 'response_status']).where('key', '=', 'flaky-key').execute();
+    assert.deepEqual(rows.map((row) => ({ ...row })), [{ key: 'flaky-key', response_status: 201 }]);
   });
 });

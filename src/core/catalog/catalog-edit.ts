@@ -1,11 +1,11 @@
 // Editing and listing catalog items (the create/get/delete live in catalog.ts).
 import type { CatalogItemRow } from '../../store/schema.ts';
-import { inTransaction } from '../../store/tx.ts';
 import type { TenantContext } from '../context.ts';
 import { invalid } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';
 import { normalizeCurrency } from '../money/currencies.ts';
 import { getCatalogItem, type CatalogKind } from './catalog.ts';
+import { inWork } from '../work.ts';
 
 export interface CatalogChanges {
   name?: string;
@@ -45,9 +45,9 @@ export async function updateCatalogItem(ctx: TenantContext, id: number, kind: Ca
     all[changes.vendor] = { ...(all[changes.vendor] ?? {}), ...changes.vendorData };
     set.vendor_data = JSON.stringify(all);
   }
-  return inTransaction(ctx.db, async (tx) => {
-    const updated = await tx.updateTable('catalog_items').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
-    await recordEvent(tx, ctx, `${kind}.updated`, kind, id, updated);
+  return inWork(ctx, async (ctx) => {
+    const updated = await ctx.db.updateTable('catalog_items').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    await recordEvent(ctx, `${kind}.updated`, kind, id, updated);
     return updated;
   });
 }

@@ -1,12 +1,13 @@
 // Catalog: items, products, plans, add-ons and discounts, with a price per currency and, for
 // recurring things, a billing interval (used by the recurring engine in a later issue).
 import type { CatalogItemRow } from '../../store/schema.ts';
-import { inTransaction, isUniqueViolation } from '../../store/tx.ts';
+import { isUniqueViolation } from '../../store/tx.ts';
 import type { TenantContext } from '../context.ts';
 import { randomAlnum } from '../crypto/secrets.ts';
 import { DomainError, ErrorCode, invalid, notFound } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';
 import { normalizeCurrency } from '../money/currencies.ts';
+import { inWork } from '../work.ts';
 
 export const CATALOG_KINDS = ['item', 'product', 'plan', 'addon', 'discount'] as const;
 export type CatalogKind = (typeof CATALOG_KINDS)[number];
@@ -42,10 +43,10 @@ export async function createCatalogItem(ctx: TenantContext, input: CatalogInput)
   if (!input.name || !input.name.trim()) throw invalid('A name is required', 'name');
   if (input.intervalUnit && !INTERVAL_UNITS.includes(input.intervalUnit)) throw invalid('Unknown billing interval', 'interval');
   const prices = cleanPrices(input.prices);
-  return inTransaction(ctx.db, async (tx) => {
+  return inWork(ctx, async (ctx) => {
     const now = ctx.clock.now();
     try {
-      const row = await tx
+      const row = await ctx.db
         .insertInto('catalog_items')
         .values({
           tenant_id: ctx.tenant.id,
@@ -66,7 +67,7 @@ export async function createCatalogItem(ctx: TenantContext, input: CatalogInput)
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await recordEvent(tx, ctx, `${input.kind}.created`, input.kind, row.id, row);
+      await recordEvent(ctx, `${input.kind}.created`, input.kind, row.id, row);
       return row;
     } catch (error) {
       if (isUniqueViolation(error)) throw new DomainError(ErrorCode.CONFLICT, `A ${input.kind} with that external key already exists`, { field: 'external_key' });
@@ -85,9 +86,9 @@ export async function getCatalogItem(ctx: TenantContext, id: number, kind?: Cata
 
 export async function deleteCatalogItem(ctx: TenantContext, id: number, kind?: CatalogKind): Promise<void> {
   const row = await getCatalogItem(ctx, id, kind);
-  await inTransaction(ctx.db, async (tx) => {
-    await tx.updateTable('catalog_items').set({ deleted_at: ctx.clock.now() }).where('id', '=', id).execute();
-    await recordEvent(tx, ctx, `${row.kind}.deleted`, row.kind, id, row);
+  await inWork(ctx, async (ctx) => {
+    await ctx.db.updateTable('catalog_items').set({ deleted_at: ctx.clock.now() }).where('id', '=', id).execute();
+    await recordEvent(ctx, `${row.kind}.deleted`, row.kind, id, row);
   });
 }
 

@@ -1,11 +1,11 @@
 // Addresses stored on a customer (FluidPay's vault address tokens): any number per customer,
 // soft-deleted so old references still resolve for history.
 import type { AddressRow } from '../../store/schema.ts';
-import { inTransaction } from '../../store/tx.ts';
 import type { TenantContext } from '../context.ts';
 import { notFound } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';
 import { getCustomer } from './customers.ts';
+import { inWork } from '../work.ts';
 
 export interface AddressFields {
   first_name?: string;
@@ -30,14 +30,14 @@ function clean(fields: AddressFields): Required<AddressFields> {
 
 export async function createAddress(ctx: TenantContext, customerId: number, fields: AddressFields): Promise<AddressRow> {
   await getCustomer(ctx, customerId);
-  return inTransaction(ctx.db, async (tx) => {
+  return inWork(ctx, async (ctx) => {
     const now = ctx.clock.now();
-    const row = await tx
+    const row = await ctx.db
       .insertInto('addresses')
       .values({ tenant_id: ctx.tenant.id, customer_id: customerId, ...clean(fields), vendor_data: '{}', created_at: now, updated_at: now, deleted_at: null })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordEvent(tx, ctx, 'address.created', 'address', row.id, row);
+    await recordEvent(ctx, 'address.created', 'address', row.id, row);
     return row;
   });
 }
@@ -71,18 +71,18 @@ export async function updateAddress(ctx: TenantContext, customerId: number, id: 
   await getAddress(ctx, customerId, id);
   const changes: Partial<AddressRow> = { updated_at: ctx.clock.now() };
   for (const f of FIELDS) if (fields[f] !== undefined) changes[f] = fields[f];
-  return inTransaction(ctx.db, async (tx) => {
-    const row = await tx.updateTable('addresses').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
-    await recordEvent(tx, ctx, 'address.updated', 'address', id, row);
+  return inWork(ctx, async (ctx) => {
+    const row = await ctx.db.updateTable('addresses').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    await recordEvent(ctx, 'address.updated', 'address', id, row);
     return row;
   });
 }
 
 export async function deleteAddress(ctx: TenantContext, customerId: number, id: number): Promise<void> {
   await getAddress(ctx, customerId, id);
-  await inTransaction(ctx.db, async (tx) => {
+  await inWork(ctx, async (ctx) => {
     const now = ctx.clock.now();
-    const row = await tx.updateTable('addresses').set({ deleted_at: now, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
-    await recordEvent(tx, ctx, 'address.deleted', 'address', id, row);
+    const row = await ctx.db.updateTable('addresses').set({ deleted_at: now, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    await recordEvent(ctx, 'address.deleted', 'address', id, row);
   });
 }

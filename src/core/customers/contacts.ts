@@ -3,11 +3,12 @@
 // password, one-time login tokens).
 import { createHash } from 'node:crypto';
 import type { ContactRow } from '../../store/schema.ts';
-import { inTransaction, isUniqueViolation, type Tx } from '../../store/tx.ts';
+import { isUniqueViolation } from '../../store/tx.ts';
 import type { TenantContext } from '../context.ts';
 import { hashPassword, randomAlnum, randomToken } from '../crypto/secrets.ts';
 import { DomainError, ErrorCode, invalid, notFound } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';
+import { inWork, type TxContext } from '../work.ts';
 
 export interface ContactUpdate {
   customerId?: number;
@@ -34,11 +35,11 @@ export async function findContactBy(ctx: TenantContext, field: 'external_key' | 
 }
 
 /** Makes the lowest-id remaining contact of a customer primary when it has none. */
-async function promoteNext(tx: Tx, ctx: TenantContext, customerId: number): Promise<void> {
-  const primary = await tx.selectFrom('contacts').select('id').where('customer_id', '=', customerId).where('is_primary', '=', 1).where('deleted_at', 'is', null).executeTakeFirst();
+async function promoteNext(ctx: TxContext, customerId: number): Promise<void> {
+  const primary = await ctx.db.selectFrom('contacts').select('id').where('customer_id', '=', customerId).where('is_primary', '=', 1).where('deleted_at', 'is', null).executeTakeFirst();
   if (primary) return;
-  const next = await tx.selectFrom('contacts').select('id').where('tenant_id', '=', ctx.tenant.id).where('customer_id', '=', customerId).where('deleted_at', 'is', null).orderBy('id').executeTakeFirst();
-  if (next) await tx.updateTable('contacts').set({ is_primary: 1 }).where('id', '=', next.id).execute();
+  const next = await ctx.db.selectFrom('contacts').select('id').where('tenant_id', '=', ctx.tenant.id).where('customer_id', '=', customerId).where('deleted_at', 'is', null).orderBy('id').executeTakeFirst();
+  if (next) await ctx.db.updateTable('contacts').set({ is_primary: 1 }).where('id', '=', next.id).execute();
 }
 
 export async function updateContact(ctx: TenantContext, id: number, update: ContactUpdate): Promise<ContactRow> {
@@ -47,7 +48,7 @@ export async function updateContact(ctx: TenantContext, id: number, update: Cont
     const customer = await ctx.db.selectFrom('customers').select('id').where('tenant_id', '=', ctx.tenant.id).where('id', '=', update.customerId).where('deleted_at', 'is', null).executeTakeFirst();
     if (!customer) throw invalid(`Customer ${update.customerId} does not exist`, 'customer_id');
   }
-  return inTransaction(ctx.db, async (tx) => {
+  return inWork(ctx, async (ctx) => {
     const changes: Partial<ContactRow> = { updated_at: ctx.clock.now() };
     if (update.firstName !== undefined) changes.first_name = update.firstName;
     if (update.lastName !== undefined) changes.last_name = update.lastName;
@@ -63,18 +64,18 @@ export async function updateContact(ctx: TenantContext, id: number, update: Cont
     const moving = update.customerId !== undefined && update.customerId !== existing.customer_id;
     if (moving) {
       changes.customer_id = update.customerId;
-      const target = await tx.selectFrom('contacts').select('id').where('customer_id', '=', update.customerId as number).where('is_primary', '=', 1).where('deleted_at', 'is', null).executeTakeFirst();
+      const target = await ctx.db.selectFrom('contacts').select('id').where('customer_id', '=', update.customerId as number).where('is_primary', '=', 1).where('deleted_at', 'is', null).executeTakeFirst();
       changes.is_primary = target ? 0 : 1;
     }
     let row: ContactRow;
     try {
-      row = await tx.updateTable('contacts').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+      row = await ctx.db.updateTable('contacts').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
     } catch (error) {
       if (isUniqueViolation(error)) throw new DomainError(ErrorCode.CONFLICT, 'A contact with that external key already exists', { field: 'external_key' });
       throw error;
     }
-    if (moving) await promoteNext(tx, ctx, existing.customer_id);
-    await recordEvent(tx, ctx, 'contact.updated', 'contact', id, row);
+    if (moving) await promoteNext(ctx, existing.customer_id);
+    await recordEvent(ctx, 'contact.updated', 'contact', id, row);
     return row;
   });
 }
@@ -82,12 +83,12 @@ export async function updateContact(ctx: TenantContext, id: number, update: Cont
 /** Soft delete (the external key stays retired); a primary contact's customer gets its next contact as primary. */
 export async function deleteContact(ctx: TenantContext, id: number): Promise<void> {
   const existing = await getContact(ctx, id);
-  await inTransaction(ctx.db, async (tx) => {
+  await inWork(ctx, async (ctx) => {
     const now = ctx.clock.now();
-    const row = await tx.updateTable('contacts').set({ deleted_at: now, updated_at: now, is_primary: 0 }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
-    await tx.deleteFrom('contact_logins').where('contact_id', '=', id).execute();
-    await promoteNext(tx, ctx, existing.customer_id);
-    await recordEvent(tx, ctx, 'contact.deleted', 'contact', id, row);
+    const row = await ctx.db.updateTable('contacts').set({ deleted_at: now, updated_at: now, is_primary: 0 }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    await ctx.db.deleteFrom('contact_logins').where('contact_id', '=', id).execute();
+    await promoteNext(ctx, existing.customer_id);
+    await recordEvent(ctx, 'contact.deleted', 'contact', id, row);
   });
 }
 
@@ -96,10 +97,10 @@ export async function setPrimaryContact(ctx: TenantContext, customerId: number, 
   const contact = await ctx.db.selectFrom('contacts').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', contactId).where('deleted_at', 'is', null).executeTakeFirst();
   if (!contact) throw invalid(`User ${contactId} does not exist`, 'user_id');
   if (contact.customer_id !== customerId) throw invalid(`User ${contactId} belongs to another customer`, 'user_id');
-  await inTransaction(ctx.db, async (tx) => {
-    await tx.updateTable('contacts').set({ is_primary: 0 }).where('customer_id', '=', customerId).where('id', '!=', contactId).execute();
-    await tx.updateTable('contacts').set({ is_primary: 1, updated_at: ctx.clock.now() }).where('id', '=', contactId).execute();
-    await recordEvent(tx, ctx, 'customer.primary_contact_changed', 'customer', customerId, { contact_id: contactId });
+  await inWork(ctx, async (ctx) => {
+    await ctx.db.updateTable('contacts').set({ is_primary: 0 }).where('customer_id', '=', customerId).where('id', '!=', contactId).execute();
+    await ctx.db.updateTable('contacts').set({ is_primary: 1, updated_at: ctx.clock.now() }).where('id', '=', contactId).execute();
+    await recordEvent(ctx, 'customer.primary_contact_changed', 'customer', customerId, { contact_id: contactId });
   });
 }
 
@@ -122,22 +123,22 @@ export async function loginsFor(ctx: TenantContext, contactIds: number[]): Promi
 export async function setLogin(ctx: TenantContext, contactId: number, input: { username?: string | null; password?: string | null }): Promise<ContactLogin> {
   if (input.password !== undefined && input.password !== null && (typeof input.password !== 'string' || input.password === '')) throw invalid('Password must be a non-empty string', 'password');
   if (input.username !== undefined && input.username !== null && (typeof input.username !== 'string' || !input.username.trim())) throw invalid('Username must be a non-empty string', 'username');
-  return inTransaction(ctx.db, async (tx) => {
+  return inWork(ctx, async (ctx) => {
     const now = ctx.clock.now();
-    const existing = await tx.selectFrom('contact_logins').selectAll().where('contact_id', '=', contactId).executeTakeFirst();
+    const existing = await ctx.db.selectFrom('contact_logins').selectAll().where('contact_id', '=', contactId).executeTakeFirst();
     const username = input.username ?? existing?.username ?? randomAlnum(12);
     const passwordHash = input.password ? hashPassword(input.password) : (existing?.password_hash ?? null);
     try {
       if (existing) {
-        await tx.updateTable('contact_logins').set({ username, password_hash: passwordHash, updated_at: now }).where('id', '=', existing.id).execute();
+        await ctx.db.updateTable('contact_logins').set({ username, password_hash: passwordHash, updated_at: now }).where('id', '=', existing.id).execute();
       } else {
-        await tx.insertInto('contact_logins').values({ tenant_id: ctx.tenant.id, contact_id: contactId, username, password_hash: passwordHash, login_token_hash: null, login_token_expires_at: null, updated_at: now }).execute();
+        await ctx.db.insertInto('contact_logins').values({ tenant_id: ctx.tenant.id, contact_id: contactId, username, password_hash: passwordHash, login_token_hash: null, login_token_expires_at: null, updated_at: now }).execute();
       }
     } catch (error) {
       if (isUniqueViolation(error)) throw new DomainError(ErrorCode.CONFLICT, `The username "${username}" is already in use`, { field: 'username' });
       throw error;
     }
-    if (input.password) await recordEvent(tx, ctx, 'contact.password_set', 'contact', contactId, { contact_id: contactId });
+    if (input.password) await recordEvent(ctx, 'contact.password_set', 'contact', contactId, { contact_id: contactId });
     return { username, hasPassword: passwordHash !== null };
   });
 }

@@ -1,7 +1,7 @@
 // One customer model for every front door; fields only one vendor has live in vendor_data under
 // that vendor's name, so nothing a client sent is lost.
 import type { ContactRow, CustomerRow } from '../../store/schema.ts';
-import { inTransaction, isUniqueViolation } from '../../store/tx.ts';
+import { isUniqueViolation } from '../../store/tx.ts';
 import type { TenantContext } from '../context.ts';
 import { randomAlnum } from '../crypto/secrets.ts';
 import { DomainError, ErrorCode, invalid, notFound } from '../errors/domain-error.ts';
@@ -10,6 +10,7 @@ import { Account } from '../ledger/accounts.ts';
 import { accountBalance } from '../ledger/ledger.ts';
 import { normalizeCurrency } from '../money/currencies.ts';
 import type { Address } from '../vault/vault.ts';
+import { inWork } from '../work.ts';
 
 export interface CustomerInput {
   firstName?: string | null;
@@ -48,10 +49,10 @@ export async function createCustomer(ctx: TenantContext, input: CustomerInput): 
   const currency = normalizeCurrency(input.currency ?? 'USD');
   if (!currency) throw invalid(`Unknown currency ${String(input.currency)}`, 'currency');
   await checkParent(ctx, input.parentId);
-  return inTransaction(ctx.db, async (tx) => {
+  return inWork(ctx, async (ctx) => {
     const now = ctx.clock.now();
     try {
-      const row = await tx
+      const row = await ctx.db
         .insertInto('customers')
         .values({
           tenant_id: ctx.tenant.id,
@@ -75,7 +76,7 @@ export async function createCustomer(ctx: TenantContext, input: CustomerInput): 
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await recordEvent(tx, ctx, 'customer.created', 'customer', row.id, row);
+      await recordEvent(ctx, 'customer.created', 'customer', row.id, row);
       return row;
     } catch (error) {
       if (isUniqueViolation(error)) throw DUPLICATE_KEY();
@@ -117,10 +118,10 @@ export async function updateCustomer(ctx: TenantContext, id: number, input: Cust
   if (input.shippingAddress) changes.shipping_address = JSON.stringify({ ...JSON.parse(existing.shipping_address), ...input.shippingAddress });
   if (input.customFields) changes.custom_fields = JSON.stringify({ ...JSON.parse(existing.custom_fields), ...input.customFields });
   changes.vendor_data = mergeVendorData(existing.vendor_data, input.vendor, input.vendorData);
-  return inTransaction(ctx.db, async (tx) => {
+  return inWork(ctx, async (ctx) => {
     try {
-      const row = await tx.updateTable('customers').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
-      await recordEvent(tx, ctx, 'customer.updated', 'customer', id, row);
+      const row = await ctx.db.updateTable('customers').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+      await recordEvent(ctx, 'customer.updated', 'customer', id, row);
       return row;
     } catch (error) {
       if (isUniqueViolation(error)) throw DUPLICATE_KEY();
@@ -136,16 +137,16 @@ export async function updateCustomer(ctx: TenantContext, id: number, input: Cust
  */
 export async function deleteCustomer(ctx: TenantContext, id: number, options: { keepHistory?: boolean } = {}): Promise<void> {
   await getCustomer(ctx, id);
-  await inTransaction(ctx.db, async (tx) => {
-    let invoices = tx.selectFrom('invoices').select('id').where('tenant_id', '=', ctx.tenant.id).where('customer_id', '=', id);
+  await inWork(ctx, async (ctx) => {
+    let invoices = ctx.db.selectFrom('invoices').select('id').where('tenant_id', '=', ctx.tenant.id).where('customer_id', '=', id);
     if (options.keepHistory) invoices = invoices.where('status', '=', 'open').where('balance', '>', 0);
     const invoice = await invoices.executeTakeFirst();
-    const txn = options.keepHistory ? undefined : await tx.selectFrom('transactions').select('id').where('tenant_id', '=', ctx.tenant.id).where('customer_id', '=', id).executeTakeFirst();
+    const txn = options.keepHistory ? undefined : await ctx.db.selectFrom('transactions').select('id').where('tenant_id', '=', ctx.tenant.id).where('customer_id', '=', id).executeTakeFirst();
     if (invoice || txn) throw new DomainError(ErrorCode.ILLEGAL_TRANSITION, 'A customer with invoices or payments cannot be deleted', { details: { reason: 'has_activity' } });
     const now = ctx.clock.now();
-    const row = await tx.updateTable('customers').set({ deleted_at: now, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
-    await tx.updateTable('contacts').set({ deleted_at: now }).where('customer_id', '=', id).where('deleted_at', 'is', null).execute();
-    await recordEvent(tx, ctx, 'customer.deleted', 'customer', id, row);
+    const row = await ctx.db.updateTable('customers').set({ deleted_at: now, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    await ctx.db.updateTable('contacts').set({ deleted_at: now }).where('customer_id', '=', id).where('deleted_at', 'is', null).execute();
+    await recordEvent(ctx, 'customer.deleted', 'customer', id, row);
   });
 }
 
@@ -180,9 +181,9 @@ export interface ContactInput {
 
 export async function createContact(ctx: TenantContext, input: ContactInput): Promise<ContactRow> {
   await getCustomer(ctx, input.customerId);
-  return inTransaction(ctx.db, async (tx) => {
+  return inWork(ctx, async (ctx) => {
     const now = ctx.clock.now();
-    const existingPrimary = await tx
+    const existingPrimary = await ctx.db
       .selectFrom('contacts')
       .select('id')
       .where('customer_id', '=', input.customerId)
@@ -190,9 +191,9 @@ export async function createContact(ctx: TenantContext, input: ContactInput): Pr
       .where('deleted_at', 'is', null)
       .executeTakeFirst();
     const primary = input.isPrimary === true || !existingPrimary;
-    if (primary && existingPrimary) await tx.updateTable('contacts').set({ is_primary: 0 }).where('id', '=', existingPrimary.id).execute();
+    if (primary && existingPrimary) await ctx.db.updateTable('contacts').set({ is_primary: 0 }).where('id', '=', existingPrimary.id).execute();
     try {
-      const row = await tx
+      const row = await ctx.db
         .insertInto('contacts')
         .values({
           tenant_id: ctx.tenant.id,
@@ -212,7 +213,7 @@ export async function createContact(ctx: TenantContext, input: ContactInput): Pr
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await recordEvent(tx, ctx, 'contact.created', 'contact', row.id, row);
+      await recordEvent(ctx, 'contact.created', 'contact', row.id, row);
       return row;
     } catch (error) {
       if (isUniqueViolation(error)) throw new DomainError(ErrorCode.CONFLICT, 'A contact with that external key already exists', { field: 'external_key' });

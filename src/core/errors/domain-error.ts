@@ -10,6 +10,8 @@ export const ErrorCode = {
   CURRENCY_MISMATCH: 'currency_mismatch',
   PAYMENT_METHOD_UNUSABLE: 'payment_method_unusable',
   PROCESSOR_UNAVAILABLE: 'processor_unavailable',
+  /** The idempotency key was already used with a different request. */
+  IDEMPOTENCY_MISMATCH: 'idempotency_mismatch',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -34,3 +36,10 @@ export const notFound = (what: string, id?: unknown): DomainError =>
 
 export const invalid = (message: string, field?: string): DomainError =>
   new DomainError(ErrorCode.INVALID, message, field === undefined ? {} : { field });
+
+/** Why the core refused (details.reason), for doors that map reasons to their vendor's words. */
+export function reasonOf(error: unknown): string | null {
+  if (!(error instanceof DomainError)) return null;
+  const reason = error.details.reason;
+  return typeof reason === 'string' ? reason : null;
+}

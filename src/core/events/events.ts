@@ -1,18 +1,17 @@
 // Append-only domain events, each written in the same transaction as the change it records, with a
 // snapshot of the object. Webhook delivery reads from here (a later issue).
-import type { Tx } from '../../store/tx.ts';
 import type { EventRow } from '../../store/schema.ts';
 import type { TenantContext } from '../context.ts';
+import type { TxContext } from '../work.ts';
 
 export async function recordEvent(
-  tx: Tx,
-  ctx: TenantContext,
+  ctx: TxContext,
   type: string,
   objectType: string,
   objectId: number,
   snapshot: unknown,
 ): Promise<void> {
-  await tx
+  await ctx.db
     .insertInto('events')
     .values({
       tenant_id: ctx.tenant.id,

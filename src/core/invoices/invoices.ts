@@ -2,7 +2,7 @@
 // Issuing posts DR receivable / CR revenue + tax; changing an issued invoice posts the difference;
 // voiding takes payments back off and reverses what is left.
 import type { InvoiceLineRow, InvoiceRow } from '../../store/schema.ts';
-import { inTransaction, isUniqueViolation, type Tx } from '../../store/tx.ts';
+import { isUniqueViolation } from '../../store/tx.ts';
 import { forUpdate } from '../../store/locks.ts';
 import type { TenantContext } from '../context.ts';
 import { addDays, isIsoDate, isoDate } from '../clock/clock.ts';
@@ -15,6 +15,8 @@ import { normalizeCurrency } from '../money/currencies.ts';
 import { applyPercent, multiplyQuantity, normalizeDecimalText } from '../money/money.ts';
 import { InvoiceState } from './status.ts';
 import { unapplyTransaction } from './allocations.ts';
+import { cancelScheduledPayments } from './schedules.ts';
+import { inWork, type TxContext } from '../work.ts';
 
 export interface LineInput {
   itemId?: number | null;
@@ -103,8 +105,8 @@ export function computeLines(lines: LineInput[]): { lines: ComputedLine[]; subto
 // count-then-insert race between concurrent creates (numbers increase but may skip).
 const numberFromId = (id: number): string => String(10000 + id);
 
-async function postIssue(tx: Tx, ctx: TenantContext, invoice: InvoiceRow, revenueDelta: number, taxDelta: number, kind: string): Promise<void> {
-  await post(tx, ctx, {
+async function postIssue(ctx: TxContext, invoice: InvoiceRow, revenueDelta: number, taxDelta: number, kind: string): Promise<void> {
+  await post(ctx, {
     kind,
     refType: 'invoice',
     refId: invoice.id,
@@ -118,8 +120,8 @@ async function postIssue(tx: Tx, ctx: TenantContext, invoice: InvoiceRow, revenu
 }
 
 export async function createInvoice(ctx: TenantContext, input: InvoiceInput): Promise<InvoiceRow> {
-  return inTransaction(ctx.db, async (tx) => {
-    const customer = await tx
+  return inWork(ctx, async (ctx) => {
+    const customer = await ctx.db
       .selectFrom('customers')
       .select(['id', 'currency'])
       .where('tenant_id', '=', ctx.tenant.id)
@@ -138,7 +140,7 @@ export async function createInvoice(ctx: TenantContext, input: InvoiceInput): Pr
     const now = ctx.clock.now();
     let invoice: InvoiceRow;
     try {
-      invoice = await tx
+      invoice = await ctx.db
         .insertInto('invoices')
         .values({
           tenant_id: ctx.tenant.id,
@@ -174,19 +176,19 @@ export async function createInvoice(ctx: TenantContext, input: InvoiceInput): Pr
       throw error;
     }
     if (!input.number) {
-      invoice = await tx.updateTable('invoices').set({ number: numberFromId(invoice.id) }).where('id', '=', invoice.id).returningAll().executeTakeFirstOrThrow();
+      invoice = await ctx.db.updateTable('invoices').set({ number: numberFromId(invoice.id) }).where('id', '=', invoice.id).returningAll().executeTakeFirstOrThrow();
     }
     if (totals.lines.length > 0) {
-      await tx.insertInto('invoice_lines').values(totals.lines.map((line) => ({ ...line, tenant_id: ctx.tenant.id, invoice_id: invoice.id }))).execute();
+      await ctx.db.insertInto('invoice_lines').values(totals.lines.map((line) => ({ ...line, tenant_id: ctx.tenant.id, invoice_id: invoice.id }))).execute();
     }
-    if (!input.draft) await postIssue(tx, ctx, invoice, totals.subtotal - totals.discount, totals.tax, 'invoice_issued');
-    await recordEvent(tx, ctx, 'invoice.created', 'invoice', invoice.id, invoice);
+    if (!input.draft) await postIssue(ctx, invoice, totals.subtotal - totals.discount, totals.tax, 'invoice_issued');
+    await recordEvent(ctx, 'invoice.created', 'invoice', invoice.id, invoice);
     return invoice;
   });
 }
 
-async function lockInvoice(tx: Tx, ctx: TenantContext, id: number): Promise<InvoiceRow> {
-  const invoice = await forUpdate(tx.selectFrom('invoices').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', id), ctx.dialect).executeTakeFirst();
+async function lockInvoice(ctx: TxContext, id: number): Promise<InvoiceRow> {
+  const invoice = await forUpdate(ctx.db.selectFrom('invoices').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', id), ctx.dialect).executeTakeFirst();
   if (!invoice) throw notFound('invoice', id);
   return invoice;
 }
@@ -229,8 +231,8 @@ export interface InvoiceUpdate {
 
 /** Replaces lines and/or dates. An issued invoice posts the change in totals to the ledger. */
 export async function updateInvoice(ctx: TenantContext, id: number, update: InvoiceUpdate): Promise<InvoiceRow> {
-  return inTransaction(ctx.db, async (tx) => {
-    const invoice = await lockInvoice(tx, ctx, id);
+  return inWork(ctx, async (ctx) => {
+    const invoice = await lockInvoice(ctx, id);
     if (invoice.status === InvoiceState.VOID) throw new DomainError(ErrorCode.ILLEGAL_TRANSITION, 'A void invoice cannot be changed');
     if (update.dueDate !== undefined && !isIsoDate(update.dueDate)) throw invalid('due date must be YYYY-MM-DD', 'due_date');
     const now = ctx.clock.now();
@@ -254,55 +256,64 @@ export async function updateInvoice(ctx: TenantContext, id: number, update: Invo
       if (invoice.status === InvoiceState.OPEN && totals.total < settled) {
         throw new DomainError(ErrorCode.AMOUNT_EXCEEDS_BALANCE, 'The new total is less than what has already been paid', { field: 'line_items' });
       }
-      await tx.deleteFrom('invoice_lines').where('invoice_id', '=', id).execute();
+      await ctx.db.deleteFrom('invoice_lines').where('invoice_id', '=', id).execute();
       if (totals.lines.length > 0) {
-        await tx.insertInto('invoice_lines').values(totals.lines.map((line) => ({ ...line, tenant_id: ctx.tenant.id, invoice_id: id }))).execute();
+        await ctx.db.insertInto('invoice_lines').values(totals.lines.map((line) => ({ ...line, tenant_id: ctx.tenant.id, invoice_id: id }))).execute();
       }
       Object.assign(changes, { subtotal: totals.subtotal, discount_total: totals.discount, tax_total: totals.tax, total: totals.total });
       if (invoice.status === InvoiceState.OPEN) {
         changes.balance = totals.total - settled;
         changes.paid_at = changes.balance === 0 ? (invoice.paid_at ?? now) : null;
         const revenueDelta = totals.subtotal - totals.discount - (invoice.subtotal - invoice.discount_total);
-        await postIssue(tx, ctx, invoice, revenueDelta, totals.tax - invoice.tax_total, 'invoice_adjusted');
+        await postIssue(ctx, invoice, revenueDelta, totals.tax - invoice.tax_total, 'invoice_adjusted');
       }
     }
     let updated: InvoiceRow;
     try {
-      updated = await tx.updateTable('invoices').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+      updated = await ctx.db.updateTable('invoices').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
     } catch (error) {
       if (isUniqueViolation(error)) throw new DomainError(ErrorCode.CONFLICT, 'An invoice with that external key already exists', { field: 'external_key' });
       throw error;
     }
-    await recordEvent(tx, ctx, 'invoice.updated', 'invoice', id, updated);
+    await recordEvent(ctx, 'invoice.updated', 'invoice', id, updated);
     return updated;
   });
 }
 
 /** Issues a draft: it becomes open and its total goes to the ledger. */
 export async function issueInvoice(ctx: TenantContext, id: number): Promise<InvoiceRow> {
-  return inTransaction(ctx.db, async (tx) => {
-    const invoice = await lockInvoice(tx, ctx, id);
+  return inWork(ctx, async (ctx) => {
+    const invoice = await lockInvoice(ctx, id);
     if (invoice.status !== InvoiceState.DRAFT) throw new DomainError(ErrorCode.ILLEGAL_TRANSITION, 'Only a draft can be issued');
     const now = ctx.clock.now();
-    const updated = await tx
+    const updated = await ctx.db
       .updateTable('invoices')
       .set({ status: InvoiceState.OPEN, balance: invoice.total, issued_at: now, updated_at: now })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await postIssue(tx, ctx, updated, invoice.subtotal - invoice.discount_total, invoice.tax_total, 'invoice_issued');
-    await recordEvent(tx, ctx, 'invoice.issued', 'invoice', id, updated);
+    await postIssue(ctx, updated, invoice.subtotal - invoice.discount_total, invoice.tax_total, 'invoice_issued');
+    await recordEvent(ctx, 'invoice.issued', 'invoice', id, updated);
     return updated;
   });
 }
 
 /** Voids an invoice: payments applied to it return to the customer's credit; receivable goes to zero. */
-export async function voidInvoice(ctx: TenantContext, id: number): Promise<InvoiceRow> {
-  return inTransaction(ctx.db, async (tx) => {
-    const invoice = await lockInvoice(tx, ctx, id);
-    if (invoice.status === InvoiceState.VOID) throw new DomainError(ErrorCode.ILLEGAL_TRANSITION, 'Invoice is already void');
+export interface VoidOptions {
+  /** Refuse (reason has_payments) instead of returning applied payments to the customer's credit. */
+  refuseIfPaid?: boolean;
+}
+
+export async function voidInvoice(ctx: TenantContext, id: number, options: VoidOptions = {}): Promise<InvoiceRow> {
+  return inWork(ctx, async (ctx) => {
+    const invoice = await lockInvoice(ctx, id);
+    if (invoice.status === InvoiceState.VOID) throw new DomainError(ErrorCode.ILLEGAL_TRANSITION, 'Invoice is already void', { details: { reason: 'already_void' } });
+    if (options.refuseIfPaid && invoice.amount_paid + invoice.amount_credited > 0) {
+      throw new DomainError(ErrorCode.ILLEGAL_TRANSITION, 'The invoice has payments or credits applied: unapply or refund them first', { details: { reason: 'has_payments' } });
+    }
+    await cancelScheduledPayments(ctx, id, 'voided');
     if (invoice.status === InvoiceState.OPEN) {
-      const allocations = await tx
+      const allocations = await ctx.db
         .selectFrom('allocations')
         .select(['transaction_id', (eb) => eb.fn.sum<number>('amount').as('total')])
         .where('invoice_id', '=', id)
@@ -310,37 +321,37 @@ export async function voidInvoice(ctx: TenantContext, id: number): Promise<Invoi
         .execute();
       for (const allocation of allocations) {
         if (Number(allocation.total) <= 0 || allocation.transaction_id === null) continue;
-        const txn = await tx.selectFrom('transactions').selectAll().where('id', '=', allocation.transaction_id).executeTakeFirstOrThrow();
-        await unapplyTransaction(tx, ctx, txn, Number.MAX_SAFE_INTEGER, id);
+        const txn = await ctx.db.selectFrom('transactions').selectAll().where('id', '=', allocation.transaction_id).executeTakeFirstOrThrow();
+        await unapplyTransaction(ctx, txn, Number.MAX_SAFE_INTEGER, id);
       }
-      const fresh = await lockInvoice(tx, ctx, id);
+      const fresh = await lockInvoice(ctx, id);
       // Whatever was written off stays written off; the rest of the issuance is reversed, with
       // tax in proportion (integer arithmetic, rounded down).
       const reversible = fresh.balance;
       const taxShare = fresh.total === 0 ? 0 : Math.floor((fresh.tax_total * reversible) / fresh.total);
-      await postIssue(tx, ctx, fresh, -(reversible - taxShare), -taxShare, 'invoice_voided');
+      await postIssue(ctx, fresh, -(reversible - taxShare), -taxShare, 'invoice_voided');
     }
     const now = ctx.clock.now();
-    const updated = await tx
+    const updated = await ctx.db
       .updateTable('invoices')
       .set({ status: InvoiceState.VOID, balance: 0, voided_at: now, updated_at: now })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordEvent(tx, ctx, 'invoice.voided', 'invoice', id, updated);
+    await recordEvent(ctx, 'invoice.voided', 'invoice', id, updated);
     return updated;
   });
 }
 
 /** Writes off what is left of an open invoice's balance (bad debt). */
 export async function writeOffInvoice(ctx: TenantContext, id: number, amount?: number): Promise<InvoiceRow> {
-  return inTransaction(ctx.db, async (tx) => {
-    const invoice = await lockInvoice(tx, ctx, id);
+  return inWork(ctx, async (ctx) => {
+    const invoice = await lockInvoice(ctx, id);
     if (invoice.status !== InvoiceState.OPEN) throw new DomainError(ErrorCode.ILLEGAL_TRANSITION, 'Only an open invoice can be written off');
     const value = amount ?? invoice.balance;
     if (!Number.isSafeInteger(value) || value <= 0) throw invalid('Nothing to write off', 'amount');
     if (value > invoice.balance) throw new DomainError(ErrorCode.AMOUNT_EXCEEDS_BALANCE, 'Amount exceeds the invoice balance', { field: 'amount' });
-    await post(tx, ctx, {
+    await post(ctx, {
       kind: 'write_off',
       refType: 'invoice',
       refId: id,
@@ -352,13 +363,13 @@ export async function writeOffInvoice(ctx: TenantContext, id: number, amount?: n
     });
     const now = ctx.clock.now();
     const balance = invoice.balance - value;
-    const updated = await tx
+    const updated = await ctx.db
       .updateTable('invoices')
       .set({ amount_written_off: invoice.amount_written_off + value, balance, paid_at: balance === 0 ? now : null, updated_at: now })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordEvent(tx, ctx, 'invoice.written_off', 'invoice', id, updated);
+    await recordEvent(ctx, 'invoice.written_off', 'invoice', id, updated);
     return updated;
   });
 }

@@ -1,8 +1,8 @@
 // Double-entry journal. Every money movement posts one balanced entry inside the same database
 // transaction as the state change it belongs to; post() refuses an unbalanced entry.
-import type { Tx } from '../../store/tx.ts';
 import type { TenantContext } from '../context.ts';
 import type { Account } from './accounts.ts';
+import { type TxContext } from '../work.ts';
 
 export interface LedgerLine {
   account: Account;
@@ -22,7 +22,7 @@ export interface LedgerPosting {
 
 export class UnbalancedEntryError extends Error {}
 
-export async function post(tx: Tx, ctx: TenantContext, posting: LedgerPosting): Promise<void> {
+export async function post(ctx: TxContext, posting: LedgerPosting): Promise<void> {
   const lines = posting.lines.filter((line) => line.amount !== 0);
   if (lines.length === 0) return;
   let sum = 0;
@@ -31,7 +31,7 @@ export async function post(tx: Tx, ctx: TenantContext, posting: LedgerPosting): 
     sum += line.amount;
   }
   if (sum !== 0) throw new UnbalancedEntryError(`${posting.kind} entry does not balance: ${sum}`);
-  const entry = await tx
+  const entry = await ctx.db
     .insertInto('ledger_entries')
     .values({
       tenant_id: ctx.tenant.id,
@@ -43,7 +43,7 @@ export async function post(tx: Tx, ctx: TenantContext, posting: LedgerPosting): 
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await tx
+  await ctx.db
     .insertInto('ledger_lines')
     .values(
       lines.map((line) => ({

@@ -1,6 +1,5 @@
 // Outgoing e-mail: written to the outbox table (the admin API lists it); nothing is sent for real.
 import type { TenantContext } from '../context.ts';
-import type { Db } from '../../store/tx.ts';
 
 export interface EmailInput {
   to: string;
@@ -9,8 +8,8 @@ export interface EmailInput {
   meta?: Record<string, unknown>;
 }
 
-export async function queueEmail(ctx: TenantContext, email: EmailInput, db: Db = ctx.db): Promise<void> {
-  await db
+export async function queueEmail(ctx: TenantContext, email: EmailInput): Promise<void> {
+  await ctx.db
     .insertInto('outbox')
     .values({ tenant_id: ctx.tenant.id, channel: 'email', recipient: email.to, subject: email.subject, body: email.body, meta: JSON.stringify(email.meta ?? {}), created_at: ctx.clock.now() })
     .execute();

@@ -2,26 +2,26 @@
 // that change after the money moved, e.g. capture overrides. No money moves here; the change is
 // recorded as an event. Also a batch read of payment methods for rendering lists without N+1.
 import type { PaymentMethodRow, TransactionRow } from '../../store/schema.ts';
-import { inTransaction } from '../../store/tx.ts';
 import { forUpdate } from '../../store/locks.ts';
 import type { TenantContext } from '../context.ts';
 import { notFound } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';
+import { inWork } from '../work.ts';
 
 /** Merges patch into vendor_data[vendor] of a transaction. */
 export async function annotateTransaction(ctx: TenantContext, id: number, vendor: string, patch: Record<string, unknown>): Promise<TransactionRow> {
-  return inTransaction(ctx.db, async (tx) => {
-    const row = await forUpdate(tx.selectFrom('transactions').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', id), ctx.dialect).executeTakeFirst();
+  return inWork(ctx, async (ctx) => {
+    const row = await forUpdate(ctx.db.selectFrom('transactions').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', id), ctx.dialect).executeTakeFirst();
     if (!row) throw notFound('transaction', id);
     const all = JSON.parse(row.vendor_data) as Record<string, Record<string, unknown>>;
     all[vendor] = { ...(all[vendor] ?? {}), ...patch };
-    const updated = await tx
+    const updated = await ctx.db
       .updateTable('transactions')
       .set({ vendor_data: JSON.stringify(all), updated_at: ctx.clock.now() })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordEvent(tx, ctx, 'transaction.annotated', 'transaction', id, { vendor, patch });
+    await recordEvent(ctx, 'transaction.annotated', 'transaction', id, { vendor, patch });
     return updated;
   });
 }

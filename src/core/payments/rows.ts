@@ -1,29 +1,26 @@
 // Building blocks shared by every transaction service: the transaction row with its defaults,
-// per-tenant sequence numbers, row locks, and at-most-once execution per idempotency key.
+// per-tenant sequence numbers and row locks.
 import type { NewTransaction, TransactionRow } from '../../store/schema.ts';
-import { isUniqueViolation, type Db, type Tx } from '../../store/tx.ts';
+import type { Db } from '../../store/tx.ts';
 import { forUpdate } from '../../store/locks.ts';
 import type { TenantContext } from '../context.ts';
-import { DomainError, ErrorCode, invalid, notFound } from '../errors/domain-error.ts';
-import { simulate } from '../processor/simulator.ts';
-import { IllegalReason } from './states.ts';
-
-export function illegal(reason: IllegalReason, message: string): DomainError {
-  return new DomainError(ErrorCode.ILLEGAL_TRANSITION, message, { details: { reason } });
-}
+import { invalid, notFound } from '../errors/domain-error.ts';
+import { gatewayRefFor } from '../processor/simulator.ts';
+import type { TxContext } from '../work.ts';
 
 export function requireAmount(amount: number, field = 'amount'): void {
   if (!Number.isSafeInteger(amount) || amount <= 0) throw invalid('Amount must be a positive whole number of minor units', field);
 }
 
-async function bumpSeq(db: Db, ctx: TenantContext): Promise<number> {
+async function bumpSeq(db: Db, ctx: TenantContext, count = 1): Promise<number> {
   const row = await db
     .updateTable('tenants')
-    .set((eb) => ({ txn_seq: eb('txn_seq', '+', 1) }))
+    .set((eb) => ({ txn_seq: eb('txn_seq', '+', count) }))
     .where('id', '=', ctx.tenant.id)
     .returning('txn_seq')
     .executeTakeFirstOrThrow();
-  return Number(row.txn_seq);
+  // The first of the `count` numbers now taken.
+  return Number(row.txn_seq) - count + 1;
 }
 
 /**
@@ -33,12 +30,12 @@ async function bumpSeq(db: Db, ctx: TenantContext): Promise<number> {
  * numbers (a call that then fails leaves a gap, which is harmless). Null when the caller already
  * holds a transaction: then it is taken inside it.
  */
-export async function reserveSeq(ctx: TenantContext): Promise<number | null> {
-  return ctx.db.isTransaction ? null : bumpSeq(ctx.db, ctx);
+export async function reserveSeq(ctx: TenantContext, count = 1): Promise<number | null> {
+  return ctx.db.isTransaction ? null : bumpSeq(ctx.db, ctx, count);
 }
 
-export async function nextSeq(tx: Tx, ctx: TenantContext, reserved: number | null): Promise<number> {
-  return reserved ?? bumpSeq(tx, ctx);
+export async function nextSeq(ctx: TxContext, reserved: number | null | undefined): Promise<number> {
+  return reserved ?? bumpSeq(ctx.db, ctx);
 }
 
 
@@ -48,8 +45,8 @@ export async function getTransaction(ctx: TenantContext, id: number): Promise<Tr
   return row;
 }
 
-export async function lockTransaction(tx: Tx, ctx: TenantContext, id: number): Promise<TransactionRow> {
-  const row = await forUpdate(tx.selectFrom('transactions').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', id), ctx.dialect).executeTakeFirst();
+export async function lockTransaction(ctx: TxContext, id: number): Promise<TransactionRow> {
+  const row = await forUpdate(ctx.db.selectFrom('transactions').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', id), ctx.dialect).executeTakeFirst();
   if (!row) throw notFound('transaction', id);
   return row;
 }
@@ -73,7 +70,7 @@ const TRANSACTION_DEFAULTS = {
   cvv_result: null,
   order_id: null,
   description: null,
-  idempotency_key: null,
+  purpose: null,
   vendor_data: '{}',
   authorized_at: null,
   captured_at: null,
@@ -82,9 +79,9 @@ const TRANSACTION_DEFAULTS = {
 } as const;
 
 /** Inserts a transaction row; fields not given take their neutral default. */
-export async function insertTransaction(tx: Tx, ctx: TenantContext, seq: number, fields: TransactionFields): Promise<TransactionRow> {
+export async function insertTransaction(ctx: TxContext, seq: number, fields: TransactionFields): Promise<TransactionRow> {
   const now = ctx.clock.now();
-  return tx
+  return ctx.db
     .insertInto('transactions')
     .values({
       ...TRANSACTION_DEFAULTS,
@@ -99,58 +96,12 @@ export async function insertTransaction(tx: Tx, ctx: TenantContext, seq: number,
     .executeTakeFirstOrThrow();
 }
 
-async function findByIdempotencyKey(ctx: TenantContext, key: string): Promise<TransactionRow | undefined> {
-  return ctx.db.selectFrom('transactions').selectAll().where('tenant_id', '=', ctx.tenant.id).where('idempotency_key', '=', key).executeTakeFirst();
-}
-
-/**
- * Runs a money-moving operation at most once per idempotency key. A key already used returns the
- * first result; a key used for a different operation is refused. The unique index on
- * (tenant, idempotency_key) settles races: the loser of a race reads the winner's row.
- */
-export async function once<T>(
-  ctx: TenantContext,
-  key: string | null | undefined,
-  expect: { type: string; parentId?: number },
-  replay: (row: TransactionRow) => Promise<T> | T,
-  run: () => Promise<T>,
-): Promise<T> {
-  if (!key) return run();
-  const earlier = async (): Promise<T | undefined> => {
-    const row = await findByIdempotencyKey(ctx, key);
-    if (!row) return undefined;
-    if (row.type !== expect.type || (expect.parentId !== undefined && row.parent_id !== expect.parentId)) {
-      throw new DomainError(ErrorCode.CONFLICT, 'This idempotency key was already used for a different operation', { field: 'idempotency_key' });
-    }
-    return replay(row);
-  };
-  const before = await earlier();
-  if (before !== undefined) return before;
-  try {
-    return await run();
-  } catch (error) {
-    if (isUniqueViolation(error)) {
-      const after = await earlier();
-      if (after !== undefined) return after;
-    }
-    throw error;
-  }
-}
-
-export async function requireCustomer(tx: Tx, ctx: TenantContext, customerId: number): Promise<void> {
-  const customer = await tx.selectFrom('customers').select('id').where('tenant_id', '=', ctx.tenant.id).where('id', '=', customerId).executeTakeFirst();
+export async function requireCustomer(ctx: TxContext, customerId: number): Promise<void> {
+  const customer = await ctx.db.selectFrom('customers').select('id').where('tenant_id', '=', ctx.tenant.id).where('id', '=', customerId).executeTakeFirst();
   if (!customer) throw notFound('customer', customerId);
 }
 
+/** A reference for rows the processor never saw (recorded payments, credit memos). */
 export function simulateRef(ctx: TenantContext, seq: number): string {
-  return simulate({
-    tenantId: ctx.tenant.id,
-    seq,
-    operation: 'credit',
-    amount: 0,
-    currency: 'USD',
-    instrument: { kind: 'bank', routingNumber: '000000000', accountNumber: '0000' },
-    now: 0,
-    faults: {},
-  }).gatewayRef;
+  return gatewayRefFor(ctx.tenant.id, seq);
 }

@@ -2,7 +2,7 @@
 // the tenant's clock and its fault knobs; auth codes and gateway references derive from the tenant
 // and the transaction's per-tenant sequence number, so a test run is repeatable.
 import { createHash } from 'node:crypto';
-import type { FaultKnobs } from '../tenants/tenants.ts';
+import type { BankInstrument, CardInstrument, ChargeRequest, FollowUpRequest, Processor, ProcessorOutcome } from './processor.ts';
 import { isExpired, isValidCardNumber, isValidRoutingNumber } from './cards.ts';
 import {
   ACH_ACCOUNT_DECLINES,
@@ -13,51 +13,19 @@ import {
   DECLINE_REASONS,
   DeclineReason,
   FLUIDPAY_ACH_LIMIT,
-  type AvsResult,
   type CvvResult,
 } from './test-numbers.ts';
 
-export type ProcessorOperation = 'sale' | 'authorize' | 'credit';
+export type ProcessorOperation = ChargeRequest['operation'];
+export type { CardInstrument, BankInstrument, ProcessorOutcome } from './processor.ts';
 
-export interface CardInstrument {
-  kind: 'card';
-  number: string;
-  expMonth: number;
-  expYear: number;
-  cvv?: string | null;
-  address1?: string | null;
-  postalCode?: string | null;
-}
-
-export interface BankInstrument {
-  kind: 'bank';
-  routingNumber: string;
-  accountNumber: string;
-}
-
-export interface ProcessorRequest {
-  tenantId: number;
-  seq: number;
-  operation: ProcessorOperation;
-  amount: number;
-  currency: string;
-  instrument: CardInstrument | BankInstrument;
-  now: number;
-  faults: FaultKnobs;
-  /** Front doors whose vendor never checks expiry in test mode (FluidPay) turn this off. */
+/** The inputs of one decision: a charge request with its options flattened (tests build these). */
+export interface ProcessorRequest extends Omit<ChargeRequest, 'options'> {
   checkExpiry?: boolean;
-  /** Apply FluidPay's ACH amount limit (its documented 10112 sample declines). */
+  /** Decline bank debits above this many minor units. */
+  bankDebitLimit?: number;
+  /** Shorthand for FluidPay's bank debit limit (its documented 10112 sample declines). */
   achAmountLimit?: boolean;
-}
-
-export interface ProcessorOutcome {
-  approved: boolean;
-  declineReason: DeclineReason | null;
-  authCode: string | null;
-  gatewayRef: string;
-  avsResult: AvsResult | null;
-  cvvResult: CvvResult | null;
-  message: string;
 }
 
 const MESSAGES: Record<string, string> = {
@@ -108,10 +76,10 @@ export function gatewayRefFor(tenantId: number, seq: number): string {
   return digest(tenantId, seq, 'ref').toString('hex').slice(0, 16);
 }
 
-function avsFor(card: CardInstrument): AvsResult | null {
+function avsFor(card: CardInstrument): ProcessorOutcome['avsResult'] {
   const forced = AVS_CARDS[card.number];
   const postal = (card.postalCode ?? '').replace(/[\s-]/g, '');
-  const postalResult: AvsResult | null = postal === '' ? null : /^\d{5}$/.test(postal) ? 'ZIP5' : /^\d{9}$/.test(postal) ? 'ZIP9' : 'POSTAL_CODE';
+  const postalResult: ProcessorOutcome['avsResult'] = postal === '' ? null : /^\d{5}$/.test(postal) ? 'ZIP5' : /^\d{9}$/.test(postal) ? 'ZIP9' : 'POSTAL_CODE';
   const hasAddress = Boolean(card.address1 && card.address1.trim());
   if (forced === 'POSTAL_ONLY') return postalResult ?? 'NO_MATCH';
   if (forced === 'ADDRESS_ONLY') return hasAddress ? 'ADDRESS' : 'NO_MATCH';
@@ -136,7 +104,8 @@ function bankDecline(request: ProcessorRequest, bank: BankInstrument): DeclineRe
     const listed = ACH_ACCOUNT_DECLINES[bank.accountNumber];
     if (listed) return listed;
   }
-  if (request.achAmountLimit && request.operation !== 'credit' && request.amount > FLUIDPAY_ACH_LIMIT) {
+  const limit = request.bankDebitLimit ?? (request.achAmountLimit ? FLUIDPAY_ACH_LIMIT : undefined);
+  if (limit !== undefined && request.operation !== 'credit' && request.amount > limit) {
     return DeclineReason.ACH_LIMIT_EXCEEDED;
   }
   return null;
@@ -156,8 +125,48 @@ export function simulate(request: ProcessorRequest): ProcessorOutcome {
   } else reason = instrument.kind === 'card' ? cardDecline(request, instrument) : bankDecline(request, instrument);
 
   if (reason) {
-    return { approved: false, declineReason: reason, authCode: null, gatewayRef, avsResult, cvvResult, message: declineMessage(reason) };
+    return { result: 'declined', approved: false, declineReason: reason, authCode: null, gatewayRef, avsResult, cvvResult, message: declineMessage(reason) };
   }
   const authCode = authCodeFor(request.tenantId, request.seq);
-  return { approved: true, declineReason: null, authCode, gatewayRef, avsResult, cvvResult, message: `APPROVAL ${authCode}` };
+  return { result: 'approved', approved: true, declineReason: null, authCode, gatewayRef, avsResult, cvvResult, message: `APPROVAL ${authCode}` };
 }
+
+function flatten(request: ChargeRequest): ProcessorRequest {
+  const { options, ...rest } = request;
+  return { ...rest, checkExpiry: options?.checkExpiry, bankDebitLimit: options?.bankDebitLimit };
+}
+
+function approvedFollowUp(request: FollowUpRequest, result: 'approved' | 'pending' = 'approved'): ProcessorOutcome {
+  return { result, approved: result === 'approved', declineReason: null, authCode: null, gatewayRef: gatewayRefFor(request.tenantId, request.seq), avsResult: null, cvvResult: null, message: result === 'pending' ? 'ACCEPTED' : 'APPROVED' };
+}
+
+/**
+ * The simulator as a Processor. With the `ambiguous_outcome` fault a charge's answer is lost
+ * (`unknown`); inquire() then tells what it was. Bank refunds are accepted as `pending` and settle
+ * at the next cut-off.
+ */
+export const simulator: Processor = {
+  async authorize(request) {
+    const decided = simulate(flatten(request));
+    if (request.faults.ambiguous_outcome && decided.result !== 'declined') return { ...decided, result: 'unknown', approved: false, authCode: null, message: 'No answer from the processor' };
+    return decided;
+  },
+  async credit(request) {
+    return simulate(flatten(request));
+  },
+  async capture(request) {
+    return approvedFollowUp(request);
+  },
+  async void(request) {
+    return approvedFollowUp(request);
+  },
+  async refund(request) {
+    return approvedFollowUp(request, request.instrumentKind === 'bank' ? 'pending' : 'approved');
+  },
+  async settle() {
+    return { accepted: true };
+  },
+  async inquire(request) {
+    return simulate(flatten({ ...request, faults: { ...request.faults, ambiguous_outcome: false } }));
+  },
+};

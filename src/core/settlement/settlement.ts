@@ -1,12 +1,12 @@
 // Settlement: at each daily cut-off on the tenant's clock, every captured card and bank transaction
 // from before the cut-off is closed into a batch per currency: status settled, clearing moved to bank.
 import type { SettlementBatchRow, TransactionRow } from '../../store/schema.ts';
-import { inTransaction, type Tx } from '../../store/tx.ts';
 import type { TenantContext } from '../context.ts';
 import { recordEvent } from '../events/events.ts';
 import { Account } from '../ledger/accounts.ts';
 import { post } from '../ledger/ledger.ts';
-import { TxnStatus, direction } from '../payments/states.ts';
+import { CLEARING_STATES, TxnStatus, direction } from '../payments/states.ts';
+import { inWork, type TxContext } from '../work.ts';
 
 const DAY = 86_400_000;
 
@@ -21,19 +21,19 @@ export function lastCutoff(now: number, cutoff: string): number {
   return Math.floor((now - offset) / DAY) * DAY + offset;
 }
 
-async function closeBatch(tx: Tx, ctx: TenantContext, cutoffAt: number, currency: string, txns: TransactionRow[]): Promise<SettlementBatchRow> {
+async function closeBatch(ctx: TxContext, cutoffAt: number, currency: string, txns: TransactionRow[]): Promise<SettlementBatchRow> {
   let captured = 0;
   let credited = 0;
   for (const txn of txns) {
     if (direction(txn.type) > 0) captured += txn.amount_captured;
     else credited += txn.amount_captured;
   }
-  const last = await tx
+  const last = await ctx.db
     .selectFrom('settlement_batches')
     .select((eb) => eb.fn.max('batch_number').as('n'))
     .where('tenant_id', '=', ctx.tenant.id)
     .executeTakeFirst();
-  const batch = await tx
+  const batch = await ctx.db
     .insertInto('settlement_batches')
     .values({
       tenant_id: ctx.tenant.id,
@@ -49,13 +49,13 @@ async function closeBatch(tx: Tx, ctx: TenantContext, cutoffAt: number, currency
     .returningAll()
     .executeTakeFirstOrThrow();
   for (const txn of txns) {
-    await tx
+    await ctx.db
       .updateTable('transactions')
       .set({ status: TxnStatus.SETTLED, amount_settled: txn.amount_captured, settled_at: cutoffAt, settlement_batch_id: batch.id, updated_at: ctx.clock.now() })
       .where('id', '=', txn.id)
       .execute();
   }
-  await post(tx, ctx, {
+  await post(ctx, {
     kind: 'settlement',
     refType: 'settlement_batch',
     refId: batch.id,
@@ -65,7 +65,7 @@ async function closeBatch(tx: Tx, ctx: TenantContext, cutoffAt: number, currency
       ...txns.map((txn) => ({ account: Account.PROCESSOR_CLEARING, amount: -direction(txn.type) * txn.amount_captured, transactionId: txn.id })),
     ],
   });
-  await recordEvent(tx, ctx, 'settlement_batch.closed', 'settlement_batch', batch.id, batch);
+  await recordEvent(ctx, 'settlement_batch.closed', 'settlement_batch', batch.id, batch);
   return batch;
 }
 
@@ -76,14 +76,14 @@ async function closeBatch(tx: Tx, ctx: TenantContext, cutoffAt: number, currency
 export async function runSettlement(ctx: TenantContext): Promise<SettlementBatchRow[]> {
   const now = ctx.clock.now();
   const latest = lastCutoff(now, ctx.tenant.settlement_cutoff);
-  return inTransaction(ctx.db, async (tx) => {
-    const tenant = await tx.selectFrom('tenants').select(['last_settlement_at']).where('id', '=', ctx.tenant.id).executeTakeFirstOrThrow();
+  return inWork(ctx, async (ctx) => {
+    const tenant = await ctx.db.selectFrom('tenants').select(['last_settlement_at']).where('id', '=', ctx.tenant.id).executeTakeFirstOrThrow();
     if (tenant.last_settlement_at !== null && tenant.last_settlement_at >= latest) return [];
-    const pending = await tx
+    const pending = await ctx.db
       .selectFrom('transactions')
       .selectAll()
       .where('tenant_id', '=', ctx.tenant.id)
-      .where('status', '=', TxnStatus.CAPTURED)
+      .where('status', 'in', [...CLEARING_STATES])
       .where('payment_kind', 'in', ['card', 'bank'])
       .where('captured_at', '<', latest)
       .orderBy('captured_at')
@@ -100,9 +100,9 @@ export async function runSettlement(ctx: TenantContext): Promise<SettlementBatch
     const batches: SettlementBatchRow[] = [];
     for (const [key, txns] of groups) {
       const [cutoffAt, currency] = key.split('|');
-      batches.push(await closeBatch(tx, ctx, Number(cutoffAt), currency, txns));
+      batches.push(await closeBatch(ctx, Number(cutoffAt), currency, txns));
     }
-    await tx.updateTable('tenants').set({ last_settlement_at: latest }).where('id', '=', ctx.tenant.id).execute();
+    await ctx.db.updateTable('tenants').set({ last_settlement_at: latest }).where('id', '=', ctx.tenant.id).execute();
     return batches;
   });
 }

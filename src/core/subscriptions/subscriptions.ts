@@ -2,13 +2,13 @@
 // next bill date computed from it. Charging on schedule comes with the recurring engine (a later
 // issue); this keeps the record, its schedule and its next date.
 import type { SubscriptionRow } from '../../store/schema.ts';
-import { inTransaction } from '../../store/tx.ts';
 import type { TenantContext } from '../context.ts';
 import { isIsoDate, isoDate } from '../clock/clock.ts';
 import { invalid, notFound } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';
 import { getCustomer } from '../customers/customers.ts';
 import { firstBillDate, type Schedule } from './schedule.ts';
+import { inWork } from '../work.ts';
 
 /** An add-on or discount applied to a subscription (a copy of the catalog item with overrides). */
 export interface Adjustment {
@@ -55,9 +55,9 @@ export async function createSubscription(ctx: TenantContext, input: Subscription
   await getCustomer(ctx, input.customerId);
   if (!Number.isSafeInteger(input.amount) || input.amount < 0) throw invalid('amount must be a non-negative whole number of cents', 'amount');
   checkDate(input.nextBillDate);
-  return inTransaction(ctx.db, async (tx) => {
+  return inWork(ctx, async (ctx) => {
     const now = ctx.clock.now();
-    const row = await tx
+    const row = await ctx.db
       .insertInto('subscriptions')
       .values({
         tenant_id: ctx.tenant.id,
@@ -78,7 +78,7 @@ export async function createSubscription(ctx: TenantContext, input: Subscription
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordEvent(tx, ctx, 'subscription.created', 'subscription', row.id, row);
+    await recordEvent(ctx, 'subscription.created', 'subscription', row.id, row);
     return row;
   });
 }
@@ -105,19 +105,19 @@ export async function updateSubscription(ctx: TenantContext, id: number, changes
   if (changes.nextBillDate) set.next_bill_date = changes.nextBillDate;
   if (changes.items !== undefined) set.items = JSON.stringify(changes.items);
   if (changes.status !== undefined) set.status = changes.status;
-  return inTransaction(ctx.db, async (tx) => {
-    const row = await tx.updateTable('subscriptions').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
-    await recordEvent(tx, ctx, 'subscription.updated', 'subscription', id, row);
+  return inWork(ctx, async (ctx) => {
+    const row = await ctx.db.updateTable('subscriptions').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    await recordEvent(ctx, 'subscription.updated', 'subscription', id, row);
     return row;
   });
 }
 
 export async function deleteSubscription(ctx: TenantContext, id: number): Promise<void> {
   await getSubscription(ctx, id);
-  await inTransaction(ctx.db, async (tx) => {
+  await inWork(ctx, async (ctx) => {
     const now = ctx.clock.now();
-    await tx.updateTable('subscriptions').set({ deleted_at: now, updated_at: now, status: 'cancelled' }).where('id', '=', id).execute();
-    await recordEvent(tx, ctx, 'subscription.deleted', 'subscription', id, { id });
+    await ctx.db.updateTable('subscriptions').set({ deleted_at: now, updated_at: now, status: 'cancelled' }).where('id', '=', id).execute();
+    await recordEvent(ctx, 'subscription.deleted', 'subscription', id, { id });
   });
 }
 

@@ -11,6 +11,13 @@ export interface FaultKnobs {
   force_decline?: string | null;
   /** Every processor call fails as if the processor were unreachable. */
   processor_error?: boolean;
+  /** The processor's answer to a charge is lost: the payment is `unknown` until inquired about. */
+  ambiguous_outcome?: boolean;
+  /**
+   * Test hook for crash tests: the server process kills itself after a keyed write commits and
+   * before it answers. Honoured only when BURSAR_ENABLE_CRASH_FAULT=1 is set for the process.
+   */
+  crash_after_commit?: boolean;
 }
 
 export interface CreateTenantInput {
@@ -83,7 +90,11 @@ export async function setFaults(services: CoreServices, tenant: Tenant, faults: 
     if (typeof faults.force_decline !== 'string') throw invalid('force_decline must be a decline reason', 'force_decline');
     clean.force_decline = faults.force_decline;
   }
-  if (faults.processor_error !== undefined) clean.processor_error = faults.processor_error === true;
+  for (const flag of ['processor_error', 'ambiguous_outcome', 'crash_after_commit'] as const) {
+    if (faults[flag] === undefined) continue;
+    if (typeof faults[flag] !== 'boolean') throw invalid(`${flag} must be true or false`, flag);
+    if (faults[flag]) clean[flag] = true;
+  }
   return services.db
     .updateTable('tenants')
     .set({ faults: JSON.stringify(clean) })

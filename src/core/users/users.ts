@@ -3,7 +3,7 @@
 // a user. Usernames are unique system-wide: login names no merchant.
 import { createHash, randomInt } from 'node:crypto';
 import type { Credential, Tenant, UserRow } from '../../store/schema.ts';
-import { inTransaction, isUniqueViolation } from '../../store/tx.ts';
+import { isUniqueViolation } from '../../store/tx.ts';
 import type { CoreServices, TenantContext } from '../context.ts';
 import { systemTime } from '../clock/clock.ts';
 import { hashPassword, randomToken, verifyPassword } from '../crypto/secrets.ts';
@@ -11,6 +11,7 @@ import { DomainError, ErrorCode, invalid, notFound } from '../errors/domain-erro
 import { recordEvent } from '../events/events.ts';
 import { queueEmail } from '../outbox/outbox.ts';
 import { contextFor } from '../tenants/tenants.ts';
+import { inWork } from '../work.ts';
 
 export const USER_ROLES = ['admin', 'standard'] as const;
 export const USER_STATUSES = ['active', 'disabled'] as const;
@@ -39,10 +40,10 @@ export async function createUser(ctx: TenantContext, input: UserInput): Promise<
   if (!input.username) throw invalid('username is required', 'username');
   if (!input.password) throw invalid('password is required', 'password');
   checkPassword(input.password);
-  return inTransaction(ctx.db, async (tx) => {
+  return inWork(ctx, async (ctx) => {
     const now = ctx.clock.now();
     try {
-      const row = await tx
+      const row = await ctx.db
         .insertInto('users')
         .values({
           tenant_id: ctx.tenant.id,
@@ -60,7 +61,7 @@ export async function createUser(ctx: TenantContext, input: UserInput): Promise<
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await recordEvent(tx, ctx, 'user.created', 'user', row.id, { ...row, password_hash: undefined });
+      await recordEvent(ctx, 'user.created', 'user', row.id, { ...row, password_hash: undefined });
       return row;
     } catch (error) {
       if (isUniqueViolation(error)) throw new DomainError(ErrorCode.CONFLICT, 'username already exists', { field: 'username' });
@@ -83,9 +84,9 @@ export async function updateUser(ctx: TenantContext, id: number, input: Omit<Use
   await getUser(ctx, id);
   const changes: Partial<UserRow> = { updated_at: ctx.clock.now() };
   for (const field of ['name', 'phone', 'email', 'timezone', 'status', 'role'] as const) if (input[field] !== undefined) changes[field] = input[field];
-  return inTransaction(ctx.db, async (tx) => {
-    const row = await tx.updateTable('users').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
-    await recordEvent(tx, ctx, 'user.updated', 'user', id, { ...row, password_hash: undefined });
+  return inWork(ctx, async (ctx) => {
+    const row = await ctx.db.updateTable('users').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    await recordEvent(ctx, 'user.updated', 'user', id, { ...row, password_hash: undefined });
     return row;
   });
 }
@@ -93,12 +94,12 @@ export async function updateUser(ctx: TenantContext, id: number, input: Omit<Use
 /** Soft delete: the user's keys and sessions stop working. */
 export async function deleteUser(ctx: TenantContext, id: number): Promise<void> {
   await getUser(ctx, id);
-  await inTransaction(ctx.db, async (tx) => {
+  await inWork(ctx, async (ctx) => {
     const now = ctx.clock.now();
-    await tx.updateTable('users').set({ deleted_at: now, updated_at: now }).where('id', '=', id).execute();
-    await tx.updateTable('credentials').set({ revoked_at: systemTime() }).where('tenant_id', '=', ctx.tenant.id).where('user_id', '=', id).where('revoked_at', 'is', null).execute();
-    await tx.updateTable('user_sessions').set({ revoked_at: now }).where('user_id', '=', id).where('revoked_at', 'is', null).execute();
-    await recordEvent(tx, ctx, 'user.deleted', 'user', id, { id });
+    await ctx.db.updateTable('users').set({ deleted_at: now, updated_at: now }).where('id', '=', id).execute();
+    await ctx.db.updateTable('credentials').set({ revoked_at: systemTime() }).where('tenant_id', '=', ctx.tenant.id).where('user_id', '=', id).where('revoked_at', 'is', null).execute();
+    await ctx.db.updateTable('user_sessions').set({ revoked_at: now }).where('user_id', '=', id).where('revoked_at', 'is', null).execute();
+    await recordEvent(ctx, 'user.deleted', 'user', id, { id });
   });
 }
 
@@ -132,9 +133,9 @@ export async function changePassword(ctx: TenantContext, userId: number, current
 }
 
 async function setPassword(ctx: TenantContext, userId: number, password: string): Promise<void> {
-  await inTransaction(ctx.db, async (tx) => {
-    await tx.updateTable('users').set({ password_hash: hashPassword(password), updated_at: ctx.clock.now() }).where('id', '=', userId).execute();
-    await recordEvent(tx, ctx, 'user.password_changed', 'user', userId, { id: userId });
+  await inWork(ctx, async (ctx) => {
+    await ctx.db.updateTable('users').set({ password_hash: hashPassword(password), updated_at: ctx.clock.now() }).where('id', '=', userId).execute();
+    await recordEvent(ctx, 'user.password_changed', 'user', userId, { id: userId });
   });
 }
 
@@ -183,13 +184,12 @@ export async function sendResetCode(services: CoreServices, username: string): P
   const tenant = await services.db.selectFrom('tenants').selectAll().where('id', '=', user.tenant_id).executeTakeFirstOrThrow();
   const ctx = contextFor(services, tenant);
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  await inTransaction(ctx.db, async (tx) => {
+  await inWork(ctx, async (ctx) => {
     const now = ctx.clock.now();
-    await tx.insertInto('password_resets').values({ tenant_id: tenant.id, user_id: user.id, code_hash: codeHash(code), expires_at: now + RESET_TTL_MS, used_at: null, created_at: now }).execute();
+    await ctx.db.insertInto('password_resets').values({ tenant_id: tenant.id, user_id: user.id, code_hash: codeHash(code), expires_at: now + RESET_TTL_MS, used_at: null, created_at: now }).execute();
     await queueEmail(
       ctx,
       { to: user.email || user.username, subject: 'Password reset code', body: `Your password reset code is ${code}`, meta: { kind: 'password_reset', user_id: user.id, username, reset_code: code } },
-      tx,
     );
   });
 }
@@ -200,9 +200,9 @@ export async function resetPassword(services: CoreServices, username: string, co
   const tenant = await services.db.selectFrom('tenants').selectAll().where('id', '=', user.tenant_id).executeTakeFirstOrThrow();
   const ctx = contextFor(services, tenant);
   checkPassword(password);
-  await inTransaction(ctx.db, async (tx) => {
+  await inWork(ctx, async (ctx) => {
     const now = ctx.clock.now();
-    const used = await tx
+    const used = await ctx.db
       .updateTable('password_resets')
       .set({ used_at: now })
       .where('user_id', '=', user.id)
@@ -212,7 +212,7 @@ export async function resetPassword(services: CoreServices, username: string, co
       .returning('id')
       .executeTakeFirst();
     if (!used) throw invalid('invalid reset code', 'reset_code');
-    await tx.updateTable('users').set({ password_hash: hashPassword(password), updated_at: now }).where('id', '=', user.id).execute();
-    await recordEvent(tx, { ...ctx, db: tx }, 'user.password_reset', 'user', user.id, { id: user.id });
+    await ctx.db.updateTable('users').set({ password_hash: hashPassword(password), updated_at: now }).where('id', '=', user.id).execute();
+    await recordEvent(ctx, 'user.password_reset', 'user', user.id, { id: user.id });
   });
 }

@@ -1,12 +1,12 @@
 // Replacing a stored card's number or expiry in place (FluidPay's payment-method update keeps the
 // token id). The number is encrypted again and its brand, first6/last4 and fingerprint recomputed.
 import type { PaymentMethodRow } from '../../store/schema.ts';
-import { inTransaction } from '../../store/tx.ts';
 import type { TenantContext } from '../context.ts';
 import { invalid, notFound } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';
 import { cleanCardNumber, detectBrand } from '../processor/cards.ts';
 import { publicView } from './vault.ts';
+import { inWork } from '../work.ts';
 
 export interface CardChanges {
   number?: string;
@@ -17,8 +17,8 @@ export interface CardChanges {
 }
 
 export async function updateCard(ctx: TenantContext, id: number, changes: CardChanges): Promise<PaymentMethodRow> {
-  return inTransaction(ctx.db, async (tx) => {
-    const row = await tx.selectFrom('payment_methods').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', id).where('status', '=', 'active').executeTakeFirst();
+  return inWork(ctx, async (ctx) => {
+    const row = await ctx.db.selectFrom('payment_methods').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', id).where('status', '=', 'active').executeTakeFirst();
     if (!row || row.kind !== 'card') throw notFound('payment method', id);
     const set: Partial<PaymentMethodRow> = {};
     if (changes.number !== undefined) {
@@ -33,8 +33,8 @@ export async function updateCard(ctx: TenantContext, id: number, changes: CardCh
       all[changes.vendor] = { ...(all[changes.vendor] ?? {}), ...changes.vendorData };
       set.vendor_data = JSON.stringify(all);
     }
-    const updated = Object.keys(set).length ? await tx.updateTable('payment_methods').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow() : row;
-    await recordEvent(tx, ctx, 'payment_method.updated', 'payment_method', id, publicView(updated));
+    const updated = Object.keys(set).length ? await ctx.db.updateTable('payment_methods').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow() : row;
+    await recordEvent(ctx, 'payment_method.updated', 'payment_method', id, publicView(updated));
     return updated;
   });
 }

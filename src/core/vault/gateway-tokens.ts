@@ -2,12 +2,12 @@
 // (ChargeOver's /tokenized: a Stripe customer or card id). Kept encrypted; not chargeable through
 // the simulated processor.
 import type { PaymentMethodRow } from '../../store/schema.ts';
-import { inTransaction } from '../../store/tx.ts';
 import type { TenantContext } from '../context.ts';
 import { randomAlnum } from '../crypto/secrets.ts';
 import { invalid } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';
 import { PaymentMethodStatus, publicView } from './vault.ts';
+import { inWork } from '../work.ts';
 
 export interface GatewayTokenInput {
   customerId: number;
@@ -20,8 +20,8 @@ export interface GatewayTokenInput {
 
 export async function storeGatewayToken(ctx: TenantContext, input: GatewayTokenInput): Promise<PaymentMethodRow> {
   if (!input.token || !input.token.trim()) throw invalid('A gateway token is required', 'token');
-  return inTransaction(ctx.db, async (tx) => {
-    const row = await tx
+  return inWork(ctx, async (ctx) => {
+    const row = await ctx.db
       .insertInto('payment_methods')
       .values({
         tenant_id: ctx.tenant.id, customer_id: input.customerId, kind: 'tokenized', status: PaymentMethodStatus.ACTIVE, holder_name: null, billing_address: '{}',
@@ -31,7 +31,7 @@ export async function storeGatewayToken(ctx: TenantContext, input: GatewayTokenI
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordEvent(tx, ctx, 'payment_method.created', 'payment_method', row.id, publicView(row));
+    await recordEvent(ctx, 'payment_method.created', 'payment_method', row.id, publicView(row));
     return row;
   });
 }

@@ -1,14 +1,13 @@
 // Payment-method vault: cards (full number AES-256-GCM encrypted, only brand/first6/last4/expiry
 // visible) and bank accounts (routing number, masked account), plus one-time tokens that expire.
 import type { PaymentMethodRow } from '../../store/schema.ts';
-import type { Tx } from '../../store/tx.ts';
-import { inTransaction } from '../../store/tx.ts';
 import type { TenantContext } from '../context.ts';
 import { randomAlnum, randomToken } from '../crypto/secrets.ts';
-import { invalid, notFound } from '../errors/domain-error.ts';
+import { DomainError, ErrorCode, invalid, notFound } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';
 import { cleanCardNumber, detectBrand } from '../processor/cards.ts';
-import type { BankInstrument, CardInstrument } from '../processor/simulator.ts';
+import type { BankInstrument, CardInstrument } from '../processor/processor.ts';
+import { inWork, type TxContext } from '../work.ts';
 
 export interface Address {
   line1?: string | null;
@@ -57,14 +56,14 @@ function normalizeYear(year: number): number {
   return year < 100 ? 2000 + year : year;
 }
 
-async function insertMethod(tx: Tx, ctx: TenantContext, values: Omit<PaymentMethodRow, 'id' | 'tenant_id' | 'created_at' | 'deleted_at' | 'token'>): Promise<PaymentMethodRow> {
-  const row = await tx
+async function insertMethod(ctx: TxContext, values: Omit<PaymentMethodRow, 'id' | 'tenant_id' | 'created_at' | 'deleted_at' | 'token'>): Promise<PaymentMethodRow> {
+  const row = await ctx.db
     .insertInto('payment_methods')
     .values({ ...values, tenant_id: ctx.tenant.id, token: randomAlnum(16), created_at: ctx.clock.now(), deleted_at: null })
     .returningAll()
     .executeTakeFirstOrThrow();
   if (values.status !== PaymentMethodStatus.TRANSIENT) {
-    await recordEvent(tx, ctx, 'payment_method.created', 'payment_method', row.id, publicView(row));
+    await recordEvent(ctx, 'payment_method.created', 'payment_method', row.id, publicView(row));
   }
   return row;
 }
@@ -72,8 +71,8 @@ async function insertMethod(tx: Tx, ctx: TenantContext, values: Omit<PaymentMeth
 export async function storeCard(ctx: TenantContext, card: CardInput, options: StoreOptions = {}): Promise<PaymentMethodRow> {
   validateCard(card);
   const number = cleanCardNumber(card.number);
-  return inTransaction(ctx.db, (tx) =>
-    insertMethod(tx, ctx, {
+  return inWork(ctx, (ctx) =>
+    insertMethod(ctx, {
       customer_id: options.customerId ?? null,
       kind: 'card',
       status: options.transient ? PaymentMethodStatus.TRANSIENT : PaymentMethodStatus.ACTIVE,
@@ -98,8 +97,8 @@ export async function storeCard(ctx: TenantContext, card: CardInput, options: St
 export async function storeBank(ctx: TenantContext, bank: BankInput, options: StoreOptions = {}): Promise<PaymentMethodRow> {
   if (!/^\d{9}$/.test(bank.routingNumber ?? '')) throw invalid('Routing number is invalid', 'routing_number');
   if (!/^\d{4,17}$/.test(bank.accountNumber ?? '')) throw invalid('Account number is invalid', 'account_number');
-  return inTransaction(ctx.db, (tx) =>
-    insertMethod(tx, ctx, {
+  return inWork(ctx, (ctx) =>
+    insertMethod(ctx, {
       customer_id: options.customerId ?? null,
       kind: 'bank',
       status: options.transient ? PaymentMethodStatus.TRANSIENT : PaymentMethodStatus.ACTIVE,
@@ -141,8 +140,8 @@ export async function listPaymentMethods(ctx: TenantContext, customerId: number)
 }
 
 export async function deletePaymentMethod(ctx: TenantContext, id: number): Promise<PaymentMethodRow> {
-  return inTransaction(ctx.db, async (tx) => {
-    const row = await tx
+  return inWork(ctx, async (ctx) => {
+    const row = await ctx.db
       .updateTable('payment_methods')
       .set({ status: PaymentMethodStatus.DELETED, deleted_at: ctx.clock.now() })
       .where('tenant_id', '=', ctx.tenant.id)
@@ -151,7 +150,7 @@ export async function deletePaymentMethod(ctx: TenantContext, id: number): Promi
       .returningAll()
       .executeTakeFirst();
     if (!row) throw notFound('payment method', id);
-    await recordEvent(tx, ctx, 'payment_method.deleted', 'payment_method', row.id, publicView(row));
+    await recordEvent(ctx, 'payment_method.deleted', 'payment_method', row.id, publicView(row));
     return row;
   });
 }
@@ -217,9 +216,9 @@ export async function createToken(
 }
 
 /** Marks a token used and returns its method; unknown, expired or used tokens are not found. */
-export async function consumeToken(tx: Tx, ctx: TenantContext, token: string): Promise<{ method: PaymentMethodRow; cvv: string | null }> {
+export async function consumeToken(ctx: TxContext, token: string): Promise<{ method: PaymentMethodRow; cvv: string | null }> {
   const now = ctx.clock.now();
-  const row = await tx
+  const row = await ctx.db
     .updateTable('payment_tokens')
     .set({ used_at: now })
     .where('tenant_id', '=', ctx.tenant.id)
@@ -229,6 +228,26 @@ export async function consumeToken(tx: Tx, ctx: TenantContext, token: string): P
     .returningAll()
     .executeTakeFirst();
   if (!row) throw notFound('token', token);
-  const method = await tx.selectFrom('payment_methods').selectAll().where('id', '=', row.payment_method_id).executeTakeFirstOrThrow();
+  const method = await ctx.db.selectFrom('payment_methods').selectAll().where('id', '=', row.payment_method_id).executeTakeFirstOrThrow();
   return { method, cvv: row.cvv_enc ? ctx.secrets.decrypt(row.cvv_enc) : null };
+}
+
+/**
+ * The stored cards and bank accounts a charge for this customer may use, in the order to try them
+ * (oldest first), or the given ones after checking each is the customer's and usable.
+ */
+export async function chargeableMethods(ctx: TenantContext, customerId: number, ids?: readonly number[]): Promise<number[]> {
+  const rows = await ctx.db
+    .selectFrom('payment_methods')
+    .select(['id'])
+    .where('tenant_id', '=', ctx.tenant.id)
+    .where('customer_id', '=', customerId)
+    .where('status', '=', PaymentMethodStatus.ACTIVE)
+    .where('kind', 'in', ['card', 'bank'])
+    .orderBy('id')
+    .execute();
+  const owned = rows.map((row) => row.id);
+  if (!ids) return owned;
+  for (const id of ids) if (!owned.includes(id)) throw new DomainError(ErrorCode.PAYMENT_METHOD_UNUSABLE, `Payment method ${id} does not belong to customer ${customerId}`, { field: 'paymethods', details: { reason: 'not_owned', method_id: id } });
+  return [...ids];
 }

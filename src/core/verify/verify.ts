@@ -2,7 +2,7 @@
 // transaction figures equal to the ledger, settlement batches equal to their deposits.
 import type { CoreServices } from '../context.ts';
 import { Account } from '../ledger/accounts.ts';
-import { PROCESSED_KINDS, TxnStatus, direction } from '../payments/states.ts';
+import { CLEARING_STATES, PROCESSED_KINDS, TxnStatus, direction } from '../payments/states.ts';
 import { InvoiceState } from '../invoices/status.ts';
 
 export interface VerifyReport {
@@ -80,7 +80,7 @@ const transactionsMatchLedger: Check = async ({ db }, tenantId) => {
   const rows = await query.execute();
   for (const row of rows) {
     const expected =
-      row.status === TxnStatus.CAPTURED && PROCESSED_KINDS.has(row.payment_kind ?? '') ? direction(row.type) * row.amount_captured : 0;
+      CLEARING_STATES.has(row.status) && PROCESSED_KINDS.has(row.payment_kind ?? '') ? direction(row.type) * row.amount_captured : 0;
     const ledger = Number(row.clearing ?? 0);
     if (ledger !== expected) return { count: rows.length, violation: `transaction ${row.id} (${row.status}): clearing ${ledger}, expected ${expected}` };
     if (row.amount_captured > row.amount_authorized) return { count: rows.length, violation: `transaction ${row.id}: captured more than authorized` };
@@ -141,11 +141,36 @@ const batchesMatchDeposits: Check = async ({ db }, tenantId) => {
   return { count: rows.length, violation: bad ? `settlement batch ${bad.id}: net deposit ${bad.net_deposit}, bank ledger ${bad.deposit}` : null };
 };
 
+// A charge whose amount a flow took from invoice balances was applied to them in full when it was
+// made: had two requests both charged one balance, the second would sit unapplied (the triple charge).
+const invoicePaymentsApplied: Check = async ({ db }, tenantId) => {
+  let query = db
+    .selectFrom('transactions')
+    .leftJoin(
+      (eb) =>
+        eb
+          .selectFrom('allocations')
+          .select(['transaction_id', (e) => e.fn.sum<number>('amount').as('applied')])
+          .where('amount', '>', 0)
+          .groupBy('transaction_id')
+          .as('a'),
+      (join) => join.onRef('a.transaction_id', '=', 'transactions.id'),
+    )
+    .select(['transactions.id', 'transactions.amount_captured', 'a.applied'])
+    .where('transactions.purpose', '=', 'invoice_payment')
+    .where('transactions.status', 'in', [TxnStatus.CAPTURED, TxnStatus.SETTLED]);
+  if (tenantId !== undefined) query = query.where('transactions.tenant_id', '=', tenantId);
+  const rows = await query.execute();
+  const bad = rows.find((row) => Number(row.applied ?? 0) < row.amount_captured);
+  return { count: rows.length, violation: bad ? `transaction ${bad.id}: charged ${bad.amount_captured} to pay invoices but only ${Number(bad.applied ?? 0)} was applied to them` : null };
+};
+
 const CHECKS: Record<string, Check> = {
   ledger_entries: entriesBalance,
   invoices: invoicesMatchLedger,
   transactions: transactionsMatchLedger,
   allocations: allocationsWithinPayments,
+  invoice_payments: invoicePaymentsApplied,
   customer_credit: customerCreditNotNegative,
   settlement_batches: batchesMatchDeposits,
 };

@@ -5,7 +5,7 @@ import { isoDate } from '../../core/clock/clock.ts';
 import { createContact, createCustomer, deleteCustomer, updateCustomer, getCustomer, type CustomerInput } from '../../core/customers/customers.ts';
 import { setLogin, setPrimaryContact, updateContact } from '../../core/customers/contacts.ts';
 import { DomainError, ErrorCode } from '../../core/errors/domain-error.ts';
-import { atomically } from '../../core/atomic.ts';
+import { inWork } from '../../core/work.ts';
 import { expressionCondition, type FieldMap, type FieldType, type Filter } from '../../core/query/filters.ts';
 import type { Address } from '../../core/vault/vault.ts';
 import type { Database } from '../../store/schema.ts';
@@ -151,7 +151,7 @@ async function create(req: CoRequest): Promise<CoResult> {
   const superuserId = await payloadRef(req.ctx, 'user', body, 'superuser', false);
   if (superuserId !== undefined) throw bad(`User ${superuserId} is another customer's contact`);
   if (!input.company && !su) throw bad('A company name or a superuser (primary contact) is required');
-  const customer = await atomically(req.ctx, async (ctx) => {
+  const customer = await inWork(req.ctx, async (ctx) => {
     const row = await createCustomer(ctx, input);
     if (su) {
       const contact = await createContact(ctx, { customerId: row.id, firstName: su.firstName, lastName: su.lastName, email: su.email, phone: su.phone, isPrimary: true });
@@ -169,7 +169,7 @@ async function update(req: CoRequest, segment: string): Promise<CoResult> {
   const input = coreInput(req, body, false);
   const existing = await getCustomer(req.ctx, id);
   if (input.billingAddress) input.billingAddress = { ...(JSON.parse(existing.billing_address) as Address), ...input.billingAddress };
-  await atomically(req.ctx, async (ctx) => {
+  await inWork(req.ctx, async (ctx) => {
     await updateCustomer(ctx, id, input);
     if (!su) return;
     const primary = (await primaryContacts(ctx, [id])).get(id);

@@ -1,11 +1,11 @@
 // POST /invoice/{id}?action=pay (spec 2.4 I8-I10, 4.12): a card or ACH account given inline, the
-// customer's open balance, or else the customer's stored methods. The whole balance is charged.
+// customer's open balance, or else the customer's stored methods. The core's pay-an-invoice flow
+// charges the whole balance; this file only translates.
 import type { PaymentSource } from '../../core/payments/payments.ts';
-import { getInvoice } from '../../core/invoices/invoices.ts';
-import { applyCustomerBalance, chargeAndApply } from '../../core/invoices/settle-invoices.ts';
-import { unschedulePayments } from '../../core/invoices/schedules.ts';
+import { payInvoice, type InvoiceFunds } from '../../core/flows/pay-invoice.ts';
+import { FlowRefusal } from '../../core/flows/refusals.ts';
+import { reasonOf } from '../../core/errors/domain-error.ts';
 import { isValidCardNumber, isValidRoutingNumber, cleanCardNumber } from '../../core/processor/cards.ts';
-import type { TenantContext } from '../../core/context.ts';
 import { bad, ok, type CoRequest, type CoResult } from './envelope.ts';
 import { target } from './refs.ts';
 import { asObject, optBool, optInt, optString, transactionVendorData } from './wire.ts';
@@ -31,47 +31,36 @@ export function inlineBank(body: Record<string, unknown>): PaymentSource {
   return { bank: { routingNumber: routing, accountNumber: account, accountType: type === 'savi' ? 'savings' : 'checking', holderName: optString(body, 'name') ?? null } };
 }
 
-/** The customer's stored cards and bank accounts, default (oldest) first. */
-export async function storedSources(ctx: TenantContext, customerId: number): Promise<PaymentSource[]> {
-  const rows = await ctx.db.selectFrom('payment_methods').select('id').where('tenant_id', '=', ctx.tenant.id).where('customer_id', '=', customerId).where('status', '=', 'active').where('kind', 'in', ['card', 'bank']).orderBy('id').execute();
-  return rows.map((row) => ({ methodId: row.id }));
+/** The core's refusals in ChargeOver's words (spec 4.12). */
+export function payRefusal(error: unknown, invoiceId?: number): never {
+  switch (reasonOf(error)) {
+    case FlowRefusal.NOTHING_DUE:
+      throw bad(invoiceId === undefined ? 'There is nothing to pay' : `Invoice ${invoiceId} has no balance due`);
+    case FlowRefusal.NO_PAYMENT_METHOD:
+      throw bad('No payment method available');
+    case FlowRefusal.NO_CUSTOMER_BALANCE:
+      throw bad('No available customer balance');
+  }
+  throw error;
 }
 
-/** Scheduled payments of invoices that are now paid in full are cancelled (spec 4.11). */
-export async function clearSchedulesOfPaid(ctx: TenantContext, invoiceIds: number[]): Promise<void> {
-  if (invoiceIds.length === 0) return;
-  const paid = await ctx.db.selectFrom('invoices').select('id').where('tenant_id', '=', ctx.tenant.id).where('id', 'in', invoiceIds).where('balance', '<=', 0).execute();
-  for (const row of paid) await unschedulePayments(ctx, row.id);
-}
-
-export async function payInvoice(req: CoRequest, segment: string): Promise<CoResult> {
+export async function payInvoiceAction(req: CoRequest, segment: string): Promise<CoResult> {
   const id = await target(req.ctx, 'invoice', segment);
   const body = asObject(req.body);
-  const invoice = await getInvoice(req.ctx, id);
-  if (invoice.status !== 'open' || invoice.balance <= 0) throw bad(`Invoice ${id} has no balance due`);
-  if (optBool(body, 'use_customer_balance')) {
-    await applyCustomerBalance(req.ctx, id);
-    await clearSchedulesOfPaid(req.ctx, [id]);
-    return ok(true);
-  }
-  let sources: PaymentSource[];
-  if (body.routing !== undefined) sources = [inlineBank(body)];
-  else if (body.number !== undefined) sources = [inlineCard(body)];
-  else {
-    sources = await storedSources(req.ctx, invoice.customer_id);
-    if (sources.length === 0) throw bad('No payment method available');
-  }
-  const result = await chargeAndApply(req.ctx, {
-    customerId: invoice.customer_id,
-    amount: invoice.balance,
-    currency: invoice.currency,
-    sources,
-    applyTo: [{ invoiceId: id }],
+  const using: InvoiceFunds = optBool(body, 'use_customer_balance')
+    ? { kind: 'customer_balance' }
+    : body.routing !== undefined
+      ? { kind: 'given', sources: [inlineBank(body)] }
+      : body.number !== undefined
+        ? { kind: 'given', sources: [inlineCard(body)] }
+        : { kind: 'saved' };
+  const result = await payInvoice(req.ctx, {
+    invoiceId: id,
+    using,
     vendorData: transactionVendorData(),
     // ChargeOver's own example card expired in 2017: expiry is not judged here (spec 4.12).
     processor: { checkExpiry: false },
-  });
-  if (!result.approved) throw bad('Payment declined', { transaction_id: result.transaction.id });
-  await clearSchedulesOfPaid(req.ctx, [id]);
+  }).catch((error: unknown) => payRefusal(error, id));
+  if (result.result !== 'approved') throw bad('Payment declined', { transaction_id: result.transaction?.id });
   return ok(true);
 }

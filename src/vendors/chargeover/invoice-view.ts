@@ -1,7 +1,7 @@
 // Renders ChargeOver invoices and their line items (spec 3.3, 3.4) and maps where= fields.
 import { sql, type ExpressionBuilder } from 'kysely';
 import { isoDate, daysBetween } from '../../core/clock/clock.ts';
-import { declineCounts } from '../../core/invoices/settle-invoices.ts';
+import { declineCounts } from '../../core/invoices/attempts.ts';
 import { invoiceLines } from '../../core/invoices/invoices.ts';
 import { expressionCondition, type FieldMap, type FieldType, type Filter } from '../../core/query/filters.ts';
 import type { Database, InvoiceRow } from '../../store/schema.ts';

@@ -3,12 +3,11 @@
 import { isIsoDate } from '../../core/clock/clock.ts';
 import { priceOf, getCatalogItem } from '../../core/catalog/catalog.ts';
 import { getCustomer } from '../../core/customers/customers.ts';
-import { DomainError, ErrorCode } from '../../core/errors/domain-error.ts';
+import { DomainError, ErrorCode, reasonOf } from '../../core/errors/domain-error.ts';
 import { createInvoice, getInvoice, invoiceLines, updateInvoice, voidInvoice, type LineInput } from '../../core/invoices/invoices.ts';
 import { schedulePayments, unschedulePayments, type ScheduleInput } from '../../core/invoices/schedules.ts';
 import { queueEmail } from '../../core/outbox/outbox.ts';
 import { normalizeDecimalText } from '../../core/money/money.ts';
-import { atomically } from '../../core/atomic.ts';
 import type { InvoiceRow } from '../../store/schema.ts';
 import { accepted, bad, created, duplicateKey, ok, type CoRequest, type CoResult } from './envelope.ts';
 import { countIds, inOrder, listIds } from './lists.ts';
@@ -16,7 +15,7 @@ import { payloadRef, target } from './refs.ts';
 import { register } from './router.ts';
 import { addressOf, primaryContacts } from './customer-view.ts';
 import { invoiceFields, renderInvoices } from './invoice-view.ts';
-import { payInvoice } from './invoice-pay.ts';
+import { payInvoiceAction } from './invoice-pay.ts';
 import { addressFrom, asObject, currencyIso, optInt, optString, parseAmount, TERMS, ADMINS, VENDOR, vendorData } from './wire.ts';
 
 function quantityOf(value: unknown, field: string): string {
@@ -216,16 +215,13 @@ register('invoice', {
     },
     void: async (req, segment) => {
       const id = await target(req.ctx, 'invoice', segment);
-      const invoice = await getInvoice(req.ctx, id);
-      if (invoice.status === 'void') throw bad('The invoice is already void');
-      if (invoice.amount_paid + invoice.amount_credited > 0) throw bad('The invoice has payments or credits applied: unapply or refund them first');
-      await atomically(req.ctx, async (ctx) => {
-        await unschedulePayments(ctx, id);
-        await voidInvoice(ctx, id);
+      await voidInvoice(req.ctx, id, { refuseIfPaid: true }).catch((error: unknown) => {
+        if (reasonOf(error) === 'already_void') throw bad('The invoice is already void');
+        throw error;
       });
       return ok(true);
     },
-    pay: payInvoice,
+    pay: payInvoiceAction,
     email,
   },
 });

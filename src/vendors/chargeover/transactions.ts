@@ -1,15 +1,18 @@
 // /transaction (spec 2.5, 4.15-4.17): record a payment or credit (applied_to / auto_apply),
 // get, list/query/count, ?action=pay against stored methods, refund, and mark declined.
 import { getCustomer } from '../../core/customers/customers.ts';
-import { chargeAndApply, markRecordedPaymentDeclined, recordPayment, type Application } from '../../core/invoices/settle-invoices.ts';
+import { reasonOf } from '../../core/errors/domain-error.ts';
+import type { Application } from '../../core/invoices/apply-plan.ts';
 import type { AutoApplyStrategy } from '../../core/invoices/allocations.ts';
-import { refund } from '../../core/payments/payments.ts';
-import type { PaymentSource } from '../../core/payments/payments.ts';
+import { chargeAndApply } from '../../core/flows/charge-and-apply.ts';
+import { recordPayment } from '../../core/flows/record-payment.ts';
+import { markPaymentReturned } from '../../core/flows/payment-returned.ts';
+import { getTransaction, refund } from '../../core/payments/payments.ts';
 import { bad, created, ok, type CoRequest, type CoResult } from './envelope.ts';
 import { countIds, inOrder, listIds } from './lists.ts';
 import { lookup, payloadRef, target } from './refs.ts';
 import { register } from './router.ts';
-import { clearSchedulesOfPaid, storedSources } from './invoice-pay.ts';
+import { payRefusal } from './invoice-pay.ts';
 import { GATEWAY_METHODS, renderTransactions, transactionFields, WIRE_TYPES } from './transaction-view.ts';
 import { asObject, optInt, optString, parseAmount, transactionVendorData, VENDOR } from './wire.ts';
 
@@ -79,7 +82,6 @@ async function create(req: CoRequest): Promise<CoResult> {
     autoApply: applyTo && applyTo.length > 0 ? undefined : autoApply(body),
     vendorData: transactionVendorData(extra),
   });
-  await clearSchedulesOfPaid(req.ctx, (applyTo ?? []).map((a) => a.invoiceId));
   return created(req, 'transaction', txn.id);
 }
 
@@ -88,32 +90,35 @@ async function attemptPay(req: CoRequest): Promise<CoResult> {
   const customerId = (await payloadRef(req.ctx, 'customer', body, 'customer', true)) as number;
   const customer = await getCustomer(req.ctx, customerId);
   const applyTo = (await applications(req, body.applied_to, customer.currency)) ?? [];
-  let amount: number;
-  if (body.amount !== undefined && body.amount !== null) amount = parseAmount(body.amount, customer.currency, 'amount');
-  else if (applyTo.length > 0) {
-    const rows = await req.ctx.db.selectFrom('invoices').select(['balance', 'customer_id']).where('tenant_id', '=', req.ctx.tenant.id).where('id', 'in', applyTo.map((a) => a.invoiceId)).execute();
-    amount = rows.reduce((sum, r) => sum + (r.customer_id === customerId ? r.balance : 0), 0);
-  } else throw bad('Either an amount or at least one invoice in applied_to is required');
-  if (amount <= 0) throw bad('There is nothing to pay');
-  let sources: PaymentSource[];
+  const amount = body.amount !== undefined && body.amount !== null ? parseAmount(body.amount, customer.currency, 'amount') : undefined;
+  if (amount === undefined && applyTo.length === 0) throw bad('Either an amount or at least one invoice in applied_to is required');
+  if (amount !== undefined && amount <= 0) throw bad('There is nothing to pay');
+  let methodIds: number[] | undefined;
   if (Array.isArray(body.paymethods) && body.paymethods.length > 0) {
-    sources = [];
+    methodIds = [];
     for (const entry of body.paymethods) {
       const pm = asObject(entry);
       const kind = pm.creditcard_id !== undefined ? 'creditcard' : pm.ach_id !== undefined ? 'ach' : pm.tokenized_id !== undefined ? 'tokenized' : null;
       if (!kind) throw bad('Each paymethods entry needs creditcard_id or ach_id');
       if (kind === 'tokenized') throw bad('Tokenized payment methods live at another gateway and cannot be charged by this server');
       const id = await lookup(req.ctx, kind, { by: 'id', id: Number(pm[`${kind}_id`]) });
-      const owner = id === null ? null : await req.ctx.db.selectFrom('payment_methods').select('customer_id').where('id', '=', id).executeTakeFirst();
-      if (id === null || owner?.customer_id !== customerId) throw bad(`Payment method ${String(pm[`${kind}_id`])} does not belong to customer ${customerId}`);
-      sources.push({ methodId: id });
+      if (id === null) throw bad(`Payment method ${String(pm[`${kind}_id`])} does not belong to customer ${customerId}`);
+      methodIds.push(id);
     }
-  } else sources = await storedSources(req.ctx, customerId);
-  if (sources.length === 0) throw bad('No payment method available');
-  // The invoices' own shares: what each still owes, in order, up to the amount charged.
-  const result = await chargeAndApply(req.ctx, { customerId, amount, currency: customer.currency, sources, applyTo, autoApply: applyTo.length ? undefined : autoApply(body), vendorData: transactionVendorData({ transaction_ipaddr: req.ip }), processor: { checkExpiry: true } });
-  if (!result.approved) throw bad(`This transaction could not be processed: ${result.message ?? 'declined'}`, { transaction_id: result.transaction.id });
-  await clearSchedulesOfPaid(req.ctx, applyTo.map((a) => a.invoiceId));
+  }
+  const result = await chargeAndApply(req.ctx, {
+    customerId,
+    amount,
+    using: { kind: 'saved', methodIds },
+    applyTo,
+    autoApply: applyTo.length ? undefined : autoApply(body),
+    vendorData: transactionVendorData({ transaction_ipaddr: req.ip }),
+    processor: { checkExpiry: true },
+  }).catch((error: unknown) => {
+    if (reasonOf(error) === 'not_owned') throw bad(error instanceof Error ? error.message : 'Payment method does not belong to this customer');
+    return payRefusal(error);
+  });
+  if (result.result !== 'approved') throw bad(`This transaction could not be processed: ${result.message ?? 'declined'}`, { transaction_id: result.transaction.id });
   return ok({ id: result.transaction.id });
 }
 
@@ -128,7 +133,8 @@ async function load(req: CoRequest, ids: number[]): Promise<Record<string, unkno
 async function decline(req: CoRequest, segment: string): Promise<CoResult> {
   const id = await target(req.ctx, 'transaction', segment);
   const body = asObject(req.body);
-  await markRecordedPaymentDeclined(req.ctx, id, { message: optString(body, 'gateway_msg') ?? null, code: optString(body, 'gateway_err_code') ?? null, detail: optString(body, 'gateway_err_detail') ?? null }, VENDOR);
+  const info = { message: optString(body, 'gateway_msg') ?? null, code: optString(body, 'gateway_err_code') ?? null, detail: optString(body, 'gateway_err_detail') ?? null };
+  await markPaymentReturned(req.ctx, id, info, { vendor: VENDOR, fields: { gateway_msg: info.message, gateway_err_code: info.code, gateway_err_detail: info.detail } });
   return ok(true);
 }
 
@@ -142,7 +148,7 @@ register('transaction', {
     refund: async (req, segment) => {
       const id = await target(req.ctx, 'transaction', segment);
       const body = asObject(req.body);
-      const parent = await req.ctx.db.selectFrom('transactions').select('currency').where('id', '=', id).executeTakeFirstOrThrow();
+      const parent = await getTransaction(req.ctx, id);
       const amount = body.amount === undefined || body.amount === null ? undefined : parseAmount(body.amount, parent.currency, 'amount');
       const result = await refund(req.ctx, id, { amount, vendorData: transactionVendorData({ transaction_ipaddr: req.ip }) });
       // Recorded ChargeOver traffic answers a refund with the new id as a string.

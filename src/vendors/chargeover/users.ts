@@ -4,7 +4,7 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import { createContact } from '../../core/customers/customers.ts';
 import { deleteContact, getContact, issueLoginToken, loginsFor, setLogin, updateContact } from '../../core/customers/contacts.ts';
 import { DomainError, ErrorCode } from '../../core/errors/domain-error.ts';
-import { atomically } from '../../core/atomic.ts';
+import { inWork } from '../../core/work.ts';
 import { queueEmail } from '../../core/outbox/outbox.ts';
 import { expressionCondition, type FieldMap, type FieldType, type Filter } from '../../core/query/filters.ts';
 import type { ContactRow, Database } from '../../store/schema.ts';
@@ -130,7 +130,7 @@ async function create(req: CoRequest): Promise<CoResult> {
   const body = asObject(req.body);
   const customerId = (await payloadRef(req.ctx, 'customer', body, 'customer', true)) as number;
   const p = parse(body);
-  const contact = await atomically(req.ctx, async (ctx) => {
+  const contact = await inWork(req.ctx, async (ctx) => {
     const row = await createContact(ctx, { customerId, firstName: p.firstName, lastName: p.lastName, email: p.email, phone: p.phone, title: p.title ?? '', externalKey: p.externalKey, vendor: VENDOR, vendorData: p.vendorData });
     await setLogin(ctx, row.id, { username: p.username, password: p.password });
     return row;
@@ -143,7 +143,7 @@ async function update(req: CoRequest, segment: string): Promise<CoResult> {
   const body = asObject(req.body);
   const customerId = await payloadRef(req.ctx, 'customer', body, 'customer', false);
   const p = parse(body);
-  await atomically(req.ctx, async (ctx) => {
+  await inWork(req.ctx, async (ctx) => {
     await updateContact(ctx, id, { customerId, firstName: p.firstName, lastName: p.lastName, email: p.email, phone: p.phone, title: p.title, externalKey: p.externalKey, vendor: VENDOR, vendorData: p.vendorData });
     if (p.username !== undefined || p.password !== undefined) await setLogin(ctx, id, { username: p.username, password: p.password });
   }).catch((e: unknown) => mapConflict(e, p.externalKey));

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TenantContext } from '../../core/context.ts';
-import { atomically } from '../../core/atomic.ts';
+import { inWork } from '../../core/work.ts';
 import { invalid, notFound } from '../../core/errors/domain-error.ts';
 import { createCustomer } from '../../core/customers/customers.ts';
 import { createInvoice, getInvoice, invoiceLines, updateInvoice, voidInvoice, type LineInput } from '../../core/invoices/invoices.ts';
@@ -257,7 +257,7 @@ export async function invoiceRoutes(app: FastifyInstance): Promise<void> {
   app.post('/invoice', async (request) => {
     const ctx = tenantOf(request);
     const input = await parseInvoice(ctx, request, bodyOf(request));
-    const row = await atomically(ctx, async (tx) => {
+    const row = await inWork(ctx, async (tx) => {
       const bill = input.data.bill_to;
       const customerId =
         input.billCustomerId ??
@@ -280,7 +280,7 @@ export async function invoiceRoutes(app: FastifyInstance): Promise<void> {
     const ctx = tenantOf(request);
     const existing = await findInvoice(ctx, request.params.id);
     const input = await parseInvoice(ctx, request, bodyOf(request), existing);
-    const row = await atomically(ctx, async (tx) => {
+    const row = await inWork(ctx, async (tx) => {
       const { lines, seq } = assignItemIds(input.items, existing.id, existing.created_at, invoiceData(existing).item_seq ?? 0);
       const withLines = await updateInvoice(tx, existing.id, { lines, dueDate: input.due.text.slice(0, 10) });
       const sums = totals(withLines.subtotal - withLines.discount_total, withLines.tax_total, input.data.tax_percent, input.data.adjustment);
@@ -292,7 +292,7 @@ export async function invoiceRoutes(app: FastifyInstance): Promise<void> {
   app.delete<{ Params: { id: string } }>('/invoice/:id', async (request) => {
     const ctx = tenantOf(request);
     const existing = await findInvoice(ctx, request.params.id);
-    await atomically(ctx, async (tx) => {
+    await inWork(ctx, async (tx) => {
       await updateInvoice(tx, existing.id, { vendorData: { fluidpay: { ...invoiceData(existing), deleted: true } } });
       await voidInvoice(tx, existing.id);
     });

@@ -76,6 +76,7 @@ export function wireStatus(txn: TransactionRow): string {
     case TxnStatus.AUTHORIZED:
       return 'authorized';
     case TxnStatus.CAPTURED:
+    case TxnStatus.PENDING:
       return 'pending_settlement';
     case TxnStatus.SETTLED:
       return txn.amount_refunded > 0 && txn.type !== TxnType.REFUND ? 'refunded' : 'settled';

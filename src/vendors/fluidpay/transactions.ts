@@ -4,19 +4,22 @@
 import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TenantContext } from '../../core/context.ts';
-import { DomainError, ErrorCode, invalid, notFound } from '../../core/errors/domain-error.ts';
+import { DomainError, ErrorCode, invalid, notFound, reasonOf } from '../../core/errors/domain-error.ts';
+import { IllegalReason } from '../../core/payments/states.ts';
 import { capture, createPayment, getTransaction, refund, voidTransaction, type PaymentSource } from '../../core/payments/payments.ts';
 import { annotateTransaction, customerCreationTimes, paymentMethodsByIds, transactionsByIds } from '../../core/payments/annotations.ts';
 import { cleanCardNumber, isValidCardNumber } from '../../core/processor/cards.ts';
 import type { TransactionRow } from '../../store/schema.ts';
 import { tenantOf } from '../../http/auth.ts';
 import { decodeId, encodeId, sameSecond } from './ids.ts';
-import { fluidPayData, processorsOf, renderTransaction, type FluidPayTxnData, type RenderContext } from './transaction-wire.ts';
+import { fluidPayData, processorsOf, renderTransaction, wireStatus, type FluidPayTxnData, type RenderContext } from './transaction-wire.ts';
 import { bodyOf, isObject, listed, ok, oneOf, optBool, optInt, optObject, optString, parseAddress, parseExpiration, reqString, type Body } from './wire.ts';
 import { vaultFromTransaction, vaultSource } from './vault-source.ts';
 import { terminalSource } from './terminals.ts';
 
 export const DEFAULT_IDEMPOTENCY_SECONDS = 300;
+/** FluidPay declines ACH debits above $100.00 in its sandbox (its documented 10112 sample). */
+const ACH_DEBIT_LIMIT = 10_000;
 const PAYMENT_METHODS = ['card', 'customer', 'terminal', 'token', 'ach'] as const;
 
 export async function renderContext(ctx: TenantContext, txns: readonly TransactionRow[]): Promise<RenderContext> {
@@ -174,7 +177,7 @@ export async function runTransaction(ctx: TenantContext, command: TransactionCom
       orderId: command.orderId ?? null,
       description: command.description ?? null,
       vendorData: { fluidpay: command.parsed.data },
-      processor: { checkExpiry: false, achAmountLimit: true },
+      processor: { checkExpiry: false, bankDebitLimit: ACH_DEBIT_LIMIT },
     });
     return result.transaction;
   } catch (error) {
@@ -223,8 +226,10 @@ export async function transactionRoutes(app: FastifyInstance): Promise<void> {
     if (orderId !== undefined) patch.order_id = orderId;
     if (po !== undefined) patch.po_number = po;
     if (ip) patch.ip_address = ip;
-    if (txn.status !== 'authorized') throw invalid(`Transaction cannot be captured in status ${txn.status === 'captured' ? 'pending_settlement' : txn.status}`);
-    await capture(ctx, txn.id, amount === undefined ? {} : { amount });
+    await capture(ctx, txn.id, amount === undefined ? {} : { amount }).catch((error: unknown) => {
+      if (reasonOf(error)) throw invalid(`Transaction cannot be captured in status ${wireStatus(txn)}`);
+      throw error;
+    });
     if (Object.keys(patch).length > 0) await annotateTransaction(ctx, txn.id, 'fluidpay', patch);
     return ok(null);
   });
@@ -232,8 +237,10 @@ export async function transactionRoutes(app: FastifyInstance): Promise<void> {
   const voidHandler = async (request: FastifyRequest<IdParams>) => {
     const ctx = tenantOf(request);
     const txn = await findTransaction(ctx, request.params.id);
-    if (txn.type === 'refund' && txn.status === 'settled') throw invalid('A settled transaction cannot be voided; refund it instead');
-    await voidTransaction(ctx, txn.id);
+    await voidTransaction(ctx, txn.id).catch((error: unknown) => {
+      if (reasonOf(error) === IllegalReason.ALREADY_SETTLED) throw invalid('A settled transaction cannot be voided; refund it instead');
+      throw error;
+    });
     return ok(null);
   };
   app.post<IdParams>('/transaction/:id/void', voidHandler);

@@ -2,7 +2,7 @@
 // and at the current clients' /vault/customer… and /vault/{id} paths, onto the same handlers.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TenantContext } from '../../core/context.ts';
-import { atomically } from '../../core/atomic.ts';
+import { inWork } from '../../core/work.ts';
 import { invalid, notFound } from '../../core/errors/domain-error.ts';
 import { createCustomer, deleteCustomer, getCustomer, updateCustomer } from '../../core/customers/customers.ts';
 import { createAddress, deleteAddress, getAddress, listAddresses, updateAddress } from '../../core/customers/addresses.ts';
@@ -79,7 +79,7 @@ export interface NewVaultCustomer {
 
 /** Customer, then card token, then address tokens (one when billing equals shipping), as one write. */
 export async function createVaultCustomer(ctx: TenantContext, input: NewVaultCustomer): Promise<CustomerRow> {
-  return atomically(ctx, async (tx) => {
+  return inWork(ctx, async (tx) => {
     const billing = input.billing;
     const customer = await createCustomer(tx, {
       firstName: billing?.first_name || null,
@@ -151,7 +151,7 @@ const updateCustomerHandler = async (request: FastifyRequest<CustomerParams>) =>
 const deleteCustomerHandler = async (request: FastifyRequest<CustomerParams>) => {
   const ctx = tenantOf(request);
   const customer = await findCustomer(ctx, request.params.id);
-  await atomically(ctx, async (tx) => {
+  await inWork(ctx, async (tx) => {
     for (const method of await listPaymentMethods(tx, customer.id)) await deletePaymentMethod(tx, method.id);
     for (const address of await listAddresses(tx, customer.id)) await deleteAddress(tx, customer.id, address.id);
     await deleteCustomer(tx, customer.id, { keepHistory: true });
@@ -252,7 +252,7 @@ async function customerRoutes(app: FastifyInstance): Promise<void> {
     const customer = await findCustomer(ctx, request.params.id);
     const row = await findAddress(ctx, customer, request.params.address);
     const data = customerData(customer);
-    await atomically(ctx, async (tx) => {
+    await inWork(ctx, async (tx) => {
       await deleteAddress(tx, customer.id, row.id);
       const cleared: FluidPayCustomerData = {};
       if (data.billing_address_id === row.id) cleared.billing_address_id = null;
@@ -308,7 +308,7 @@ async function customerRoutes(app: FastifyInstance): Promise<void> {
     cardType(request.params.type);
     const customer = await findCustomer(ctx, request.params.id);
     const row = await findCard(ctx, customer, request.params.pm);
-    await atomically(ctx, async (tx) => {
+    await inWork(ctx, async (tx) => {
       await deletePaymentMethod(tx, row.id);
       if (customerData(customer).payment_method_id === row.id) await updateCustomer(tx, customer.id, { vendor: 'fluidpay', vendorData: { payment_method_id: null } });
     });
