@@ -5,7 +5,8 @@ import { FRONT_DOORS } from '../vendors/index.ts';
 import { adminDoorBase, adminRoutes } from '../admin/routes.ts';
 import type { FrontDoor } from './front-door.ts';
 import { querystringParser, registerBodyParsers } from './body.ts';
-import { mountDoor } from './door-scope.ts';
+import { mountDoor, send } from './door-scope.ts';
+import { STATUS_CODES } from 'node:http';
 import { toFailure } from './failures.ts';
 import { FailureKind } from './front-door.ts';
 import { loggerOptions } from './logger.ts';
@@ -18,6 +19,22 @@ export interface AppOptions {
   doors?: readonly FrontDoor[];
   /** Where logs go (tests capture them); stdout by default. */
   logStream?: NodeJS.WritableStream;
+}
+
+/** The door whose envelope answers a request the router could not take (longest prefix wins). */
+const ROOT: Pick<FrontDoor, 'renderError'> = { renderError: (failure) => ({ status: failure.status, body: { error: { type: failure.kind, message: failure.message } } }) };
+
+function doorFor(url: string, options: AppOptions): Pick<FrontDoor, 'renderError'> {
+  if (options.only) return options.only;
+  const path = url.split('?')[0];
+  const doors = [adminDoorBase, ...(options.doors ?? FRONT_DOORS)];
+  return doors.filter((door) => path === door.prefix || path.startsWith(`${door.prefix}/`)).sort((a, b) => b.prefix.length - a.prefix.length)[0] ?? ROOT;
+}
+
+function rawAnswer(status: number, body: unknown, headers: Record<string, string> = {}): string {
+  const text = JSON.stringify(body);
+  const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`, `Content-Length: ${Buffer.byteLength(text)}`, 'Content-Type: application/json; charset=utf-8', 'Connection: close', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+  return `${lines.join('\r\n')}\r\n\r\n${text}`;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -33,10 +50,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       // then the socket closes as asked.
       if (code === 'HPE_CLOSED_CONNECTION' || code === 'ECONNRESET' || socket.destroyed) return;
       if (socket.writable) {
-        const body = JSON.stringify({ error: 'Bad Request', message: 'Client Error', statusCode: 400 });
-        socket.write(`HTTP/1.1 400 Bad Request\r\nContent-Length: ${body.length}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+        // A request line or headers too long to parse: answer in the envelope of the door it was for.
+        const tooLong = code === 'HPE_HEADER_OVERFLOW';
+        const target = /^[A-Z]+ (\S+)/.exec((error as unknown as { rawPacket?: Buffer }).rawPacket?.toString('latin1', 0, 512) ?? '')?.[1] ?? '';
+        const door = doorFor(target, options);
+        const failure = { kind: FailureKind.BAD_REQUEST, status: tooLong ? 431 : 400, message: tooLong ? 'The request line or headers are too long' : 'Malformed HTTP request', requestId: 'none' };
+        const rendered = door.renderError(failure, {} as never);
+        socket.write(rawAnswer(rendered.status, rendered.body, rendered.headers));
       }
       socket.destroy(error);
+    },
+    // Malformed percent-encoding and over-long path parameters: the door's envelope, not Fastify's.
+    frameworkErrors: (error, request, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      const failure = { kind: FailureKind.BAD_REQUEST, status: tooLong ? 414 : 400, message: tooLong ? 'A path segment is too long' : 'The path is not valid percent-encoded UTF-8', requestId: String(request.id) };
+      void send(doorFor(request.url, options), failure, request, reply);
     },
     genReqId: (() => {
       let n = 0;

@@ -5,11 +5,12 @@ import rateLimit from '@fastify/rate-limit';
 import type { CoreServices } from '../core/context.ts';
 import { FailureKind, type FrontDoor, type HttpFailure } from './front-door.ts';
 import { toFailure } from './failures.ts';
+import { refuseUnstorableInput } from './hygiene.ts';
 import { answerKeyAlreadyUsed, callerKey, idempotencyHooks } from './idempotency.ts';
 import { KeyAlreadyUsedError } from '../core/idempotency/keyed.ts';
 import { rateLimitOverride } from '../core/tenants/tenants.ts';
 
-function send(door: FrontDoor, failure: HttpFailure, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function send(door: Pick<FrontDoor, 'renderError'>, failure: HttpFailure, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const rendered = door.renderError(failure, request);
   if (failure.retryAfterSeconds !== undefined) reply.header('retry-after', String(failure.retryAfterSeconds));
   return reply.code(rendered.status).headers(rendered.headers ?? {}).type('application/json; charset=utf-8').send(JSON.stringify(rendered.body));
@@ -51,6 +52,8 @@ export async function mountDoor(app: FastifyInstance, door: FrontDoor, services:
       scope.setNotFoundHandler(limited ? { preHandler: scope.rateLimit() } : {}, (request, reply) =>
         send(door, { kind: FailureKind.ROUTE_NOT_FOUND, status: 404, message: `No route for ${request.method} ${request.url.split('?')[0]}`, requestId: String(request.id) }, request, reply),
       );
+      // Before the door's own hooks (ChargeOver authenticates in preValidation) and every handler.
+      scope.addHook('preValidation', refuseUnstorableInput);
       const hooks = idempotencyHooks({ db: services.db, vendor: door.vendor, keyOf: door.idempotencyKeyOf, ttlMs: door.idempotencyTtlMs });
       scope.addHook('preHandler', hooks.preHandler);
       scope.addHook('onSend', hooks.onSend);

@@ -9,6 +9,8 @@ import type { CoreServices } from '../core/context.ts';
 export const FailureKind = {
   ROUTE_NOT_FOUND: 'route_not_found',
   BAD_BODY: 'bad_body',
+  /** A malformed request line: bad percent-encoding, unstorable text, an over-long URL. */
+  BAD_REQUEST: 'bad_request',
   UNAUTHORIZED: 'unauthorized',
   DOMAIN: 'domain',
   RATE_LIMITED: 'rate_limited',
