@@ -12,6 +12,7 @@ import { verify } from '../core/verify/verify.ts';
 import { listEvents } from '../core/events/events.ts';
 import { capture, createPayment, getTransaction, refund, voidTransaction, type PaymentSource } from '../core/payments/payments.ts';
 import { createCustomer } from '../core/customers/customers.ts';
+import { resolvePayment } from '../core/flows/resolve-payment.ts';
 import { listBatches } from '../core/settlement/settlement.ts';
 import type { Tenant } from '../store/schema.ts';
 import { FailureKind, type FrontDoor, type HttpFailure } from '../http/front-door.ts';
@@ -234,9 +235,11 @@ export function adminRoutes(services: CoreServices) {
           return { transaction: await voidTransaction(ctx, id) };
         case 'refund':
           return await refund(ctx, id, { amount });
+        case 'inquire':
+          return { transaction: await resolvePayment(ctx, id) };
         default:
           await getTransaction(ctx, id);
-          throw invalid('action must be capture, void or refund', 'action');
+          throw invalid('action must be capture, void, refund or inquire', 'action');
       }
     });
   };

@@ -61,6 +61,7 @@ export async function payInvoiceAction(req: CoRequest, segment: string): Promise
     // ChargeOver's own example card expired in 2017: expiry is not judged here (spec 4.12).
     processor: { checkExpiry: false },
   }).catch((error: unknown) => payRefusal(error, id));
+  if (result.result === 'unknown') throw bad('The payment processor did not answer; the payment will be checked and applied if it went through', { transaction_id: result.transaction?.id });
   if (result.result !== 'approved') throw bad('Payment declined', { transaction_id: result.transaction?.id });
   return ok(true);
 }

@@ -14,7 +14,8 @@ const TYPE_NAMES: Record<string, string> = { pay: 'Payment', ref: 'Refund', cre:
 export const GATEWAY_METHODS: Record<string, string> = { visa: 'Visa', mastercard: 'Mastercard', 'american-express': 'American Express', discover: 'Discover', check: 'Paid by Check', paypal: 'PayPal', credit: 'Credit', ach: 'ACH/eCheck' };
 const BRANDS: Record<string, string> = { visa: 'visa', mastercard: 'mastercard', amex: 'american-express', discover: 'discover' };
 
-const OK_STATUSES = new Set(['captured', 'settled']);
+// A bank refund waiting for its cut-off (pending) has gone through as far as ChargeOver shows.
+const OK_STATUSES = new Set(['captured', 'pending', 'settled']);
 
 export function statusOf(row: TransactionRow): { name: string; str: string; state: string } {
   if (row.voided_at !== null || row.status === 'voided') return { name: 'Void', str: 'void-void', state: 'v' };
@@ -29,14 +30,14 @@ const expr = (build: () => ReturnType<typeof sql>, type: FieldType) => ({
 export function transactionFields(req: CoRequest): FieldMap<Database, 'transactions'> {
   const d = req.ctx.dialect;
   const v = (key: string) => jsonText(d, 'transactions.vendor_data', [VENDOR, key]);
-  const state = sql`(case when transactions.status = 'voided' then 'v' when transactions.status in ('captured', 'settled') then 'o' else 'f' end)`;
+  const state = sql`(case when transactions.status = 'voided' then 'v' when transactions.status in ('captured', 'pending', 'settled') then 'o' else 'f' end)`;
   const out: FieldMap<Database, 'transactions'> = {
     transaction_id: { column: 'id', type: 'number' },
     customer_id: { column: 'customer_id', type: 'number' },
-    gateway_status: expr(() => sql`(case when transactions.status in ('captured', 'settled') then 1 else 0 end)`, 'number'),
+    gateway_status: expr(() => sql`(case when transactions.status in ('captured', 'pending', 'settled') then 1 else 0 end)`, 'number'),
     transaction_type: expr(() => sql`(case transactions.type when 'sale' then 'pay' when 'refund' then 'ref' when 'credit_memo' then 'cre' else transactions.type end)`, 'text_ci'),
     'transaction_status.state': expr(() => state, 'text_ci'),
-    'transaction_status.str': expr(() => sql`(case when transactions.status = 'voided' then 'void-void' when transactions.status in ('captured', 'settled') then 'ok-successful' else 'failed-failed' end)`, 'text_ci'),
+    'transaction_status.str': expr(() => sql`(case when transactions.status = 'voided' then 'void-void' when transactions.status in ('captured', 'pending', 'settled') then 'ok-successful' else 'failed-failed' end)`, 'text_ci'),
     transaction_status_state: expr(() => state, 'text_ci'),
     currency_id: expr(() => sql`(case transactions.currency when 'USD' then 1 when 'CAD' then 2 when 'GBP' then 3 when 'EUR' then 4 when 'AUD' then 6 else 0 end)`, 'number'),
     transaction_datetime: expr(() => sql`coalesce(${v('transaction_datetime')}, '')`, 'string'),
