@@ -196,7 +196,7 @@ export function adminRoutes(services: CoreServices) {
         company: typeof input.company === 'string' ? input.company : null,
         email: typeof input.email === 'string' ? input.email : null,
         currency: typeof input.currency === 'string' ? input.currency : undefined,
-        externalKey: typeof input.external_key === 'string' ? input.external_key : null,
+        refs: typeof input.external_key === 'string' ? [{ vendor: 'admin', kind: 'external_key', value: input.external_key }] : undefined,
       });
       reply.code(201);
       return { customer };

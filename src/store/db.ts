@@ -1,14 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
-import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import { Migrator, type MigrationProvider } from 'kysely/migration';
 import pg from 'pg';
 import { NodeSqliteDialect } from './sqlite-dialect.ts';
 import type { Database } from './schema.ts';
-import * as m001 from './migrations/001_core.ts';
-import * as m002 from './migrations/002_chargeover.ts';
-import * as m003 from './migrations/003_fluidpay.ts';
-import * as m004 from './migrations/004_money_flows.ts';
+import { migrations } from './migrations/index.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -31,17 +28,10 @@ export interface StoreOptions {
 // bigint (int8) and numeric come back from pg as strings; every one of ours fits a safe integer.
 pg.types.setTypeParser(20, (value) => Number(value));
 
-const migrations: Record<string, (dialect: DialectName) => Migration> = {
-  '001_core': (dialect) => ({ up: (db) => m001.up(db, dialect) }),
-  '002_chargeover': (dialect) => ({ up: (db) => m002.up(db, dialect) }),
-  '003_fluidpay': (dialect) => ({ up: (db) => m003.up(db, dialect) }),
-  '004_money_flows': (dialect) => ({ up: (db) => m004.up(db, dialect) }),
-};
-
 function provider(dialect: DialectName): MigrationProvider {
   return {
     async getMigrations() {
-      return Object.fromEntries(Object.entries(migrations).map(([name, make]) => [name, make(dialect)]));
+      return Object.fromEntries(migrations().map(([name, up]) => [name, { up: (db: Kysely<unknown>) => up(db, dialect) }]));
     },
   };
 }

@@ -45,7 +45,6 @@ export interface SettingsTable {
 export interface CustomersTable {
   id: Generated<number>;
   tenant_id: number;
-  external_key: string | null;
   token: string;
   first_name: string | null;
   last_name: string | null;
@@ -55,8 +54,10 @@ export interface CustomersTable {
   currency: string;
   status: string;
   parent_id: number | null;
-  billing_address: string; // JSON Address
-  shipping_address: string; // JSON Address
+  /** The customer's defaults: one home for what every door shows as "the" address or card. */
+  billing_address_id: number | null;
+  shipping_address_id: number | null;
+  default_payment_method_id: number | null;
   custom_fields: string; // JSON
   vendor_data: string; // JSON, per vendor
   created_at: number;
@@ -68,7 +69,6 @@ export interface ContactsTable {
   id: Generated<number>;
   tenant_id: number;
   customer_id: number;
-  external_key: string | null;
   token: string;
   first_name: string | null;
   last_name: string | null;
@@ -100,7 +100,6 @@ export interface PaymentMethodsTable {
   routing_number: string | null;
   account_type: string | null;
   holder_type: string | null;
-  external_key: string | null;
   token: string;
   vendor_data: string;
   created_at: number;
@@ -144,6 +143,8 @@ export interface TransactionsTable {
   description: string | null;
   /** Why the money moved, when a flow decided it: invoice_payment (the balance of named invoices). */
   purpose: string | null;
+  /** Public token (payment links, lookups by token), as every other object has. */
+  token: string;
   vendor_data: string;
   created_at: number;
   authorized_at: number | null;
@@ -171,7 +172,6 @@ export interface InvoicesTable {
   tenant_id: number;
   customer_id: number;
   number: string;
-  external_key: string | null;
   token: string;
   status: string;
   currency: string;
@@ -228,7 +228,6 @@ export interface CatalogItemsTable {
   kind: string; // item | product | plan | addon | discount
   name: string;
   description: string | null;
-  external_key: string | null;
   token: string;
   active: number;
   interval_unit: string | null; // day | week | month | year
@@ -289,6 +288,17 @@ export interface IdempotencyRecordsTable {
   expires_at: number;
 }
 
+export interface ExternalRefsTable {
+  id: Generated<number>;
+  tenant_id: number;
+  vendor: string;
+  object_type: string; // customer | contact | invoice | transaction | payment_method | catalog_item | ...
+  kind: string; // external_key | client_id | source_id | vendor_id
+  value: string;
+  object_id: number;
+  created_at: number;
+}
+
 export interface OutboxTable {
   id: Generated<number>;
   tenant_id: number;
@@ -315,6 +325,7 @@ export interface AddressesTable {
   company: string;
   line1: string;
   line2: string;
+  line3: string;
   city: string;
   state: string;
   postal_code: string;
@@ -454,6 +465,7 @@ export interface Database {
   ledger_lines: LedgerLinesTable;
   idempotency_records: IdempotencyRecordsTable;
   outbox: OutboxTable;
+  external_refs: ExternalRefsTable;
   nonces: NoncesTable;
   addresses: AddressesTable;
   users: UsersTable;

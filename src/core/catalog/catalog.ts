@@ -8,6 +8,7 @@ import { DomainError, ErrorCode, invalid, notFound } from '../errors/domain-erro
 import { recordEvent } from '../events/events.ts';
 import { normalizeCurrency } from '../money/currencies.ts';
 import { inWork } from '../work.ts';
+import { setRefs, type RefChange } from '../refs/refs.ts';
 
 export const CATALOG_KINDS = ['item', 'product', 'plan', 'addon', 'discount'] as const;
 export type CatalogKind = (typeof CATALOG_KINDS)[number];
@@ -17,7 +18,7 @@ export interface CatalogInput {
   kind: CatalogKind;
   name: string;
   description?: string | null;
-  externalKey?: string | null;
+  refs?: RefChange[];
   active?: boolean;
   intervalUnit?: (typeof INTERVAL_UNITS)[number] | null;
   intervalCount?: number | null;
@@ -45,15 +46,13 @@ export async function createCatalogItem(ctx: TenantContext, input: CatalogInput)
   const prices = cleanPrices(input.prices);
   return inWork(ctx, async (ctx) => {
     const now = ctx.clock.now();
-    try {
-      const row = await ctx.db
+    const row = await ctx.db
         .insertInto('catalog_items')
         .values({
           tenant_id: ctx.tenant.id,
           kind: input.kind,
           name: input.name.trim(),
           description: input.description ?? null,
-          external_key: input.externalKey ?? null,
           token: randomAlnum(12),
           active: input.active === false ? 0 : 1,
           interval_unit: input.intervalUnit ?? null,
@@ -67,12 +66,9 @@ export async function createCatalogItem(ctx: TenantContext, input: CatalogInput)
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await recordEvent(ctx, `${input.kind}.created`, input.kind, row.id, row);
-      return row;
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError(ErrorCode.CONFLICT, `A ${input.kind} with that external key already exists`, { field: 'external_key' });
-      throw error;
-    }
+    await setRefs(ctx, 'catalog_item', row.id, input.refs);
+    await recordEvent(ctx, `${input.kind}.created`, input.kind, row.id, row);
+    return row;
   });
 }
 

@@ -9,6 +9,7 @@ import { hashPassword, randomAlnum, randomToken } from '../crypto/secrets.ts';
 import { DomainError, ErrorCode, invalid, notFound } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';
 import { inWork, type TxContext } from '../work.ts';
+import { setRefs, type RefChange } from '../refs/refs.ts';
 
 export interface ContactUpdate {
   customerId?: number;
@@ -17,7 +18,7 @@ export interface ContactUpdate {
   email?: string | null;
   phone?: string | null;
   title?: string | null;
-  externalKey?: string | null;
+  refs?: RefChange[];
   vendor?: string;
   vendorData?: Record<string, unknown>;
 }
@@ -25,12 +26,6 @@ export interface ContactUpdate {
 export async function getContact(ctx: TenantContext, id: number): Promise<ContactRow> {
   const row = await ctx.db.selectFrom('contacts').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
   if (!row) throw notFound('contact', id);
-  return row;
-}
-
-export async function findContactBy(ctx: TenantContext, field: 'external_key' | 'token', value: string): Promise<ContactRow> {
-  const row = await ctx.db.selectFrom('contacts').selectAll().where('tenant_id', '=', ctx.tenant.id).where(field, '=', value).where('deleted_at', 'is', null).executeTakeFirst();
-  if (!row) throw notFound('contact', `${field}:${value}`);
   return row;
 }
 
@@ -55,7 +50,6 @@ export async function updateContact(ctx: TenantContext, id: number, update: Cont
     if (update.email !== undefined) changes.email = update.email;
     if (update.phone !== undefined) changes.phone = update.phone;
     if (update.title !== undefined) changes.title = update.title;
-    if (update.externalKey !== undefined) changes.external_key = update.externalKey;
     if (update.vendor && update.vendorData) {
       const all = JSON.parse(existing.vendor_data) as Record<string, Record<string, unknown>>;
       all[update.vendor] = { ...(all[update.vendor] ?? {}), ...update.vendorData };
@@ -67,13 +61,8 @@ export async function updateContact(ctx: TenantContext, id: number, update: Cont
       const target = await ctx.db.selectFrom('contacts').select('id').where('customer_id', '=', update.customerId as number).where('is_primary', '=', 1).where('deleted_at', 'is', null).executeTakeFirst();
       changes.is_primary = target ? 0 : 1;
     }
-    let row: ContactRow;
-    try {
-      row = await ctx.db.updateTable('contacts').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError(ErrorCode.CONFLICT, 'A contact with that external key already exists', { field: 'external_key' });
-      throw error;
-    }
+    const row = await ctx.db.updateTable('contacts').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    await setRefs(ctx, 'contact', id, update.refs);
     if (moving) await promoteNext(ctx, existing.customer_id);
     await recordEvent(ctx, 'contact.updated', 'contact', id, row);
     return row;

@@ -1,7 +1,6 @@
 // One customer model for every front door; fields only one vendor has live in vendor_data under
 // that vendor's name, so nothing a client sent is lost.
 import type { ContactRow, CustomerRow } from '../../store/schema.ts';
-import { isUniqueViolation } from '../../store/tx.ts';
 import type { TenantContext } from '../context.ts';
 import { randomAlnum } from '../crypto/secrets.ts';
 import { DomainError, ErrorCode, invalid, notFound } from '../errors/domain-error.ts';
@@ -9,8 +8,10 @@ import { recordEvent } from '../events/events.ts';
 import { Account } from '../ledger/accounts.ts';
 import { accountBalance } from '../ledger/ledger.ts';
 import { normalizeCurrency } from '../money/currencies.ts';
-import type { Address } from '../vault/vault.ts';
-import { inWork } from '../work.ts';
+import { setRefs, type RefChange } from '../refs/refs.ts';
+import { mergeVendorData } from '../vendor-data.ts';
+import { inWork, type TxContext } from '../work.ts';
+import { writeDefaultAddress, type AddressFields } from './addresses.ts';
 
 export interface CustomerInput {
   firstName?: string | null;
@@ -19,24 +20,28 @@ export interface CustomerInput {
   email?: string | null;
   phone?: string | null;
   currency?: string;
-  externalKey?: string | null;
+  /** External references to set (or clear, with a null value), e.g. a door's external key. */
+  refs?: RefChange[];
   status?: 'active' | 'inactive';
   parentId?: number | null;
-  billingAddress?: Address;
-  shippingAddress?: Address;
+  /** Fields of the default billing (shipping) address: merged into it, or a new one. */
+  billingAddress?: AddressFields;
+  shippingAddress?: AddressFields;
   customFields?: Record<string, unknown>;
   /** Merged into vendor_data under the given vendor name. */
   vendor?: string;
   vendorData?: Record<string, unknown>;
 }
 
-const DUPLICATE_KEY = (): DomainError => new DomainError(ErrorCode.CONFLICT, 'A customer with that external key already exists', { field: 'external_key' });
+function withVendorData(existing: string, vendor: string | undefined, data: Record<string, unknown> | undefined): string {
+  return vendor && data ? mergeVendorData(existing, vendor, data) : existing;
+}
 
-function mergeVendorData(existing: string, vendor: string | undefined, data: Record<string, unknown> | undefined): string {
-  if (!vendor || !data) return existing;
-  const all = JSON.parse(existing) as Record<string, Record<string, unknown>>;
-  all[vendor] = { ...(all[vendor] ?? {}), ...data };
-  return JSON.stringify(all);
+async function writeAddresses(ctx: TxContext, customer: CustomerRow, input: CustomerInput): Promise<CustomerRow> {
+  let row = customer;
+  if (input.billingAddress) row = await writeDefaultAddress(ctx, row, 'billing', input.billingAddress);
+  if (input.shippingAddress) row = await writeDefaultAddress(ctx, row, 'shipping', input.shippingAddress);
+  return row;
 }
 
 async function checkParent(ctx: TenantContext, parentId: number | null | undefined, selfId?: number): Promise<void> {
@@ -51,12 +56,10 @@ export async function createCustomer(ctx: TenantContext, input: CustomerInput): 
   await checkParent(ctx, input.parentId);
   return inWork(ctx, async (ctx) => {
     const now = ctx.clock.now();
-    try {
-      const row = await ctx.db
+    const inserted = await ctx.db
         .insertInto('customers')
         .values({
           tenant_id: ctx.tenant.id,
-          external_key: input.externalKey ?? null,
           token: randomAlnum(12),
           first_name: input.firstName ?? null,
           last_name: input.lastName ?? null,
@@ -66,34 +69,27 @@ export async function createCustomer(ctx: TenantContext, input: CustomerInput): 
           currency,
           status: input.status ?? 'active',
           parent_id: input.parentId ?? null,
-          billing_address: JSON.stringify(input.billingAddress ?? {}),
-          shipping_address: JSON.stringify(input.shippingAddress ?? {}),
+          billing_address_id: null,
+          shipping_address_id: null,
+          default_payment_method_id: null,
           custom_fields: JSON.stringify(input.customFields ?? {}),
-          vendor_data: mergeVendorData('{}', input.vendor, input.vendorData),
+          vendor_data: withVendorData('{}', input.vendor, input.vendorData),
           created_at: now,
           updated_at: now,
           deleted_at: null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await recordEvent(ctx, 'customer.created', 'customer', row.id, row);
-      return row;
-    } catch (error) {
-      if (isUniqueViolation(error)) throw DUPLICATE_KEY();
-      throw error;
-    }
+    await setRefs(ctx, 'customer', inserted.id, input.refs);
+    const row = await writeAddresses(ctx, inserted, input);
+    await recordEvent(ctx, 'customer.created', 'customer', row.id, row);
+    return row;
   });
 }
 
 export async function getCustomer(ctx: TenantContext, id: number): Promise<CustomerRow> {
   const row = await ctx.db.selectFrom('customers').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
   if (!row) throw notFound('customer', id);
-  return row;
-}
-
-export async function findCustomerBy(ctx: TenantContext, field: 'external_key' | 'token', value: string): Promise<CustomerRow> {
-  const row = await ctx.db.selectFrom('customers').selectAll().where('tenant_id', '=', ctx.tenant.id).where(field, '=', value).where('deleted_at', 'is', null).executeTakeFirst();
-  if (!row) throw notFound('customer', `${field}:${value}`);
   return row;
 }
 
@@ -106,7 +102,6 @@ export async function updateCustomer(ctx: TenantContext, id: number, input: Cust
   if (input.company !== undefined) changes.company = input.company;
   if (input.email !== undefined) changes.email = input.email;
   if (input.phone !== undefined) changes.phone = input.phone;
-  if (input.externalKey !== undefined) changes.external_key = input.externalKey;
   if (input.status !== undefined) changes.status = input.status;
   if (input.parentId !== undefined) changes.parent_id = input.parentId;
   if (input.currency !== undefined) {
@@ -114,19 +109,47 @@ export async function updateCustomer(ctx: TenantContext, id: number, input: Cust
     if (!currency) throw invalid(`Unknown currency ${input.currency}`, 'currency');
     changes.currency = currency;
   }
-  if (input.billingAddress) changes.billing_address = JSON.stringify({ ...JSON.parse(existing.billing_address), ...input.billingAddress });
-  if (input.shippingAddress) changes.shipping_address = JSON.stringify({ ...JSON.parse(existing.shipping_address), ...input.shippingAddress });
   if (input.customFields) changes.custom_fields = JSON.stringify({ ...JSON.parse(existing.custom_fields), ...input.customFields });
-  changes.vendor_data = mergeVendorData(existing.vendor_data, input.vendor, input.vendorData);
+  changes.vendor_data = withVendorData(existing.vendor_data, input.vendor, input.vendorData);
   return inWork(ctx, async (ctx) => {
-    try {
-      const row = await ctx.db.updateTable('customers').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
-      await recordEvent(ctx, 'customer.updated', 'customer', id, row);
-      return row;
-    } catch (error) {
-      if (isUniqueViolation(error)) throw DUPLICATE_KEY();
-      throw error;
+    const updated = await ctx.db.updateTable('customers').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    await setRefs(ctx, 'customer', id, input.refs);
+    const row = await writeAddresses(ctx, updated, input);
+    await recordEvent(ctx, 'customer.updated', 'customer', id, row);
+    return row;
+  });
+}
+
+export interface CustomerDefaults {
+  /** null clears; undefined leaves as is. */
+  paymentMethodId?: number | null;
+  billingAddressId?: number | null;
+  shippingAddressId?: number | null;
+}
+
+/** Points the customer's defaults at its own active payment method and addresses. */
+export async function setCustomerDefaults(ctx: TenantContext, customerId: number, defaults: CustomerDefaults): Promise<CustomerRow> {
+  await getCustomer(ctx, customerId);
+  return inWork(ctx, async (ctx) => {
+    const changes: Partial<CustomerRow> = { updated_at: ctx.clock.now() };
+    const owned = async (table: 'addresses' | 'payment_methods', id: number, field: string) => {
+      let query = ctx.db.selectFrom(table).select('id').where('tenant_id', '=', ctx.tenant.id).where('customer_id', '=', customerId).where('id', '=', id);
+      query = table === 'addresses' ? query.where('deleted_at', 'is', null) : query.where('status', '=', 'active');
+      if (!(await query.executeTakeFirst())) throw invalid(`${field} does not belong to this customer`, field);
+    };
+    if (defaults.paymentMethodId !== undefined) {
+      if (defaults.paymentMethodId !== null) await owned('payment_methods', defaults.paymentMethodId, 'payment_method_id');
+      changes.default_payment_method_id = defaults.paymentMethodId;
     }
+    for (const [key, column, field] of [['billingAddressId', 'billing_address_id', 'billing_address_id'], ['shippingAddressId', 'shipping_address_id', 'shipping_address_id']] as const) {
+      const value = defaults[key];
+      if (value === undefined) continue;
+      if (value !== null) await owned('addresses', value, field);
+      changes[column] = value;
+    }
+    const row = await ctx.db.updateTable('customers').set(changes).where('id', '=', customerId).returningAll().executeTakeFirstOrThrow();
+    await recordEvent(ctx, 'customer.defaults_changed', 'customer', customerId, { payment_method_id: row.default_payment_method_id, billing_address_id: row.billing_address_id, shipping_address_id: row.shipping_address_id });
+    return row;
   });
 }
 
@@ -173,7 +196,7 @@ export interface ContactInput {
   email?: string | null;
   phone?: string | null;
   title?: string | null;
-  externalKey?: string | null;
+  refs?: RefChange[];
   isPrimary?: boolean;
   vendor?: string;
   vendorData?: Record<string, unknown>;
@@ -192,13 +215,11 @@ export async function createContact(ctx: TenantContext, input: ContactInput): Pr
       .executeTakeFirst();
     const primary = input.isPrimary === true || !existingPrimary;
     if (primary && existingPrimary) await ctx.db.updateTable('contacts').set({ is_primary: 0 }).where('id', '=', existingPrimary.id).execute();
-    try {
-      const row = await ctx.db
+    const row = await ctx.db
         .insertInto('contacts')
         .values({
           tenant_id: ctx.tenant.id,
           customer_id: input.customerId,
-          external_key: input.externalKey ?? null,
           token: randomAlnum(12),
           first_name: input.firstName ?? null,
           last_name: input.lastName ?? null,
@@ -206,30 +227,16 @@ export async function createContact(ctx: TenantContext, input: ContactInput): Pr
           phone: input.phone ?? null,
           title: input.title ?? null,
           is_primary: primary ? 1 : 0,
-          vendor_data: mergeVendorData('{}', input.vendor, input.vendorData),
+          vendor_data: withVendorData('{}', input.vendor, input.vendorData),
           created_at: now,
           updated_at: now,
           deleted_at: null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await recordEvent(ctx, 'contact.created', 'contact', row.id, row);
-      return row;
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError(ErrorCode.CONFLICT, 'A contact with that external key already exists', { field: 'external_key' });
-      throw error;
-    }
+    await setRefs(ctx, 'contact', row.id, input.refs);
+    await recordEvent(ctx, 'contact.created', 'contact', row.id, row);
+    return row;
   });
 }
 
-export async function listContacts(ctx: TenantContext, customerId: number): Promise<ContactRow[]> {
-  return ctx.db
-    .selectFrom('contacts')
-    .selectAll()
-    .where('tenant_id', '=', ctx.tenant.id)
-    .where('customer_id', '=', customerId)
-    .where('deleted_at', 'is', null)
-    .orderBy('is_primary', 'desc')
-    .orderBy('id')
-    .execute();
-}

@@ -17,6 +17,7 @@ import { InvoiceState } from './status.ts';
 import { unapplyTransaction } from './allocations.ts';
 import { cancelScheduledPayments } from './schedules.ts';
 import { inWork, type TxContext } from '../work.ts';
+import { setRefs, type RefChange } from '../refs/refs.ts';
 
 export interface LineInput {
   itemId?: number | null;
@@ -35,7 +36,7 @@ export interface InvoiceInput {
   currency?: string;
   lines: LineInput[];
   number?: string | null;
-  externalKey?: string | null;
+  refs?: RefChange[];
   issueDate?: string | null;
   termsDays?: number | null;
   dueDate?: string | null;
@@ -146,7 +147,6 @@ export async function createInvoice(ctx: TenantContext, input: InvoiceInput): Pr
           tenant_id: ctx.tenant.id,
           customer_id: customer.id,
           number: input.number ?? `pending-${randomAlnum(16)}`,
-          external_key: input.externalKey ?? null,
           token: randomAlnum(12),
           status: input.draft ? InvoiceState.DRAFT : InvoiceState.OPEN,
           currency,
@@ -172,9 +172,10 @@ export async function createInvoice(ctx: TenantContext, input: InvoiceInput): Pr
         .returningAll()
         .executeTakeFirstOrThrow();
     } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError(ErrorCode.CONFLICT, 'An invoice with that number or external key already exists', { field: 'external_key' });
+      if (isUniqueViolation(error)) throw new DomainError(ErrorCode.CONFLICT, 'An invoice with that number already exists', { field: 'number' });
       throw error;
     }
+    await setRefs(ctx, 'invoice', invoice.id, input.refs);
     if (!input.number) {
       invoice = await ctx.db.updateTable('invoices').set({ number: numberFromId(invoice.id) }).where('id', '=', invoice.id).returningAll().executeTakeFirstOrThrow();
     }
@@ -225,7 +226,7 @@ export interface InvoiceUpdate {
   dueDate?: string;
   termsDays?: number;
   notes?: string | null;
-  externalKey?: string | null;
+  refs?: RefChange[];
   vendorData?: Record<string, unknown>;
 }
 
@@ -238,7 +239,6 @@ export async function updateInvoice(ctx: TenantContext, id: number, update: Invo
     const now = ctx.clock.now();
     const changes: Partial<InvoiceRow> = { updated_at: now };
     if (update.notes !== undefined) changes.notes = update.notes;
-    if (update.externalKey !== undefined) changes.external_key = update.externalKey;
     if (update.vendorData !== undefined) changes.vendor_data = JSON.stringify(update.vendorData);
     if (update.issueDate !== undefined && !isIsoDate(update.issueDate)) throw invalid('issue date must be YYYY-MM-DD', 'date');
     if (update.issueDate !== undefined) {
@@ -268,13 +268,8 @@ export async function updateInvoice(ctx: TenantContext, id: number, update: Invo
         await postIssue(ctx, invoice, revenueDelta, totals.tax - invoice.tax_total, 'invoice_adjusted');
       }
     }
-    let updated: InvoiceRow;
-    try {
-      updated = await ctx.db.updateTable('invoices').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError(ErrorCode.CONFLICT, 'An invoice with that external key already exists', { field: 'external_key' });
-      throw error;
-    }
+    const updated = await ctx.db.updateTable('invoices').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    await setRefs(ctx, 'invoice', id, update.refs);
     await recordEvent(ctx, 'invoice.updated', 'invoice', id, updated);
     return updated;
   });

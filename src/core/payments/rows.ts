@@ -6,6 +6,7 @@ import { forUpdate } from '../../store/locks.ts';
 import type { TenantContext } from '../context.ts';
 import { invalid, notFound } from '../errors/domain-error.ts';
 import { gatewayRefFor } from '../processor/simulator.ts';
+import { randomAlnum } from '../crypto/secrets.ts';
 import type { TxContext } from '../work.ts';
 
 export function requireAmount(amount: number, field = 'amount'): void {
@@ -87,6 +88,7 @@ export async function insertTransaction(ctx: TxContext, seq: number, fields: Tra
       ...TRANSACTION_DEFAULTS,
       ...fields,
       gateway_ref: fields.gateway_ref ?? simulateRef(ctx, seq),
+      token: randomAlnum(12),
       tenant_id: ctx.tenant.id,
       seq,
       created_at: now,

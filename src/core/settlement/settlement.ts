@@ -7,6 +7,9 @@ import { Account } from '../ledger/accounts.ts';
 import { post } from '../ledger/ledger.ts';
 import { CLEARING_STATES, TxnStatus, direction } from '../payments/states.ts';
 import { inWork, type TxContext } from '../work.ts';
+import { column, type FieldSet } from '../query/compile.ts';
+import type { ListQuery, Page } from '../query/conditions.ts';
+import { runList } from '../query/list.ts';
 
 const DAY = 86_400_000;
 
@@ -109,4 +112,22 @@ export async function runSettlement(ctx: TenantContext): Promise<SettlementBatch
 
 export async function listBatches(ctx: TenantContext): Promise<SettlementBatchRow[]> {
   return ctx.db.selectFrom('settlement_batches').selectAll().where('tenant_id', '=', ctx.tenant.id).orderBy('batch_number').execute();
+}
+
+export const BATCH_FIELDS: FieldSet = {
+  table: 'settlement_batches',
+  objectType: 'settlement_batch',
+  fields: {
+    id: column('settlement_batches', 'id', 'number'),
+    batch_number: column('settlement_batches', 'batch_number', 'number'),
+    currency: column('settlement_batches', 'currency', 'text_ci'),
+    cutoff_at: column('settlement_batches', 'cutoff_at', 'number'),
+    created_at: column('settlement_batches', 'created_at', 'number'),
+  },
+};
+
+/** Batches over the filter language. */
+export async function searchBatches(ctx: TenantContext, query: ListQuery): Promise<Page<SettlementBatchRow>> {
+  const base = ctx.db.selectFrom('settlement_batches').selectAll().where('settlement_batches.tenant_id', '=', ctx.tenant.id);
+  return runList(ctx, BATCH_FIELDS, base, query, { field: 'id', direction: query.tieBreak ?? 'asc' });
 }

@@ -8,13 +8,14 @@ import { invalid } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';
 import { PaymentMethodStatus, publicView } from './vault.ts';
 import { inWork } from '../work.ts';
+import { setRefs, type RefChange } from '../refs/refs.ts';
 
 export interface GatewayTokenInput {
   customerId: number;
   /** customer | card, as the gateway names it. */
   tokenType: string;
   token: string;
-  externalKey?: string | null;
+  refs?: RefChange[];
   vendorData?: Record<string, unknown>;
 }
 
@@ -26,11 +27,12 @@ export async function storeGatewayToken(ctx: TenantContext, input: GatewayTokenI
       .values({
         tenant_id: ctx.tenant.id, customer_id: input.customerId, kind: 'tokenized', status: PaymentMethodStatus.ACTIVE, holder_name: null, billing_address: '{}',
         brand: input.tokenType, first6: null, last4: input.token.slice(-4), exp_month: null, exp_year: null, fingerprint: ctx.secrets.fingerprint(`token:${input.token}`),
-        secret_enc: ctx.secrets.encrypt(input.token), routing_number: null, account_type: null, holder_type: null, external_key: input.externalKey ?? null,
+        secret_enc: ctx.secrets.encrypt(input.token), routing_number: null, account_type: null, holder_type: null,
         token: randomAlnum(16), vendor_data: JSON.stringify(input.vendorData ?? {}), created_at: ctx.clock.now(), deleted_at: null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    await setRefs(ctx, 'payment_method', row.id, input.refs);
     await recordEvent(ctx, 'payment_method.created', 'payment_method', row.id, publicView(row));
     return row;
   });

@@ -8,6 +8,7 @@ import { recordEvent } from '../events/events.ts';
 import { cleanCardNumber, detectBrand } from '../processor/cards.ts';
 import type { BankInstrument, CardInstrument } from '../processor/processor.ts';
 import { inWork, type TxContext } from '../work.ts';
+import { setRefs, type RefChange } from '../refs/refs.ts';
 
 export interface Address {
   line1?: string | null;
@@ -39,7 +40,7 @@ export interface StoreOptions {
   customerId?: number | null;
   /** transient methods back a one-off charge and are not listed in the customer's vault. */
   transient?: boolean;
-  externalKey?: string | null;
+  refs?: RefChange[];
   vendorData?: Record<string, unknown>;
 }
 
@@ -56,12 +57,13 @@ function normalizeYear(year: number): number {
   return year < 100 ? 2000 + year : year;
 }
 
-async function insertMethod(ctx: TxContext, values: Omit<PaymentMethodRow, 'id' | 'tenant_id' | 'created_at' | 'deleted_at' | 'token'>): Promise<PaymentMethodRow> {
+async function insertMethod(ctx: TxContext, values: Omit<PaymentMethodRow, 'id' | 'tenant_id' | 'created_at' | 'deleted_at' | 'token'>, refs?: readonly RefChange[]): Promise<PaymentMethodRow> {
   const row = await ctx.db
     .insertInto('payment_methods')
     .values({ ...values, tenant_id: ctx.tenant.id, token: randomAlnum(16), created_at: ctx.clock.now(), deleted_at: null })
     .returningAll()
     .executeTakeFirstOrThrow();
+  await setRefs(ctx, 'payment_method', row.id, refs);
   if (values.status !== PaymentMethodStatus.TRANSIENT) {
     await recordEvent(ctx, 'payment_method.created', 'payment_method', row.id, publicView(row));
   }
@@ -88,9 +90,8 @@ export async function storeCard(ctx: TenantContext, card: CardInput, options: St
       routing_number: null,
       account_type: null,
       holder_type: null,
-      external_key: options.externalKey ?? null,
       vendor_data: JSON.stringify(options.vendorData ?? {}),
-    }),
+    }, options.refs),
   );
 }
 
@@ -114,9 +115,8 @@ export async function storeBank(ctx: TenantContext, bank: BankInput, options: St
       routing_number: bank.routingNumber,
       account_type: bank.accountType ?? 'checking',
       holder_type: bank.holderType ?? 'personal',
-      external_key: options.externalKey ?? null,
       vendor_data: JSON.stringify(options.vendorData ?? {}),
-    }),
+    }, options.refs),
   );
 }
 
@@ -150,6 +150,7 @@ export async function deletePaymentMethod(ctx: TenantContext, id: number): Promi
       .returningAll()
       .executeTakeFirst();
     if (!row) throw notFound('payment method', id);
+    if (row.customer_id !== null) await ctx.db.updateTable('customers').set({ default_payment_method_id: null }).where('id', '=', row.customer_id).where('default_payment_method_id', '=', row.id).execute();
     await recordEvent(ctx, 'payment_method.deleted', 'payment_method', row.id, publicView(row));
     return row;
   });
@@ -234,7 +235,8 @@ export async function consumeToken(ctx: TxContext, token: string): Promise<{ met
 
 /**
  * The stored cards and bank accounts a charge for this customer may use, in the order to try them
- * (oldest first), or the given ones after checking each is the customer's and usable.
+ * (its default first, then the rest oldest first), or the given ones after checking each is the
+ * customer's and usable.
  */
 export async function chargeableMethods(ctx: TenantContext, customerId: number, ids?: readonly number[]): Promise<number[]> {
   const rows = await ctx.db
@@ -247,7 +249,11 @@ export async function chargeableMethods(ctx: TenantContext, customerId: number, 
     .orderBy('id')
     .execute();
   const owned = rows.map((row) => row.id);
-  if (!ids) return owned;
-  for (const id of ids) if (!owned.includes(id)) throw new DomainError(ErrorCode.PAYMENT_METHOD_UNUSABLE, `Payment method ${id} does not belong to customer ${customerId}`, { field: 'paymethods', details: { reason: 'not_owned', method_id: id } });
-  return [...ids];
+  if (ids) {
+    for (const id of ids) if (!owned.includes(id)) throw new DomainError(ErrorCode.PAYMENT_METHOD_UNUSABLE, `Payment method ${id} does not belong to customer ${customerId}`, { field: 'paymethods', details: { reason: 'not_owned', method_id: id } });
+    return [...ids];
+  }
+  const customer = await ctx.db.selectFrom('customers').select('default_payment_method_id').where('id', '=', customerId).executeTakeFirst();
+  const chosen = customer?.default_payment_method_id ?? null;
+  return chosen !== null && owned.includes(chosen) ? [chosen, ...owned.filter((id) => id !== chosen)] : owned;
 }

@@ -1,7 +1,7 @@
 // Reading a field out of a JSON text column (vendor_data): the one expression that differs
 // between SQLite and PostgreSQL, kept here so queries elsewhere stay dialect-free.
 import { sql, type RawBuilder } from 'kysely';
-import type { DialectName } from './db.ts';
+type DialectName = 'sqlite' | 'postgres';
 
 function checkPath(path: readonly string[]): void {
   for (const part of path) if (!/^[A-Za-z0-9_]+$/.test(part)) throw new Error(`bad JSON path segment ${part}`);

@@ -1,0 +1,98 @@
+// Reading transactions: in bulk by id, by public token or external reference, refunds of a payment,
+// and lists over the filter language with the fields every door maps its own onto.
+import { sql } from 'kysely';
+import type { TransactionRow } from '../../store/schema.ts';
+import type { TenantContext } from '../context.ts';
+import { column, type FieldSet, type ScalarField } from '../query/compile.ts';
+import type { ListQuery, Page } from '../query/conditions.ts';
+import { countList, inOrder, runList } from '../query/list.ts';
+
+const c = (name: string, type: ScalarField['type']) => column('transactions', name, type);
+const methodOfKind = (kind: string): ScalarField => ({ expr: () => sql`(case when transactions.payment_kind = ${kind} then transactions.payment_method_id end)`, type: 'number' });
+
+export const TRANSACTION_FIELDS: FieldSet = {
+  table: 'transactions',
+  objectType: 'transaction',
+  fields: {
+    id: c('id', 'number'),
+    customer_id: c('customer_id', 'number'),
+    parent_id: c('parent_id', 'number'),
+    type: c('type', 'text_ci'),
+    status: c('status', 'text_ci'),
+    currency: c('currency', 'text_ci'),
+    amount: c('amount', 'number'),
+    amount_authorized: c('amount_authorized', 'number'),
+    amount_captured: c('amount_captured', 'number'),
+    amount_settled: c('amount_settled', 'number'),
+    amount_refunded: c('amount_refunded', 'number'),
+    payment_kind: c('payment_kind', 'text_ci'),
+    payment_method_id: c('payment_method_id', 'number'),
+    card_id: methodOfKind('card'),
+    bank_account_id: methodOfKind('bank'),
+    gateway_token_id: methodOfKind('tokenized'),
+    order_id: c('order_id', 'string'),
+    description: c('description', 'text_ci'),
+    token: c('token', 'text_ci'),
+    created_at: c('created_at', 'number'),
+    captured_at: c('captured_at', 'number'),
+    settled_at: c('settled_at', 'number'),
+    settlement_batch_id: c('settlement_batch_id', 'number'),
+  },
+  related: {
+    applied: { from: 'allocations', alias: 'al', join: 'al.transaction_id = transactions.id', fields: { invoice_id: { column: 'invoice_id', type: 'number' } } },
+  },
+};
+
+/** The transaction types a door lists (each door shows its own kinds of money movement). */
+const base = (ctx: TenantContext, types: readonly string[]) => ctx.db.selectFrom('transactions').selectAll().where('transactions.tenant_id', '=', ctx.tenant.id).where('transactions.type', 'in', [...types]);
+
+export async function listTransactions(ctx: TenantContext, types: readonly string[], query: ListQuery): Promise<Page<TransactionRow>> {
+  return runList(ctx, TRANSACTION_FIELDS, base(ctx, types), query, { field: 'id', direction: query.tieBreak ?? 'asc' });
+}
+
+export async function countTransactions(ctx: TenantContext, types: readonly string[], query: Pick<ListQuery, 'where'>): Promise<number> {
+  return countList(ctx, TRANSACTION_FIELDS, base(ctx, types), query);
+}
+
+/** Transactions by id, in a map (parents of refunds when rendering a list). */
+export async function transactionsByIds(ctx: TenantContext, ids: readonly number[]): Promise<Map<number, TransactionRow>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await ctx.db.selectFrom('transactions').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', 'in', unique).execute();
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+export async function transactionsInOrder(ctx: TenantContext, ids: readonly number[]): Promise<TransactionRow[]> {
+  return inOrder(ids, [...(await transactionsByIds(ctx, ids)).values()], (row) => row.id);
+}
+
+export async function transactionIdByToken(ctx: TenantContext, token: string): Promise<number | null> {
+  return (await ctx.db.selectFrom('transactions').select('id').where('tenant_id', '=', ctx.tenant.id).where('token', '=', token).executeTakeFirst())?.id ?? null;
+}
+
+/** Refunds of a payment, oldest first. */
+export async function refundsOf(ctx: TenantContext, parentId: number): Promise<TransactionRow[]> {
+  return ctx.db.selectFrom('transactions').selectAll().where('tenant_id', '=', ctx.tenant.id).where('parent_id', '=', parentId).orderBy('id').execute();
+}
+
+/** What of each payment is applied to each invoice (net of unapplications). */
+export async function applicationsOf(ctx: TenantContext, transactionIds: readonly number[]): Promise<Map<number, Array<{ invoiceId: number; amount: number }>>> {
+  const map = new Map<number, Array<{ invoiceId: number; amount: number }>>();
+  const unique = [...new Set(transactionIds)];
+  if (unique.length === 0) return map;
+  const rows = await ctx.db
+    .selectFrom('allocations')
+    .select(['transaction_id', 'invoice_id', (eb) => eb.fn.sum<number>('amount').as('amount')])
+    .where('tenant_id', '=', ctx.tenant.id)
+    .where('transaction_id', 'in', unique)
+    .groupBy(['transaction_id', 'invoice_id'])
+    .orderBy('invoice_id')
+    .execute();
+  for (const row of rows) {
+    if (Number(row.amount) === 0) continue;
+    const list = map.get(Number(row.transaction_id)) ?? [];
+    list.push({ invoiceId: Number(row.invoice_id), amount: Number(row.amount) });
+    map.set(Number(row.transaction_id), list);
+  }
+  return map;
+}

@@ -1,0 +1,30 @@
+// Every migration, in the order it runs. A migration file is named for what it changes; its place
+// in this list is its order, so two branches that each add one meet here (a merge conflict to
+// decide), not in a numeric file-name race. The first four keep the names databases recorded.
+import type { Kysely } from 'kysely';
+import type { Dialect } from './ddl.ts';
+import * as core from './001_core.ts';
+import * as chargeover from './002_chargeover.ts';
+import * as fluidpay from './003_fluidpay.ts';
+import * as moneyFlows from './004_money_flows.ts';
+import * as externalReferences from './external_references.ts';
+import * as oneAddressModel from './one_address_model.ts';
+
+type Up = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
+
+const LEGACY: ReadonlyArray<[string, Up]> = [
+  ['001_core', core.up],
+  ['002_chargeover', chargeover.up],
+  ['003_fluidpay', fluidpay.up],
+  ['004_money_flows', moneyFlows.up],
+];
+
+const ORDERED: ReadonlyArray<[string, Up]> = [
+  ['external_references', externalReferences.up],
+  ['one_address_model', oneAddressModel.up],
+];
+
+/** Migration names as recorded in the database (position-prefixed, so they sort in list order). */
+export function migrations(): Array<[string, Up]> {
+  return [...LEGACY, ...ORDERED.map(([name, up], i): [string, Up] => [`${String(LEGACY.length + i + 1).padStart(3, '0')}_${name}`, up])];
+}
