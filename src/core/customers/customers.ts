@@ -28,6 +28,8 @@ export interface CustomerInput {
   billingAddress?: AddressFields;
   shippingAddress?: AddressFields;
   customFields?: Record<string, unknown>;
+  /** Which of its own payment methods and addresses are the customer's defaults (updates only). */
+  defaults?: CustomerDefaults;
   /** Merged into vendor_data under the given vendor name. */
   vendor?: string;
   vendorData?: Record<string, unknown>;
@@ -112,8 +114,9 @@ export async function updateCustomer(ctx: TenantContext, id: number, input: Cust
   if (input.customFields) changes.custom_fields = JSON.stringify({ ...JSON.parse(existing.custom_fields), ...input.customFields });
   changes.vendor_data = withVendorData(existing.vendor_data, input.vendor, input.vendorData);
   return inWork(ctx, async (ctx) => {
-    const updated = await ctx.db.updateTable('customers').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    let updated = await ctx.db.updateTable('customers').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
     await setRefs(ctx, 'customer', id, input.refs);
+    if (input.defaults) updated = await setCustomerDefaults(ctx, id, input.defaults);
     const row = await writeAddresses(ctx, updated, input);
     await recordEvent(ctx, 'customer.updated', 'customer', id, row);
     return row;

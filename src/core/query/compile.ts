@@ -102,10 +102,13 @@ function scalar(ctx: TenantContext, set: FieldSet, field: FieldRef, alias?: { na
     return { expr: f.expr(ctx), type: f.type };
   }
   if ('vendor' in field) {
-    const text = jsonText(ctx.dialect, `${table}.vendor_data`, [field.vendor, field.key]);
+    const text = jsonText(ctx.dialect, `${table}.vendor_data`, [field.vendor, ...field.key.split('.')]);
     const type = field.type ?? 'text_ci';
     const typed = type === 'number' ? sql`cast(${text} as bigint)` : text;
-    return { expr: field.otherwise === undefined ? typed : sql`coalesce(${typed}, ${field.otherwise})`, type };
+    if (field.otherwise === undefined) return { expr: typed, type };
+    const fallback = typeof field.otherwise === 'object' ? scalar(ctx, set, field.otherwise.field, alias).expr : field.otherwise;
+    // The fallback as text when the door's field is text (a column of another type, e.g. an id).
+    return { expr: sql`coalesce(${typed}, ${type === 'number' ? fallback : sql`cast(${fallback} as text)`})`, type };
   }
   if ('ref' in field) {
     const expr = sql`(select r.value from external_refs r where r.tenant_id = ${sql.ref(`${set.table}.tenant_id`)} and r.vendor = ${field.ref.vendor} and r.object_type = ${set.objectType} and r.kind = ${field.ref.kind} and r.object_id = ${sql.ref(`${set.table}.id`)})`;

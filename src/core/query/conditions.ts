@@ -13,7 +13,8 @@ export type FieldType = 'string' | 'number' | 'boolean' | 'text_ci';
  */
 export type FieldRef =
   | string
-  | { vendor: string; key: string; type?: FieldType; otherwise?: string | number }
+  /** key may be a dotted path into the door's namespace; `otherwise` is used when it is absent. */
+  | { vendor: string; key: string; type?: FieldType; otherwise?: string | number | { field: string } }
   | { ref: { vendor: string; kind: string } }
   | { related: string; field: FieldRef };
 

@@ -4,7 +4,6 @@
 // payment flow through this API, G45). Invoice-level tax_percent and adjustment are FluidPay's
 // additions to the core's line totals.
 import { randomUUID } from 'node:crypto';
-import { sql, type Expression, type SqlBool } from 'kysely';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TenantContext } from '../../core/context.ts';
 import { inWork } from '../../core/work.ts';
@@ -12,12 +11,12 @@ import { invalid, notFound } from '../../core/errors/domain-error.ts';
 import { createCustomer } from '../../core/customers/customers.ts';
 import { createInvoice, getInvoice, invoiceLines, updateInvoice, voidInvoice, type LineInput } from '../../core/invoices/invoices.ts';
 import { addressesByIds } from '../../core/customers/addresses.ts';
-import { pageWithTotal } from '../../core/query/filters.ts';
-import { jsonInt } from '../../store/json.ts';
+import type { Condition } from '../../core/query/conditions.ts';
+import { listInvoices } from '../../core/invoices/queries.ts';
 import type { InvoiceLineRow, InvoiceRow } from '../../store/schema.ts';
 import { tenantOf } from '../../http/auth.ts';
 import { decodeId, encodeId, sameSecond } from './ids.ts';
-import { always, dateRange, intCriterion, paging, rangeCondition, stringCriterion, intCondition } from './search.ts';
+import { dateRange, idMatch, intCriterion, intMatch, paging, rangeMatch, stringCriterion } from './search.ts';
 import { wireAddressOf } from './vault-wire.ts';
 import { bodyOf, isObject, listed, ok, oneOf, optBool, optInt, optString, parseAddress, ts, ZERO_TIME, type Body, type WireAddress } from './wire.ts';
 
@@ -251,7 +250,6 @@ async function renderOne(ctx: TenantContext, row: InvoiceRow) {
   return renderInvoice(row, (await invoiceLines(ctx, [row.id])).get(row.id) ?? []);
 }
 
-const INVOICE_ORDER = { created_at: { column: 'created_at', type: 'number' as const }, id: { column: 'id', type: 'number' as const } };
 
 export async function invoiceRoutes(app: FastifyInstance): Promise<void> {
   app.post('/invoice', async (request) => {
@@ -303,19 +301,15 @@ export async function invoiceRoutes(app: FastifyInstance): Promise<void> {
     const ctx = tenantOf(request);
     const body = bodyOf(request);
     const page = paging(body);
-    const conditions: Expression<SqlBool>[] = [];
+    const where: Condition[] = [{ field: 'status', op: 'eq', value: 'draft' }, { field: { vendor: 'fluidpay', key: 'date_due_ms', type: 'number' }, op: 'not_null' }];
     const byId = stringCriterion(body, 'id', 'id', ['=']);
-    if (byId) {
-      const decoded = decodeId('invoice', byId.value);
-      conditions.push(decoded ? sql<SqlBool>`${sql.ref('id')} = ${decoded.id}` : always(false));
-    }
+    if (byId) where.push(idMatch('id', decodeId('invoice', byId.value)?.id ?? null, '='));
     const due = intCriterion(body, 'amount_due', 'amount_due', ['=', '<', '>']);
-    if (due) conditions.push(intCondition(jsonInt(ctx.dialect, 'vendor_data', ['fluidpay', 'amount_due']), due));
+    if (due) where.push(intMatch({ vendor: 'fluidpay', key: 'amount_due', type: 'number' }, due));
     const range = dateRange(body, 'date_due');
-    if (range) conditions.push(rangeCondition(jsonInt(ctx.dialect, 'vendor_data', ['fluidpay', 'date_due_ms']), range));
-    let query = ctx.db.selectFrom('invoices').selectAll().where('tenant_id', '=', ctx.tenant.id).where('status', '=', 'draft').where(() => sql<SqlBool>`${jsonInt(ctx.dialect, 'vendor_data', ['fluidpay', 'date_due_ms'])} is not null`);
-    for (const condition of conditions) query = query.where(() => condition);
-    const { rows, total } = await pageWithTotal(query, { order: [{ field: 'created_at', direction: 'desc' }], ...page }, INVOICE_ORDER, { field: 'id', direction: 'desc' });
+    if (range) where.push(rangeMatch({ vendor: 'fluidpay', key: 'date_due_ms', type: 'number' }, range));
+    const { rows, total: counted } = await listInvoices(ctx, { where, order: [{ field: 'created_at', direction: 'desc' }], tieBreak: 'desc', ...page, total: true }, { withDrafts: true });
+    const total = counted ?? 0;
     const lines = await invoiceLines(ctx, rows.map((r) => r.id));
     return listed(rows.map((row) => renderInvoice(row, lines.get(row.id) ?? [])), total);
   };

@@ -1,5 +1,6 @@
 // Recurring add-ons, discounts and plans (spec #38-52, §3.11-3.12, §4.6) over the core catalog.
 // Add-ons and discounts share one shape; plans embed per-plan copies of them with overrides applied.
+import { catalogItemsByIds } from '../../core/catalog/queries.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TenantContext } from '../../core/context.ts';
 import { createCatalogItem, deleteCatalogItem, getCatalogItem, priceOf, type CatalogKind } from '../../core/catalog/catalog.ts';
@@ -153,8 +154,7 @@ export function adjustmentId(kind: AdjustmentKind, a: Adjustment, createdAt: (id
 export async function catalogTimes(ctx: TenantContext, items: readonly Adjustment[]): Promise<Map<number, number>> {
   const ids = [...new Set(items.map((a) => a.catalogId))];
   if (ids.length === 0) return new Map();
-  const rows = await ctx.db.selectFrom('catalog_items').select(['id', 'created_at']).where('tenant_id', '=', ctx.tenant.id).where('id', 'in', ids).execute();
-  return new Map(rows.map((r) => [r.id, Number(r.created_at)]));
+  return new Map((await catalogItemsByIds(ctx, ids)).map((r) => [r.id, Number(r.created_at)]));
 }
 
 // ---- plans --------------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 // FluidPay search bodies (spec §1.8): QuerySearchString {operator "=" | "!=", value},
 // QuerySearchInt {operator "=" | "!=" | "<" | ">", value}, QueryDateRange {start_date, end_date}
 // (inclusive, either side open), limit 0-100 (0 = 10) and offset ≥ 0. Anything else is a 400.
-import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
+// Criteria become the core's filter conditions; the core runs them.
 import { invalid } from '../../core/errors/domain-error.ts';
+import { all, always, not, type Condition, type FieldRef } from '../../core/query/conditions.ts';
 import { isObject, type Body } from './wire.ts';
 
 export type StringOp = '=' | '!=';
@@ -60,6 +61,8 @@ export function dateRange(body: Body, field: string, path = field): DateRange | 
   return { start, end };
 }
 
+export { always };
+
 export function paging(body: Body, options: { minLimit?: number; maxOffset?: number } = {}): { limit: number; offset: number } {
   const limit = body.limit ?? 0;
   const offset = body.offset ?? 0;
@@ -70,30 +73,31 @@ export function paging(body: Body, options: { minLimit?: number; maxOffset?: num
   return { limit: limit === 0 ? 10 : limit, offset };
 }
 
-// ---- SQL conditions --------------------------------------------------------------------------------
+// ---- core conditions ------------------------------------------------------------------------------
 
-type Operand = RawBuilder<unknown> | ReturnType<typeof sql.ref>;
-
-export function stringCondition(target: Operand, c: StringCriterion): Expression<SqlBool> {
-  return c.operator === '=' ? sql<SqlBool>`${target} = ${c.value}` : sql<SqlBool>`(${target} <> ${c.value} or ${target} is null)`;
+export function stringMatch(field: FieldRef, c: StringCriterion): Condition {
+  return { field, op: c.operator === '=' ? 'eq' : 'ne', value: c.value, as: 'string' };
 }
 
-export function intCondition(target: Operand, c: IntCriterion): Expression<SqlBool> {
-  if (c.operator === '!=') return sql<SqlBool>`(${target} <> ${c.value} or ${target} is null)`;
-  return sql<SqlBool>`${target} ${sql.raw(c.operator)} ${c.value}`;
+export function intMatch(field: FieldRef, c: IntCriterion): Condition {
+  const op = ({ '=': 'eq', '!=': 'ne', '<': 'lt', '>': 'gt' } as const)[c.operator];
+  return { field, op, value: c.value, as: 'number' };
 }
 
-export function rangeCondition(target: Operand, r: DateRange): Expression<SqlBool> {
-  const parts: Expression<SqlBool>[] = [sql<SqlBool>`${target} is not null`];
-  if (r.start !== undefined) parts.push(sql<SqlBool>`${target} >= ${r.start}`);
-  if (r.end !== undefined) parts.push(sql<SqlBool>`${target} <= ${r.end}`);
-  return sql<SqlBool>`(${sql.join(parts, sql` and `)})`;
+/** Inclusive on both sides; either side may be open; a row without the time never matches. */
+export function rangeMatch(field: FieldRef, r: DateRange): Condition {
+  const parts: Condition[] = [{ field, op: 'not_null' }];
+  if (r.start !== undefined) parts.push({ field, op: 'gte', value: r.start, as: 'number' });
+  if (r.end !== undefined) parts.push({ field, op: 'lte', value: r.end, as: 'number' });
+  return all(parts);
 }
-
-/** A condition that holds or not, as SQL (for ids that do not decode, statuses that never occur). */
-export const always = (holds: boolean): Expression<SqlBool> => (holds ? sql<SqlBool>`1 = 1` : sql<SqlBool>`1 = 0`);
 
 /** The condition for "=", its null-safe negation for "!=" (a row where it is unknown matches "!="). */
-export function negate(condition: Expression<SqlBool>, op: StringOp): Expression<SqlBool> {
-  return op === '=' ? condition : sql<SqlBool>`(case when ${condition} then 1 else 0 end) = 0`;
+export function negate(condition: Condition, op: StringOp): Condition {
+  return op === '=' ? condition : not(condition);
+}
+
+/** A FluidPay id criterion on an id field: an id that does not decode matches nothing (or everything, for "!="). */
+export function idMatch(field: FieldRef, decoded: number | null, op: StringOp): Condition {
+  return negate(decoded === null ? always(false) : { field, op: 'eq', value: decoded, as: 'number' }, op);
 }

@@ -2,17 +2,15 @@
 // merchant's cut-off on the tenant clock. results are paged; summary aggregates every matched batch
 // by day and processor. The core batches per currency, not per processor, so every batch reports
 // the merchant's card processor (tsys_sierra "main mid"), ACH included.
-import { sql, type Expression, type SqlBool } from 'kysely';
 import type { FastifyInstance } from 'fastify';
-import { pageWithTotal } from '../../core/query/filters.ts';
+import type { Condition } from '../../core/query/conditions.ts';
+import { searchBatches } from '../../core/settlement/settlement.ts';
 import type { SettlementBatchRow } from '../../store/schema.ts';
 import { tenantOf } from '../../http/auth.ts';
 import { decodeId, encodeId } from './ids.ts';
-import { always, dateRange, paging, rangeCondition, stringCriterion } from './search.ts';
+import { dateRange, idMatch, paging, rangeMatch, stringCriterion } from './search.ts';
 import { merchantId, processorsOf } from './transaction-wire.ts';
 import { bodyOf } from './wire.ts';
-
-const ORDER_FIELDS = { cutoff_at: { column: 'cutoff_at', type: 'number' as const }, id: { column: 'id', type: 'number' as const } };
 
 /** Whole-second RFC 3339, as the batch sample shows. */
 const batchTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -22,19 +20,15 @@ export async function settlementRoutes(app: FastifyInstance): Promise<void> {
     const ctx = tenantOf(request);
     const body = bodyOf(request);
     const page = paging(body, { maxOffset: 1000 });
-    const conditions: Expression<SqlBool>[] = [];
+    const where: Condition[] = [];
     const range = dateRange(body, 'batch_date');
-    if (range) conditions.push(rangeCondition(sql.ref('cutoff_at'), range));
+    if (range) where.push(rangeMatch('cutoff_at', range));
     const byId = stringCriterion(body, 'settlement_batch_id', 'settlement_batch_id', ['=']);
-    if (byId) {
-      const decoded = decodeId('batch', byId.value);
-      conditions.push(decoded ? sql<SqlBool>`${sql.ref('id')} = ${decoded.id}` : always(false));
-    }
-    let query = ctx.db.selectFrom('settlement_batches').selectAll().where('tenant_id', '=', ctx.tenant.id);
-    for (const condition of conditions) query = query.where(() => condition);
-    const { rows, total } = await pageWithTotal(query, { order: [{ field: 'cutoff_at', direction: 'desc' }], ...page }, ORDER_FIELDS, { field: 'id', direction: 'desc' });
+    if (byId) where.push(idMatch('id', decodeId('batch', byId.value)?.id ?? null, '='));
+    const newestFirst = { where, order: [{ field: 'cutoff_at', direction: 'desc' as const }], tieBreak: 'desc' as const };
+    const { rows, total } = await searchBatches(ctx, { ...newestFirst, ...page, total: true });
     // The summary covers every matched batch, not just this page.
-    const all: SettlementBatchRow[] = total > rows.length ? await query.orderBy('cutoff_at').execute() : rows;
+    const all: SettlementBatchRow[] = (total ?? 0) > rows.length ? (await searchBatches(ctx, { ...newestFirst, offset: 0, limit: total ?? 0 })).rows : rows;
     const merchant = merchantId(ctx.tenant);
     const processor = processorsOf(ctx.tenant).card;
     const days = new Map<string, { num_transactions: number; captured: number; credit: number }>();
@@ -62,6 +56,6 @@ export async function settlementRoutes(app: FastifyInstance): Promise<void> {
       response_code: 100,
       response_message: ' ACCEPT',
     }));
-    return { status: 'success', msg: 'success', data: { summary, results }, total_count: total };
+    return { status: 'success', msg: 'success', data: { summary, results }, total_count: total ?? 0 };
   });
 }

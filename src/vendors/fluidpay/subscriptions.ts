@@ -1,6 +1,8 @@
 // Subscriptions (spec #53-56, §3.13, §4.6): create from a plan (explicit fields win), computed next
 // bill date, override semantics for add-ons and discounts, `total_adds`, and null for empty lists.
 // Also the current clients' /recurring/subscription/{id}/status/{status} and /recurring/subscription/search.
+import { customersByIds } from '../../core/customers/queries.ts';
+import { catalogItemsByIds } from '../../core/catalog/queries.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TenantContext } from '../../core/context.ts';
 import { priceOf } from '../../core/catalog/catalog.ts';
@@ -41,8 +43,8 @@ interface StoredSchedule extends Schedule {
 async function renderSubscriptions(ctx: TenantContext, rows: readonly SubscriptionRow[]) {
   const items = rows.map((row) => JSON.parse(row.items) as SubscriptionItems);
   const times = await catalogTimes(ctx, items.flatMap((i) => [...i.add_ons, ...i.discounts]));
-  const customers = await ctx.db.selectFrom('customers').select(['id', 'created_at']).where('tenant_id', '=', ctx.tenant.id).where('id', 'in', [0, ...rows.map((r) => r.customer_id)]).execute();
-  const plans = await ctx.db.selectFrom('catalog_items').select(['id', 'created_at']).where('tenant_id', '=', ctx.tenant.id).where('id', 'in', [0, ...rows.flatMap((r) => (r.plan_id ? [r.plan_id] : []))]).execute();
+  const customers = await customersByIds(ctx, rows.map((r) => r.customer_id), { includeDeleted: true });
+  const plans = await catalogItemsByIds(ctx, rows.flatMap((r) => (r.plan_id ? [r.plan_id] : [])));
   const customerTimes = new Map(customers.map((c) => [c.id, Number(c.created_at)]));
   const planTimes = new Map(plans.map((p) => [p.id, Number(p.created_at)]));
   return rows.map((row, i) => {

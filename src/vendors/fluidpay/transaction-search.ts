@@ -1,92 +1,89 @@
 // POST /transaction/search (spec §2.2): every documented criterion and operator, newest first,
-// total_count counted before paging; msg is "" on this endpoint (G16).
-import { sql, type Expression, type SqlBool } from 'kysely';
+// total_count counted before paging; msg is "" on this endpoint (G16). Criteria translate into the
+// core's filter conditions over transactions (core fields and this door's own vendor fields).
 import type { FastifyInstance } from 'fastify';
 import type { TenantContext } from '../../core/context.ts';
 import { invalid } from '../../core/errors/domain-error.ts';
-import { pageWithTotal } from '../../core/query/filters.ts';
-import { jsonInt, jsonText } from '../../store/json.ts';
+import { all, any, type Condition, type FieldRef } from '../../core/query/conditions.ts';
+import { listTransactions } from '../../core/payments/queries.ts';
 import { tenantOf } from '../../http/auth.ts';
 import { decodeId } from './ids.ts';
-import { always, dateRange, intCondition, negate, paging, rangeCondition, stringCondition, stringCriterion, intCriterion, type StringCriterion } from './search.ts';
+import { always, dateRange, idMatch, intCriterion, intMatch, negate, paging, rangeMatch, stringCriterion, stringMatch } from './search.ts';
 import { processorsOf, renderTransaction } from './transaction-wire.ts';
 import { renderContext } from './transactions.ts';
 import { ADDRESS_FIELDS, bodyOf, isObject, listed, type Body } from './wire.ts';
 
+export const FLUIDPAY_TYPES = ['sale', 'authorize', 'credit', 'refund'] as const;
 const STATUSES = ['unknown', 'declined', 'authorized', 'pending_settlement', 'settled', 'voided', 'reversed', 'refunded'];
+const vendor = (key: string, type?: 'number'): FieldRef => ({ vendor: 'fluidpay', key, ...(type ? { type } : {}) });
 
-function statusCondition(value: string): Expression<SqlBool> {
-  const status = sql.ref('status');
+/** FluidPay's status words over the core's states (see transaction-wire.ts wireStatus). */
+function statusCondition(value: string): Condition {
   switch (value) {
     case 'declined':
-      return sql<SqlBool>`${status} in ('declined', 'error')`;
+      return { field: 'status', op: 'in', value: ['declined', 'error'] };
     case 'authorized':
-      return sql<SqlBool>`${status} = 'authorized'`;
+      return { field: 'status', op: 'eq', value: 'authorized' };
     case 'pending_settlement':
-      return sql<SqlBool>`${status} = 'captured'`;
+      return { field: 'status', op: 'in', value: ['captured', 'pending'] };
+    case 'unknown':
+      return { field: 'status', op: 'eq', value: 'unknown' };
     case 'settled':
-      return sql<SqlBool>`(${status} = 'settled' and (${sql.ref('amount_refunded')} = 0 or ${sql.ref('type')} = 'refund'))`;
+      return all([{ field: 'status', op: 'eq', value: 'settled' }, any([{ field: 'amount_refunded', op: 'eq', value: 0 }, { field: 'type', op: 'eq', value: 'refund' }])]);
     case 'refunded':
-      return sql<SqlBool>`(${status} = 'settled' and ${sql.ref('amount_refunded')} > 0 and ${sql.ref('type')} <> 'refund')`;
+      return all([{ field: 'status', op: 'eq', value: 'settled' }, { field: 'amount_refunded', op: 'gt', value: 0 }, { field: 'type', op: 'ne', value: 'refund' }]);
     case 'voided':
-      return sql<SqlBool>`${status} = 'voided'`;
+      return { field: 'status', op: 'eq', value: 'voided' };
     default:
       if (!STATUSES.includes(value)) throw invalid(`Unknown status ${value}`, 'status');
-      return always(false); // unknown, reversed: never produced
+      return always(false); // reversed: never produced
   }
 }
 
-function idCondition(column: string, kind: 'transaction' | 'customer', c: StringCriterion): Expression<SqlBool> {
-  const decoded = decodeId(kind, c.value);
-  const matches = decoded ? sql<SqlBool>`${sql.ref(column)} = ${decoded.id}` : always(false);
-  return c.operator === '=' ? matches : sql<SqlBool>`(not (${matches}) or ${sql.ref(column)} is null)`;
-}
-
-export function transactionConditions(ctx: TenantContext, body: Body): Expression<SqlBool>[] {
-  const conditions: Expression<SqlBool>[] = [];
-  const vendor = (...path: string[]) => jsonText(ctx.dialect, 'vendor_data', ['fluidpay', ...path]);
+export function transactionConditions(ctx: TenantContext, body: Body): Condition[] {
+  const conditions: Condition[] = [];
   const str = (field: string) => stringCriterion(body, field);
 
   const txnId = str('transaction_id');
-  if (txnId) conditions.push(idCondition('id', 'transaction', txnId));
+  if (txnId) conditions.push(idMatch('id', decodeId('transaction', txnId.value)?.id ?? null, txnId.operator));
   const customer = str('customer_id');
   if (customer) {
-    const vaulted = stringCondition(vendor('vault_customer_id'), { operator: '=', value: customer.value });
-    const byColumn = idCondition('customer_id', 'customer', { operator: '=', value: customer.value });
-    conditions.push(negate(sql<SqlBool>`(${byColumn} or ${vaulted})`, customer.operator));
+    const decoded = decodeId('customer', customer.value)?.id ?? null;
+    const byColumn = decoded === null ? always(false) : ({ field: 'customer_id', op: 'eq', value: decoded } as Condition);
+    conditions.push(negate(any([byColumn, stringMatch(vendor('vault_customer_id'), { operator: '=', value: customer.value })]), customer.operator));
   }
   const type = str('type');
-  if (type) conditions.push(stringCondition(sql.ref('type'), type));
+  if (type) conditions.push(stringMatch('type', type));
   for (const field of ['user_id', 'ip_address', 'po_number', 'payment_method'] as const) {
     const c = str(field);
-    if (c) conditions.push(stringCondition(vendor(field), c));
+    if (c) conditions.push(stringMatch(vendor(field), c));
   }
   const order = str('order_id');
-  if (order) conditions.push(stringCondition(sql`coalesce(${vendor('order_id')}, ${sql.ref('order_id')}, '')`, order));
+  if (order) conditions.push(stringMatch({ vendor: 'fluidpay', key: 'order_id', otherwise: { field: 'order_id' } }, order));
   const paymentType = str('payment_type');
   if (paymentType) {
-    const kind = { card: 'card', ach: 'bank', echeck: 'bank' }[paymentType.value];
-    conditions.push(negate(kind ? sql<SqlBool>`${sql.ref('payment_kind')} = ${kind}` : always(false), paymentType.operator));
+    const kind = ({ card: 'card', ach: 'bank', echeck: 'bank' } as Record<string, string>)[paymentType.value];
+    conditions.push(negate(kind ? { field: 'payment_kind', op: 'eq', value: kind } : always(false), paymentType.operator));
   }
   const processor = str('processor_id');
   if (processor) {
     const processors = processorsOf(ctx.tenant);
     const kind = processor.value === processors.card.id ? 'card' : processor.value === processors.ach.id ? 'bank' : null;
-    conditions.push(negate(kind ? sql<SqlBool>`${sql.ref('payment_kind')} = ${kind}` : always(false), processor.operator));
+    conditions.push(negate(kind ? { field: 'payment_kind', op: 'eq', value: kind } : always(false), processor.operator));
   }
   const status = str('status');
   if (status) conditions.push(negate(statusCondition(status.value), status.operator));
 
   for (const field of ['amount', 'amount_authorized', 'amount_captured', 'amount_settled'] as const) {
     const c = intCriterion(body, field);
-    if (c) conditions.push(intCondition(sql.ref(field), c));
+    if (c) conditions.push(intMatch(field, c));
   }
   const tax = intCriterion(body, 'tax_amount');
-  if (tax) conditions.push(intCondition(jsonInt(ctx.dialect, 'vendor_data', ['fluidpay', 'tax_amount']), tax));
+  if (tax) conditions.push(intMatch(vendor('tax_amount', 'number'), tax));
 
   for (const field of ['created_at', 'captured_at', 'settled_at'] as const) {
     const range = dateRange(body, field);
-    if (range) conditions.push(rangeCondition(sql.ref(field), range));
+    if (range) conditions.push(rangeMatch(field, range));
   }
 
   for (const which of ['billing_address', 'shipping_address'] as const) {
@@ -94,27 +91,23 @@ export function transactionConditions(ctx: TenantContext, body: Body): Expressio
     if (nested === undefined || nested === null) continue;
     if (!isObject(nested)) throw invalid(`${which} must be an object of criteria`, which);
     const addressId = stringCriterion(nested, 'address_id', `${which}.address_id`);
-    if (addressId) conditions.push(stringCondition(vendor(`${which}_id`), addressId));
+    if (addressId) conditions.push(stringMatch(vendor(`${which}_id`), addressId));
     for (const field of ADDRESS_FIELDS) {
       const c = stringCriterion(nested, field, `${which}.${field}`);
-      if (c) conditions.push(stringCondition(vendor(which, field), c));
+      if (c) conditions.push(stringMatch(vendor(`${which}.${field}`), c));
     }
   }
   return conditions;
 }
-
-const ORDER_FIELDS = { created_at: { column: 'created_at', type: 'number' as const }, id: { column: 'id', type: 'number' as const } };
 
 export async function transactionSearchRoutes(app: FastifyInstance): Promise<void> {
   app.post('/transaction/search', async (request) => {
     const ctx = tenantOf(request);
     const body = bodyOf(request);
     const page = paging(body);
-    const conditions = transactionConditions(ctx, body);
-    let query = ctx.db.selectFrom('transactions').selectAll().where('tenant_id', '=', ctx.tenant.id).where('type', 'in', ['sale', 'authorize', 'credit', 'refund']);
-    for (const condition of conditions) query = query.where(() => condition);
-    const { rows, total } = await pageWithTotal(query, { order: [{ field: 'created_at', direction: 'desc' }], ...page }, ORDER_FIELDS, { field: 'id', direction: 'desc' });
+    const where = transactionConditions(ctx, body);
+    const { rows, total } = await listTransactions(ctx, FLUIDPAY_TYPES, { where, order: [{ field: 'created_at', direction: 'desc' }], tieBreak: 'desc', ...page, total: true });
     const rc = await renderContext(ctx, rows);
-    return listed(rows.map((row) => renderTransaction(row, rc)), total, '');
+    return listed(rows.map((row) => renderTransaction(row, rc)), total ?? 0, '');
   });
 }

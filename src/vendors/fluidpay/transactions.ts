@@ -7,7 +7,10 @@ import type { TenantContext } from '../../core/context.ts';
 import { DomainError, ErrorCode, invalid, notFound, reasonOf } from '../../core/errors/domain-error.ts';
 import { IllegalReason } from '../../core/payments/states.ts';
 import { capture, createPayment, getTransaction, refund, voidTransaction, type PaymentSource } from '../../core/payments/payments.ts';
-import { annotateTransaction, customerCreationTimes, paymentMethodsByIds, transactionsByIds } from '../../core/payments/annotations.ts';
+import { annotateTransaction } from '../../core/payments/annotations.ts';
+import { transactionsByIds } from '../../core/payments/queries.ts';
+import { paymentMethodsByIds } from '../../core/vault/queries.ts';
+import { customersByIds } from '../../core/customers/queries.ts';
 import { cleanCardNumber, isValidCardNumber } from '../../core/processor/cards.ts';
 import type { TransactionRow } from '../../store/schema.ts';
 import { tenantOf } from '../../http/auth.ts';
@@ -26,9 +29,9 @@ export async function renderContext(ctx: TenantContext, txns: readonly Transacti
   const [methods, parents, customers] = await Promise.all([
     paymentMethodsByIds(ctx, txns.flatMap((t) => (t.payment_method_id === null ? [] : [t.payment_method_id]))),
     transactionsByIds(ctx, txns.flatMap((t) => (t.parent_id === null ? [] : [t.parent_id]))),
-    customerCreationTimes(ctx, txns.flatMap((t) => (t.customer_id === null ? [] : [t.customer_id]))),
+    customersByIds(ctx, txns.flatMap((t) => (t.customer_id === null ? [] : [t.customer_id])), { includeDeleted: true }),
   ]);
-  const customerIds = new Map([...customers].map(([id, createdAt]) => [id, encodeId('customer', id, createdAt)]));
+  const customerIds = new Map(customers.map((c) => [c.id, encodeId('customer', c.id, c.created_at)]));
   return { tenant: ctx.tenant, methods, parents, customerIds };
 }
 

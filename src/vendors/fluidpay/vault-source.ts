@@ -3,23 +3,23 @@
 // transaction; create_vault_record stores an approved card sale's card and addresses as a customer.
 import type { TenantContext } from '../../core/context.ts';
 import { invalid } from '../../core/errors/domain-error.ts';
-import { annotateTransaction, paymentMethodsByIds } from '../../core/payments/annotations.ts';
+import { annotateTransaction } from '../../core/payments/annotations.ts';
+import { paymentMethodsByIds } from '../../core/vault/queries.ts';
 import type { PaymentSource } from '../../core/payments/payments.ts';
 import { addressesByIds } from '../../core/customers/addresses.ts';
 import type { TransactionRow } from '../../store/schema.ts';
 import { decodeId, encodeId } from './ids.ts';
 import type { FluidPayTxnData } from './transaction-wire.ts';
 import { createVaultCustomer, findCard, findCustomer } from './vault.ts';
-import { customerData, customerId, wireAddressOf } from './vault-wire.ts';
+import { customerId, wireAddressOf } from './vault-wire.ts';
 import { oneOf, optString, reqString, type Body } from './wire.ts';
 
 export async function vaultSource(ctx: TenantContext, spec: Body): Promise<{ source: PaymentSource; data: FluidPayTxnData; customerId?: number }> {
   const id = reqString(spec, 'id', { path: 'payment_method.customer.id' });
   oneOf(optString(spec, 'payment_method_type', { path: 'payment_method.customer.payment_method_type' }) || undefined, ['card'], 'payment_method.customer.payment_method_type');
   const customer = await findCustomer(ctx, id);
-  const defaults = customerData(customer);
   const methodText = optString(spec, 'payment_method_id', { path: 'payment_method.customer.payment_method_id' });
-  let methodId = defaults.payment_method_id ?? null;
+  let methodId = customer.default_payment_method_id;
   if (methodText) {
     try {
       methodId = (await findCard(ctx, customer, methodText)).id;
@@ -28,7 +28,7 @@ export async function vaultSource(ctx: TenantContext, spec: Body): Promise<{ sou
     }
   }
   if (!methodId) throw invalid('The customer has no payment method', 'payment_method.customer.payment_method_id');
-  const addressIds: Record<'billing' | 'shipping', number | null> = { billing: defaults.billing_address_id ?? null, shipping: defaults.shipping_address_id ?? null };
+  const addressIds: Record<'billing' | 'shipping', number | null> = { billing: customer.billing_address_id, shipping: customer.shipping_address_id };
   for (const which of ['billing', 'shipping'] as const) {
     const text = optString(spec, `${which}_address_id`, { path: `payment_method.customer.${which}_address_id` });
     if (text) {
@@ -67,15 +67,14 @@ export async function vaultFromTransaction(ctx: TenantContext, txn: TransactionR
     billing: data.billing_address ?? undefined,
     shipping: data.shipping_address ?? undefined,
   });
-  const defaults = customerData(customer);
-  const ids = await addressesByIds(ctx, [defaults.billing_address_id, defaults.shipping_address_id].filter((x): x is number => typeof x === 'number'));
+  const ids = await addressesByIds(ctx, [customer.billing_address_id, customer.shipping_address_id].filter((x): x is number => typeof x === 'number'));
   const idOf = (id: number | null | undefined) => {
     const row = id ? ids.get(id) : undefined;
     return row ? encodeId('address', row.id, row.created_at) : '';
   };
   return annotateTransaction(ctx, txn.id, 'fluidpay', {
     vault_customer_id: customerId(customer),
-    billing_address_id: idOf(defaults.billing_address_id),
-    shipping_address_id: idOf(defaults.shipping_address_id),
+    billing_address_id: idOf(customer.billing_address_id),
+    shipping_address_id: idOf(customer.shipping_address_id),
   });
 }

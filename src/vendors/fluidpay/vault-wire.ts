@@ -2,19 +2,16 @@
 // expanded, address tokens, card tokens. The PAN is never rendered.
 import type { TenantContext } from '../../core/context.ts';
 import { addressesByIds } from '../../core/customers/addresses.ts';
-import { paymentMethodsByIds } from '../../core/payments/annotations.ts';
+import { paymentMethodsByIds } from '../../core/vault/queries.ts';
 import type { AddressFields } from '../../core/customers/addresses.ts';
 import type { AddressRow, CustomerRow, PaymentMethodRow } from '../../store/schema.ts';
 import { encodeId } from './ids.ts';
 import { cardType, maskedCard } from './transaction-wire.ts';
 import { expirationText, ts, type WireAddress } from './wire.ts';
 
-/** What the door keeps under customers.vendor_data.fluidpay: description and default pointers (internal ids). */
+/** What the door keeps under customers.vendor_data.fluidpay (its defaults are the core's columns). */
 export interface FluidPayCustomerData {
   description?: string;
-  payment_method_id?: number | null;
-  billing_address_id?: number | null;
-  shipping_address_id?: number | null;
 }
 
 export function customerData(customer: CustomerRow): FluidPayCustomerData {
@@ -82,19 +79,17 @@ export function renderCard(method: PaymentMethodRow) {
 }
 
 export async function renderCustomers(ctx: TenantContext, customers: readonly CustomerRow[]) {
-  const datas = customers.map(customerData);
   const [methods, addresses] = await Promise.all([
-    paymentMethodsByIds(ctx, datas.flatMap((d) => (d.payment_method_id ? [d.payment_method_id] : []))),
-    addressesByIds(ctx, datas.flatMap((d) => [d.billing_address_id, d.shipping_address_id].filter((id): id is number => typeof id === 'number'))),
+    paymentMethodsByIds(ctx, customers.flatMap((c) => (c.default_payment_method_id ? [c.default_payment_method_id] : []))),
+    addressesByIds(ctx, customers.flatMap((c) => [c.billing_address_id, c.shipping_address_id].filter((id): id is number => typeof id === 'number'))),
   ]);
-  return customers.map((customer, i) => {
-    const data = datas[i];
-    const method = data.payment_method_id ? methods.get(data.payment_method_id) : undefined;
-    const billing = data.billing_address_id ? addresses.get(data.billing_address_id) : undefined;
-    const shipping = data.shipping_address_id ? addresses.get(data.shipping_address_id) : undefined;
+  return customers.map((customer) => {
+    const method = customer.default_payment_method_id ? methods.get(customer.default_payment_method_id) : undefined;
+    const billing = customer.billing_address_id ? addresses.get(customer.billing_address_id) : undefined;
+    const shipping = customer.shipping_address_id ? addresses.get(customer.shipping_address_id) : undefined;
     return {
       id: customerId(customer),
-      description: data.description ?? '',
+      description: customerData(customer).description ?? '',
       payment_method: method && method.status === 'active' ? { card: renderCard(method) } : null,
       billing_address: billing && billing.deleted_at === null ? renderAddress(billing, customer) : null,
       shipping_address: shipping && shipping.deleted_at === null ? renderAddress(shipping, customer) : null,

@@ -2,21 +2,20 @@
 // and at the current clients' /vault/customer… and /vault/{id} paths, onto the same handlers.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TenantContext } from '../../core/context.ts';
-import { inWork } from '../../core/work.ts';
 import { invalid, notFound } from '../../core/errors/domain-error.ts';
-import { createCustomer, deleteCustomer, getCustomer, updateCustomer } from '../../core/customers/customers.ts';
+import { getCustomer, updateCustomer } from '../../core/customers/customers.ts';
 import { createAddress, deleteAddress, getAddress, listAddresses, updateAddress } from '../../core/customers/addresses.ts';
 import { deletePaymentMethod, getPaymentMethod, listPaymentMethods, storeCard } from '../../core/vault/vault.ts';
 import { updateCard } from '../../core/vault/card-update.ts';
 import { cleanCardNumber, isValidCardNumber } from '../../core/processor/cards.ts';
-import { pageWithTotal } from '../../core/query/filters.ts';
-import { jsonText } from '../../store/json.ts';
+import type { Condition } from '../../core/query/conditions.ts';
+import { listCustomers } from '../../core/customers/queries.ts';
+import { closeVaultCustomer, openVaultCustomer } from '../../core/flows/vault-customer.ts';
 import type { AddressRow, CustomerRow, PaymentMethodRow } from '../../store/schema.ts';
 import { tenantOf } from '../../http/auth.ts';
-import { sql, type Expression, type SqlBool } from 'kysely';
 import { decodeId, sameSecond } from './ids.ts';
-import { always, dateRange, paging, rangeCondition, stringCriterion } from './search.ts';
-import { customerData, renderAddress, renderCard, renderCustomers, toCoreAddress, type FluidPayCustomerData } from './vault-wire.ts';
+import { dateRange, idMatch, paging, rangeMatch, stringCriterion } from './search.ts';
+import { renderAddress, renderCard, renderCustomers, toCoreAddress } from './vault-wire.ts';
 import { bodyOf, counted, isObject, listed, ok, optString, parseAddress, parseExpiration, type Body, type WireAddress } from './wire.ts';
 
 export async function findCustomer(ctx: TenantContext, idText: string): Promise<CustomerRow> {
@@ -79,28 +78,21 @@ export interface NewVaultCustomer {
 
 /** Customer, then card token, then address tokens (one when billing equals shipping), as one write. */
 export async function createVaultCustomer(ctx: TenantContext, input: NewVaultCustomer): Promise<CustomerRow> {
-  return inWork(ctx, async (tx) => {
-    const billing = input.billing;
-    const customer = await createCustomer(tx, {
+  const billing = input.billing;
+  return openVaultCustomer(ctx, {
+    customer: {
       firstName: billing?.first_name || null,
       lastName: billing?.last_name || null,
       company: billing?.company || null,
       email: billing?.email || null,
       phone: billing?.phone || null,
-      billingAddress: billing ? { line1: billing.address_line_1, line2: billing.address_line_2, city: billing.city, state: billing.state, postal_code: billing.postal_code, country: billing.country } : undefined,
       vendor: 'fluidpay',
       vendorData: { description: input.description ?? '' },
-    });
-    const defaults: FluidPayCustomerData = { payment_method_id: null, billing_address_id: null, shipping_address_id: null };
-    if (input.card) {
-      const card = await storeCard(tx, { number: input.card.number, expMonth: input.card.month, expYear: input.card.year }, { customerId: customer.id, vendorData: { fluidpay: { number_length: input.card.number.length } } });
-      defaults.payment_method_id = card.id;
-    }
-    if (billing) defaults.billing_address_id = (await createAddress(tx, customer.id, toCoreAddress(billing))).id;
-    if (input.shipping) {
-      defaults.shipping_address_id = billing && sameAddress(billing, input.shipping) ? defaults.billing_address_id : (await createAddress(tx, customer.id, toCoreAddress(input.shipping))).id;
-    }
-    return updateCustomer(tx, customer.id, { vendor: 'fluidpay', vendorData: defaults as Record<string, unknown> });
+    },
+    card: input.card ? { number: input.card.number, expMonth: input.card.month, expYear: input.card.year } : undefined,
+    cardOptions: input.card ? { vendorData: { fluidpay: { number_length: input.card.number.length } } } : undefined,
+    billing: billing ? toCoreAddress(billing) : undefined,
+    shipping: input.shipping ? (billing && sameAddress(billing, input.shipping) ? 'same' : toCoreAddress(input.shipping)) : undefined,
   });
 }
 
@@ -133,34 +125,26 @@ const updateCustomerHandler = async (request: FastifyRequest<CustomerParams>) =>
   const ctx = tenantOf(request);
   const body = bodyOf(request);
   const customer = await findCustomer(ctx, request.params.id);
-  const changes: FluidPayCustomerData = {};
   const description = optString(body, 'description', { max: 255 });
-  if (description !== undefined) changes.description = description;
   const type = optString(body, 'payment_method');
   if (type !== undefined && type !== '' && type !== 'card' && type !== 'credit_card') throw invalid('payment_method must be card', 'payment_method');
-  const method = await pointer(ctx, customer, body, 'payment_method_id', 'card');
-  if (method !== undefined) changes.payment_method_id = method;
-  const billing = await pointer(ctx, customer, body, 'billing_address_id', 'address');
-  if (billing !== undefined) changes.billing_address_id = billing;
-  const shipping = await pointer(ctx, customer, body, 'shipping_address_id', 'address');
-  if (shipping !== undefined) changes.shipping_address_id = shipping;
-  await updateCustomer(ctx, customer.id, { vendor: 'fluidpay', vendorData: changes as Record<string, unknown> });
+  const defaults = {
+    paymentMethodId: await pointer(ctx, customer, body, 'payment_method_id', 'card'),
+    billingAddressId: await pointer(ctx, customer, body, 'billing_address_id', 'address'),
+    shippingAddressId: await pointer(ctx, customer, body, 'shipping_address_id', 'address'),
+  };
+  await updateCustomer(ctx, customer.id, { defaults, ...(description === undefined ? {} : { vendor: 'fluidpay', vendorData: { description } }) });
   return ok(null);
 };
 
 const deleteCustomerHandler = async (request: FastifyRequest<CustomerParams>) => {
   const ctx = tenantOf(request);
   const customer = await findCustomer(ctx, request.params.id);
-  await inWork(ctx, async (tx) => {
-    for (const method of await listPaymentMethods(tx, customer.id)) await deletePaymentMethod(tx, method.id);
-    for (const address of await listAddresses(tx, customer.id)) await deleteAddress(tx, customer.id, address.id);
-    await deleteCustomer(tx, customer.id, { keepHistory: true });
-  });
+  await closeVaultCustomer(ctx, customer.id);
   return ok(null);
 };
 
 
-const CUSTOMER_ORDER = { created_at: { column: 'created_at', type: 'number' as const }, id: { column: 'id', type: 'number' as const } };
 
 async function customerRoutes(app: FastifyInstance): Promise<void> {
   app.post('/customer', async (request) => {
@@ -186,33 +170,23 @@ async function customerRoutes(app: FastifyInstance): Promise<void> {
     const ctx = tenantOf(request);
     const body = bodyOf(request);
     const page = paging(body);
-    const conditions: Expression<SqlBool>[] = [];
+    const where: Condition[] = [];
     const byId = stringCriterion(body, 'id');
-    if (byId) {
-      const decoded = decodeId('customer', byId.value);
-      const match = decoded ? sql<SqlBool>`${sql.ref('id')} = ${decoded.id}` : always(false);
-      conditions.push(byId.operator === '=' ? match : sql<SqlBool>`not (${match})`);
-    }
-    const pointers: Array<[string, 'payment_method_id' | 'billing_address_id' | 'shipping_address_id', 'card' | 'address']> = [
-      ['payment_method_id', 'payment_method_id', 'card'],
-      ['payment_method', 'payment_method_id', 'card'],
+    if (byId) where.push(idMatch('id', decodeId('customer', byId.value)?.id ?? null, byId.operator));
+    const pointers: Array<[string, 'default_payment_method_id' | 'billing_address_id' | 'shipping_address_id', 'card' | 'address']> = [
+      ['payment_method_id', 'default_payment_method_id', 'card'],
+      ['payment_method', 'default_payment_method_id', 'card'],
       ['billing_address_id', 'billing_address_id', 'address'],
       ['shipping_address_id', 'shipping_address_id', 'address'],
     ];
-    for (const [field, stored, kind] of pointers) {
+    for (const [field, column, kind] of pointers) {
       const c = stringCriterion(body, field);
-      if (!c) continue;
-      const decoded = decodeId(kind, c.value);
-      const target = jsonText(ctx.dialect, 'vendor_data', ['fluidpay', stored]);
-      const match = decoded ? sql<SqlBool>`${target} = ${String(decoded.id)}` : always(false);
-      conditions.push(c.operator === '=' ? match : sql<SqlBool>`(not (${match}) or ${target} is null)`);
+      if (c) where.push(idMatch(column, decodeId(kind, c.value)?.id ?? null, c.operator));
     }
     const created = dateRange(body, 'created_at');
-    if (created) conditions.push(rangeCondition(sql.ref('created_at'), created));
-    let query = ctx.db.selectFrom('customers').selectAll().where('tenant_id', '=', ctx.tenant.id).where('deleted_at', 'is', null);
-    for (const condition of conditions) query = query.where(() => condition);
-    const { rows, total } = await pageWithTotal(query, { order: [{ field: 'created_at', direction: 'desc' }], ...page }, CUSTOMER_ORDER, { field: 'id', direction: 'desc' });
-    return listed(await renderCustomers(ctx, rows), total);
+    if (created) where.push(rangeMatch('created_at', created));
+    const { rows, total } = await listCustomers(ctx, { where, order: [{ field: 'created_at', direction: 'desc' }], tieBreak: 'desc', ...page, total: true });
+    return listed(await renderCustomers(ctx, rows), total ?? 0);
   });
 
   app.get<CustomerParams>('/customer/:id', getCustomerHandler);
@@ -251,14 +225,8 @@ async function customerRoutes(app: FastifyInstance): Promise<void> {
     const ctx = tenantOf(request);
     const customer = await findCustomer(ctx, request.params.id);
     const row = await findAddress(ctx, customer, request.params.address);
-    const data = customerData(customer);
-    await inWork(ctx, async (tx) => {
-      await deleteAddress(tx, customer.id, row.id);
-      const cleared: FluidPayCustomerData = {};
-      if (data.billing_address_id === row.id) cleared.billing_address_id = null;
-      if (data.shipping_address_id === row.id) cleared.shipping_address_id = null;
-      if (Object.keys(cleared).length) await updateCustomer(tx, customer.id, { vendor: 'fluidpay', vendorData: cleared as Record<string, unknown> });
-    });
+    // The core clears the customer's defaults that pointed at it.
+    await deleteAddress(ctx, customer.id, row.id);
     return ok(null);
   });
 
@@ -308,10 +276,7 @@ async function customerRoutes(app: FastifyInstance): Promise<void> {
     cardType(request.params.type);
     const customer = await findCustomer(ctx, request.params.id);
     const row = await findCard(ctx, customer, request.params.pm);
-    await inWork(ctx, async (tx) => {
-      await deletePaymentMethod(tx, row.id);
-      if (customerData(customer).payment_method_id === row.id) await updateCustomer(tx, customer.id, { vendor: 'fluidpay', vendorData: { payment_method_id: null } });
-    });
+    await deletePaymentMethod(ctx, row.id);
     return ok(null);
   });
 }
