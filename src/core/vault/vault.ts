@@ -64,6 +64,10 @@ async function insertMethod(ctx: TxContext, values: Omit<PaymentMethodRow, 'id' 
     .returningAll()
     .executeTakeFirstOrThrow();
   await setRefs(ctx, 'payment_method', row.id, refs);
+  if (row.customer_id !== null && row.status === PaymentMethodStatus.ACTIVE && (row.kind === 'card' || row.kind === 'bank')) {
+    // A customer's first card or bank account is its default until it chooses another.
+    await ctx.db.updateTable('customers').set({ default_payment_method_id: row.id }).where('id', '=', row.customer_id).where('default_payment_method_id', 'is', null).execute();
+  }
   if (values.status !== PaymentMethodStatus.TRANSIENT) {
     await recordEvent(ctx, 'payment_method.created', 'payment_method', row.id, publicView(row));
   }
