@@ -12,6 +12,46 @@ export default tseslint.config(
     },
   },
   {
+    // The layers (a door only translates; the core knows no door and no HTTP): a door runs no SQL
+    // and reaches the database only through core modules; row types may still be named.
+    files: ['src/vendors/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['kysely', 'kysely/*'], message: 'A door runs no SQL: use the core query modules (src/core/<domain>/queries.ts).' },
+            { group: ['**/store/*', '!**/store/schema.ts'], message: 'A door does not reach the store: use the core.' },
+            { group: ['**/store/schema.ts'], allowTypeImports: true, message: 'A door may name row types only (import type).' },
+            { group: ['**/core/work.ts'], allowTypeImports: true, message: 'A door opens no transactions: call one core use-case.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/vendors/*', '**/vendors/**', '**/http/*', '**/http/**', '**/admin/*', '**/cli/*', 'fastify', 'fastify/*'], message: 'The core knows no front door and no HTTP.' }] },
+      ],
+    },
+  },
+  {
+    // Decimal ↔ minor-unit conversion lives in src/core/money only (no float arithmetic on money).
+    files: ['src/**/*.ts'],
+    ignores: ['src/core/money/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name='toFixed']", message: 'Format money with src/core/money (formatDecimal), not toFixed.' },
+        { selector: "CallExpression[callee.name='parseFloat'], CallExpression[callee.object.name='Number'][callee.property.name='parseFloat']", message: 'Parse money with src/core/money, not parseFloat.' },
+        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='round'] BinaryExpression[operator=/^[*\\/]$/][right.value=/^(100|1000)$/]", message: 'Minor units come from src/core/money (exponent per currency), not x100 arithmetic.' },
+      ],
+    },
+  },
+  {
     // Tests read parsed JSON bodies field by field; `any` there is the honest type.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -1,5 +1,6 @@
 // Core transaction → FluidPay transaction object (spec §3.3-3.6): the union of the documented
 // samples, field for field, with response_body.card / .ach, response codes (§4.1) and statuses.
+import { formatDecimal } from '../../core/money/money.ts';
 import type { PaymentMethodRow, Tenant, TransactionRow } from '../../store/schema.ts';
 import { TxnStatus, TxnType } from '../../core/payments/states.ts';
 import { DeclineReason } from '../../core/processor/test-numbers.ts';
@@ -222,7 +223,7 @@ const TERMINAL_FIELDS = ['BatchNum', 'CashBack', 'ClerkID', 'DISC', 'EBTCashAvai
 function terminalBody(txn: TransactionRow, data: FluidPayTxnData, method: PaymentMethodRow, id: string, status: { response: string; code: Code }) {
   const specific: Record<string, string> = Object.fromEntries(TERMINAL_FIELDS.map((f) => [f, '']));
   specific.InvNum = data.order_id ?? txn.order_id ?? '';
-  specific.TotalAmt = (txn.amount / 100).toFixed(2);
+  specific.TotalAmt = formatDecimal(txn.amount, txn.currency);
   specific.RefNo = txn.gateway_ref;
   specific.BatchNum = '1';
   specific.Language = 'English';
