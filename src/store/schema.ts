@@ -193,6 +193,10 @@ export interface InvoicesTable {
   issued_at: number | null;
   paid_at: number | null;
   voided_at: number | null;
+  tax_percent: Generated<string>; // exact decimal percent on the net subtotal, e.g. "10"
+  invoice_tax: Generated<number>; // what tax_percent gives; included in tax_total
+  adjustment_total: Generated<number>; // Σ adjustments, signed; included in total
+  adjustments: Generated<string>; // JSON [{ kind, description, amount }]
 }
 
 export interface InvoiceLinesTable {

@@ -266,7 +266,7 @@ export async function invoiceRoutes(app: FastifyInstance): Promise<void> {
       const { lines, seq } = assignItemIds(input.items, draft.id, draft.created_at, 0);
       const withLines = await updateInvoice(tx, draft.id, { lines });
       const sums = totals(withLines.subtotal - withLines.discount_total, withLines.tax_total, input.data.tax_percent, input.data.adjustment);
-      return updateInvoice(tx, draft.id, { vendorData: { fluidpay: { ...input.data, item_seq: seq, ...sums } } });
+      return updateInvoice(tx, draft.id, { vendorData: { vendor: 'fluidpay', fields: { ...input.data, item_seq: seq, ...sums } } });
     });
     return ok(await renderOne(ctx, row));
   });
@@ -284,7 +284,7 @@ export async function invoiceRoutes(app: FastifyInstance): Promise<void> {
       const { lines, seq } = assignItemIds(input.items, existing.id, existing.created_at, invoiceData(existing).item_seq ?? 0);
       const withLines = await updateInvoice(tx, existing.id, { lines, dueDate: input.due.text.slice(0, 10) });
       const sums = totals(withLines.subtotal - withLines.discount_total, withLines.tax_total, input.data.tax_percent, input.data.adjustment);
-      return updateInvoice(tx, existing.id, { vendorData: { fluidpay: { ...input.data, item_seq: seq, ...sums } } });
+      return updateInvoice(tx, existing.id, { vendorData: { vendor: 'fluidpay', fields: { ...input.data, item_seq: seq, ...sums } } });
     });
     return ok(await renderOne(ctx, row));
   });
@@ -293,7 +293,7 @@ export async function invoiceRoutes(app: FastifyInstance): Promise<void> {
     const ctx = tenantOf(request);
     const existing = await findInvoice(ctx, request.params.id);
     await inWork(ctx, async (tx) => {
-      await updateInvoice(tx, existing.id, { vendorData: { fluidpay: { ...invoiceData(existing), deleted: true } } });
+      await updateInvoice(tx, existing.id, { vendorData: { vendor: 'fluidpay', fields: { deleted: true } } });
       await voidInvoice(tx, existing.id);
     });
     return { status: 'success', msg: 'success' }; // G36: no data key
