@@ -62,6 +62,7 @@ export interface CustomersTable {
   created_at: number;
   updated_at: number;
   deleted_at: number | null;
+  invoice_recipient: Generated<number>; // 1: made by the core for an invoice's recipient (see core/invoices/recipients.ts)
 }
 
 export interface ContactsTable {

@@ -1,7 +1,7 @@
 // An invoice created through FluidPay is one core invoice: ChargeOver lists and reads it with the
 // same figures (per-currency exponents included), pays it, updates it without wiping FluidPay's
-// fields (and FluidPay's update keeps ChargeOver's). Both doors on one tenant, over HTTP, with the
-// ledger checked after.
+// fields (and FluidPay's update keeps ChargeOver's), and its recipient is one customer, not one per
+// invoice. Both doors on one tenant, over HTTP, with the ledger checked after.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { issueCredential } from '../../src/core/tenants/credentials.ts';
@@ -68,6 +68,26 @@ test('a FluidPay invoice is listed and read by ChargeOver with the same totals',
   const one = await coOk('GET', `/invoice/${id}`);
   assert.deepEqual(one.line_items.map((l: any) => [l.line_quantity, l.line_rate, l.line_subtotal, l.tax_total]), [[3, 19.99, 53.97, 4.45], [1, 50, 45, 0]]);
   assert.equal(one.total, inv.total / 100);
+  await fp.assertLedger();
+});
+
+test('the recipient is one customer for its invoices, marked as made for an invoice', async () => {
+  const first = await fluidPayInvoice({ items: [{ name: 'A', quantity: 1, unit_price: 100 }] });
+  const second = await fluidPayInvoice({ bill_to: billTo('RITA@example.com'), items: [{ name: 'B', quantity: 1, unit_price: 200 }] });
+  const [a, b] = [await coOk('GET', `/invoice/${internalId(first.id)}`), await coOk('GET', `/invoice/${internalId(second.id)}`)];
+  assert.equal(a.customer_id, b.customer_id, 'the same e-mail bills the same recipient customer');
+  const customer = await coOk('GET', `/customer/${a.customer_id}`);
+  assert.equal(customer.company, 'Recipient Co');
+  assert.equal(customer.bill_city, 'Springfield');
+  const stored = await fp.server.store.services.db.selectFrom('customers').select(['invoice_recipient']).where('id', '=', a.customer_id).executeTakeFirstOrThrow();
+  assert.equal(stored.invoice_recipient, 1);
+  // A customer a client registered is never joined by an address typed on an invoice.
+  const registered = await coOk('POST', '/customer', { company: 'Registered', email: 'reg@example.com' });
+  const third = await fluidPayInvoice({ bill_to: billTo('reg@example.com'), items: [{ name: 'C', quantity: 1, unit_price: 300 }] });
+  assert.notEqual((await coOk('GET', `/invoice/${internalId(third.id)}`)).customer_id, registered.id);
+  // Without an e-mail nothing identifies the recipient: a customer of its own.
+  const anonymous = await fluidPayInvoice({ bill_to: billTo(''), items: [{ name: 'D', quantity: 1, unit_price: 400 }] });
+  assert.notEqual((await coOk('GET', `/invoice/${internalId(anonymous.id)}`)).customer_id, a.customer_id);
   await fp.assertLedger();
 });
 

@@ -1,6 +1,7 @@
 // Invoices (spec #58-62, §2.6, §3.15, §4.7) over core invoices. A FluidPay invoice has no customer
-// field: it bills the customer whose vault address bill_to.id names, or a customer created from the
-// bill_to fields. FluidPay's "pending" invoice has been sent and can be paid
+// field: it bills the customer whose vault address bill_to.id names, or else the core's recipient
+// customer for bill_to (core/invoices/recipients.ts: made once per recipient, marked as such, not
+// silently one new customer per invoice). FluidPay's "pending" invoice has been sent and can be paid
 // (hosted_url, payment_methods), so it is an issued core invoice: open, its total posted as
 // receivable, listed by every door (ChargeOver's GET /invoice included). tax_percent, adjustment
 // and "%" item discounts are core inputs; the totals FluidPay shows are the core's (invoice-wire.ts).
@@ -12,7 +13,7 @@ import type { TenantContext } from '../../core/context.ts';
 import { inWork } from '../../core/work.ts';
 import { invalid, notFound, reasonOf } from '../../core/errors/domain-error.ts';
 import { createInvoice, getInvoice, invoiceLines, issueInvoice, updateInvoice, voidInvoice } from '../../core/invoices/invoices.ts';
-import { createCustomer } from '../../core/customers/customers.ts';
+import { recipientCustomer } from '../../core/invoices/recipients.ts';
 import { InvoiceState } from '../../core/invoices/status.ts';
 import { AdjustmentKind, type AdjustmentInput } from '../../core/invoices/totals.ts';
 import { addressesByIds } from '../../core/customers/addresses.ts';
@@ -91,6 +92,21 @@ async function parseInvoice(ctx: TenantContext, request: FastifyRequest, body: B
   return { currency, dueDate: due.text.slice(0, 10), items, data, charges, billCustomerId: bill.customerId };
 }
 
+const blank = (text: string): string | null => text || null;
+
+/** bill_to without a vault address: the core's recipient customer for it. */
+function recipientOf(bill: WireAddress, currency: string) {
+  return {
+    firstName: blank(bill.first_name),
+    lastName: blank(bill.last_name),
+    company: blank(bill.company),
+    email: blank(bill.email),
+    phone: blank(bill.phone),
+    billingAddress: { line1: blank(bill.address_line_1), line2: blank(bill.address_line_2), city: blank(bill.city), state: blank(bill.state), postal_code: blank(bill.postal_code), country: blank(bill.country) },
+    currency,
+  };
+}
+
 async function renderOne(ctx: TenantContext, row: InvoiceRow) {
   return renderInvoice(row, (await invoiceLines(ctx, [row.id])).get(row.id) ?? []);
 }
@@ -102,10 +118,7 @@ export async function invoiceRoutes(app: FastifyInstance): Promise<void> {
     const ctx = tenantOf(request);
     const input = await parseInvoice(ctx, request, bodyOf(request));
     const row = await inWork(ctx, async (tx) => {
-      const bill = input.data.bill_to;
-      const customerId =
-        input.billCustomerId ??
-        (await createCustomer(tx, { firstName: bill.first_name || null, lastName: bill.last_name || null, company: bill.company || null, email: bill.email || null, phone: bill.phone || null, currency: input.currency, vendor: 'fluidpay', vendorData: { invoice_recipient: true } })).id;
+      const customerId = input.billCustomerId ?? (await recipientCustomer(tx, recipientOf(input.data.bill_to, input.currency)));
       // Item ids derive from the invoice id, so the invoice exists (as a draft, nothing posted)
       // before its lines; issuing then posts the whole total once.
       const draft = await createInvoice(tx, { customerId, currency: input.currency, lines: [], dueDate: input.dueDate, draft: true });
