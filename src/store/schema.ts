@@ -63,6 +63,7 @@ export interface CustomersTable {
   created_at: number;
   updated_at: number;
   deleted_at: number | null;
+  invoice_recipient: Generated<number>; // 1: made by the core for an invoice's recipient (see core/invoices/recipients.ts)
 }
 
 export interface ContactsTable {
@@ -193,6 +194,10 @@ export interface InvoicesTable {
   issued_at: number | null;
   paid_at: number | null;
   voided_at: number | null;
+  tax_percent: Generated<string>; // exact decimal percent on the net subtotal, e.g. "10"
+  invoice_tax: Generated<number>; // what tax_percent gives; included in tax_total
+  adjustment_total: Generated<number>; // Σ adjustments, signed; included in total
+  adjustments: Generated<string>; // JSON [{ kind, description, amount }]
 }
 
 export interface InvoiceLinesTable {

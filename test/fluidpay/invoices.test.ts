@@ -108,3 +108,38 @@ test('invoice bad input', async () => {
   assert.equal((await fp.call('POST', '/invoice', docInvoice({ bill_to: { ...party('x'), id: 'aaaaaaaaaaaaaaaaaaaa' } }))).status, 400);
   assert.equal((await fp.call('POST', '/invoice', docInvoice({ tax_percent: 'ten' }))).status, 400);
 });
+
+test('invoice-level tax and adjustment are core figures, exact in integers', async () => {
+  // 3000 × 1.15 % = 34.5 exactly, so 35 (half away from zero); the old float arithmetic
+  // (3000 * 1.15 = 3449.9999999999995) showed 34 while the core total had no tax at all.
+  const exact = (await fp.call('POST', '/invoice', docInvoice({ tax_percent: '1.15', items: [{ name: 'Float trap', quantity: 1, unit_price: 3000 }] }))).body.data;
+  assert.deepEqual([exact.subtotal, exact.tax, exact.total, exact.amount_due, exact.tax_percent], [3000, 35, 3035, 3035, '1.15']);
+  // Item tax (taxable items only) and invoice-level tax both count; the adjustment is added untaxed.
+  const mixed = (
+    await fp.call('POST', '/invoice', docInvoice({
+      tax_percent: '10',
+      adjustment: -125,
+      items: [
+        { name: 'Taxed', quantity: 2, unit_price: 333, taxable: true, tax_rate: '5' },
+        { name: 'Untaxed', quantity: 1, unit_price: 1000, taxable: false, tax_rate: '5' },
+      ],
+    }))
+  ).body.data;
+  // 666 with 5 % = 33.3 → 33; 1000 untaxed; subtotal 1666; 10 % = 166.6 → 167; tax 200; total 1666 + 200 − 125.
+  assert.deepEqual([mixed.items[0].tax_amount, mixed.items[1].tax_amount, mixed.items[1].tax_rate, mixed.subtotal, mixed.tax, mixed.adjustment, mixed.total, mixed.tax_percent], [33, 0, '5', 1666, 200, -125, 1741, '10.00']);
+  assert.equal((await fp.call('POST', '/invoices/search', { amount_due: { operator: '=', value: 1741 } })).body.total_count, 1, 'search reads the core balance');
+  // Updating the adjustment moves the total, and the ledger with it.
+  const moved = (await fp.call('POST', `/invoice/${mixed.id}`, docInvoice({ tax_percent: '10', adjustment: 0, items: mixed.items }))).body.data;
+  assert.deepEqual([moved.adjustment, moved.total, moved.amount_due], [0, 1866, 1866]);
+  await fp.assertLedger();
+});
+
+test('invoice totals that cannot be: a negative total, a discount above the item', async () => {
+  const negative = await fp.call('POST', '/invoice', docInvoice({ adjustment: -101 }));
+  assert.equal(negative.status, 400);
+  assert.match(negative.body.msg, /negative/);
+  assert.equal((await fp.call('POST', '/invoice', docInvoice({ items: [{ name: 'x', quantity: 1, unit_price: 100, discount: 101, discount_type: '%' }] }))).status, 400);
+  assert.equal((await fp.call('POST', '/invoice', docInvoice({ items: [{ name: 'x', quantity: 1, unit_price: 100, discount: 101 }] }))).status, 400);
+  assert.equal((await fp.call('POST', '/invoice', docInvoice({ adjustment: -100 }))).body.data.total, 0, 'a zero total is fine');
+  await fp.assertLedger();
+});

@@ -23,6 +23,8 @@ export interface CustomerInput {
   /** External references to set (or clear, with a null value), e.g. a door's external key. */
   refs?: RefChange[];
   status?: 'active' | 'inactive';
+  /** A customer made only because an invoice was addressed to it (core/invoices/recipients.ts). */
+  invoiceRecipient?: boolean;
   parentId?: number | null;
   /** Fields of the default billing (shipping) address: merged into it, or a new one. */
   billingAddress?: AddressFields;
@@ -74,6 +76,7 @@ export async function createCustomer(ctx: TenantContext, input: CustomerInput): 
           billing_address_id: null,
           shipping_address_id: null,
           default_payment_method_id: null,
+          invoice_recipient: input.invoiceRecipient ? 1 : 0,
           custom_fields: JSON.stringify(input.customFields ?? {}),
           vendor_data: withVendorData('{}', input.vendor, input.vendorData),
           created_at: now,

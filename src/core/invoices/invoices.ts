@@ -1,5 +1,6 @@
-// Invoices: line items with quantity × unit price, discounts and tax, totals, terms and due dates.
-// Issuing posts DR receivable / CR revenue + tax; changing an issued invoice posts the difference;
+// Invoices: line items, invoice-level tax and adjustments, terms and due dates; the arithmetic
+// itself is in totals.ts. Issuing posts DR receivable / CR revenue (net subtotal + adjustments) and
+// tax payable (line and invoice-level tax); changing an issued invoice posts the difference;
 // voiding takes payments back off and reverses what is left.
 import type { InvoiceLineRow, InvoiceRow } from '../../store/schema.ts';
 import { isUniqueViolation } from '../../store/tx.ts';
@@ -12,26 +13,18 @@ import { recordEvent } from '../events/events.ts';
 import { Account } from '../ledger/accounts.ts';
 import { post } from '../ledger/ledger.ts';
 import { normalizeCurrency } from '../money/currencies.ts';
-import { applyPercent, multiplyQuantity, normalizeDecimalText } from '../money/money.ts';
+import { mergeVendorData } from '../vendor-data.ts';
 import { InvoiceState } from './status.ts';
 import { unapplyTransaction } from './allocations.ts';
 import { cancelScheduledPayments } from './schedules.ts';
+import { computeLines, computeTotals, revenueOf, taxShareOf, type AdjustmentInput, type InvoiceCharges, type LineInput } from './totals.ts';
+import { postIssue, refigure, totalsColumns } from './figures.ts';
 import { inWork, type TxContext } from '../work.ts';
 import { setRefs, type RefChange } from '../refs/refs.ts';
 
-export interface LineInput {
-  itemId?: number | null;
-  description?: string | null;
-  /** Exact decimal string or integer; default "1". */
-  quantity?: string | number;
-  unitPrice: number;
-  discount?: number;
-  /** Percent as an exact decimal string ("8.25"). */
-  taxRate?: string | number;
-  vendorData?: Record<string, unknown>;
-}
+export type { LineInput } from './totals.ts';
 
-export interface InvoiceInput {
+export interface InvoiceInput extends InvoiceCharges {
   customerId: number;
   currency?: string;
   lines: LineInput[];
@@ -46,79 +39,9 @@ export interface InvoiceInput {
   vendorData?: Record<string, unknown>;
 }
 
-interface ComputedLine {
-  position: number;
-  item_id: number | null;
-  description: string | null;
-  quantity: string;
-  unit_price: number;
-  discount: number;
-  tax_rate: string;
-  tax: number;
-  amount: number;
-  vendor_data: string;
-}
-
-function decimalText(value: string | number | undefined, fallback: string, field: string): string {
-  if (value === undefined || value === null) return fallback;
-  const text = typeof value === 'number' ? String(value) : value;
-  try {
-    return normalizeDecimalText(text);
-  } catch {
-    throw invalid(`${field} must be a decimal number`, field);
-  }
-}
-
-export function computeLines(lines: LineInput[]): { lines: ComputedLine[]; subtotal: number; discount: number; tax: number; total: number } {
-  let subtotal = 0;
-  let discount = 0;
-  let tax = 0;
-  const computed = lines.map((line, position) => {
-    if (!Number.isSafeInteger(line.unitPrice)) throw invalid('Line price must be an amount', `lines[${position}].unit_price`);
-    const quantity = decimalText(line.quantity, '1', `lines[${position}].quantity`);
-    const taxRate = decimalText(line.taxRate, '0', `lines[${position}].tax_rate`);
-    const gross = multiplyQuantity(line.unitPrice, quantity);
-    const lineDiscount = line.discount ?? 0;
-    if (!Number.isSafeInteger(lineDiscount) || lineDiscount < 0) throw invalid('Line discount must be a non-negative amount', `lines[${position}].discount`);
-    if (lineDiscount > Math.max(0, gross)) throw invalid('Line discount cannot exceed the line amount', `lines[${position}].discount`);
-    const amount = gross - lineDiscount;
-    const lineTax = applyPercent(amount, taxRate);
-    subtotal += gross;
-    discount += lineDiscount;
-    tax += lineTax;
-    return {
-      position,
-      item_id: line.itemId ?? null,
-      description: line.description ?? null,
-      quantity,
-      unit_price: line.unitPrice,
-      discount: lineDiscount,
-      tax_rate: taxRate,
-      tax: lineTax,
-      amount,
-      vendor_data: JSON.stringify(line.vendorData ?? {}),
-    };
-  });
-  return { lines: computed, subtotal, discount, tax, total: subtotal - discount + tax };
-}
-
 // An invoice without a number of its own is numbered from its id once inserted: unique without a
 // count-then-insert race between concurrent creates (numbers increase but may skip).
 const numberFromId = (id: number): string => String(10000 + id);
-
-async function postIssue(ctx: TxContext, invoice: InvoiceRow, revenueDelta: number, taxDelta: number, kind: string): Promise<void> {
-  await post(ctx, {
-    kind,
-    refType: 'invoice',
-    refId: invoice.id,
-    currency: invoice.currency,
-    lines: [
-      { account: Account.RECEIVABLE, amount: revenueDelta + taxDelta, customerId: invoice.customer_id, invoiceId: invoice.id },
-      { account: Account.REVENUE, amount: -revenueDelta, customerId: invoice.customer_id, invoiceId: invoice.id },
-      { account: Account.TAX_PAYABLE, amount: -taxDelta, customerId: invoice.customer_id, invoiceId: invoice.id },
-    ],
-  });
-}
 
 export async function createInvoice(ctx: TenantContext, input: InvoiceInput): Promise<InvoiceRow> {
   return inWork(ctx, async (ctx) => {
@@ -137,7 +60,8 @@ export async function createInvoice(ctx: TenantContext, input: InvoiceInput): Pr
     const termsDays = input.termsDays ?? 0;
     if (!Number.isInteger(termsDays) || termsDays < 0) throw invalid('terms must be a whole number of days', 'terms');
     const issueDate = input.issueDate ?? isoDate(ctx.clock.now());
-    const totals = computeLines(input.lines);
+    const lines = computeLines(input.lines);
+    const totals = computeTotals(lines, input);
     const now = ctx.clock.now();
     let invoice: InvoiceRow;
     try {
@@ -153,10 +77,7 @@ export async function createInvoice(ctx: TenantContext, input: InvoiceInput): Pr
           issue_date: issueDate,
           due_date: input.dueDate ?? addDays(issueDate, termsDays),
           terms_days: termsDays,
-          subtotal: totals.subtotal,
-          discount_total: totals.discount,
-          tax_total: totals.tax,
-          total: totals.total,
+          ...totalsColumns(totals),
           amount_paid: 0,
           amount_credited: 0,
           amount_written_off: 0,
@@ -179,10 +100,10 @@ export async function createInvoice(ctx: TenantContext, input: InvoiceInput): Pr
     if (!input.number) {
       invoice = await ctx.db.updateTable('invoices').set({ number: numberFromId(invoice.id) }).where('id', '=', invoice.id).returningAll().executeTakeFirstOrThrow();
     }
-    if (totals.lines.length > 0) {
-      await ctx.db.insertInto('invoice_lines').values(totals.lines.map((line) => ({ ...line, tenant_id: ctx.tenant.id, invoice_id: invoice.id }))).execute();
+    if (lines.length > 0) {
+      await ctx.db.insertInto('invoice_lines').values(lines.map((line) => ({ ...line, tenant_id: ctx.tenant.id, invoice_id: invoice.id }))).execute();
     }
-    if (!input.draft) await postIssue(ctx, invoice, totals.subtotal - totals.discount, totals.tax, 'invoice_issued');
+    if (!input.draft) await postIssue(ctx, invoice, revenueOf(invoice), invoice.tax_total, 'invoice_issued');
     await recordEvent(ctx, 'invoice.created', 'invoice', invoice.id, invoice);
     return invoice;
   });
@@ -221,16 +142,21 @@ export async function invoiceLines(ctx: TenantContext, invoiceIds: number[]): Pr
 
 export interface InvoiceUpdate {
   lines?: LineInput[];
+  /** A new invoice-level tax percent; the lines' amounts are kept unless `lines` is given too. */
+  taxPercent?: string | number;
+  /** Replaces the invoice-level adjustments (all of them; [] removes them). */
+  adjustments?: AdjustmentInput[];
   /** A new issue date; the due date follows it by the invoice's terms unless dueDate is given too. */
   issueDate?: string;
   dueDate?: string;
   termsDays?: number;
   notes?: string | null;
   refs?: RefChange[];
-  vendorData?: Record<string, unknown>;
+  /** The calling door's own fields, merged into its namespace of vendor_data; other doors' namespaces are kept. */
+  vendorData?: { vendor: string; fields: Record<string, unknown> };
 }
 
-/** Replaces lines and/or dates. An issued invoice posts the change in totals to the ledger. */
+/** Replaces lines, invoice-level charges and/or dates. An issued invoice posts the change in totals to the ledger. */
 export async function updateInvoice(ctx: TenantContext, id: number, update: InvoiceUpdate): Promise<InvoiceRow> {
   return inWork(ctx, async (ctx) => {
     const invoice = await lockInvoice(ctx, id);
@@ -239,7 +165,7 @@ export async function updateInvoice(ctx: TenantContext, id: number, update: Invo
     const now = ctx.clock.now();
     const changes: Partial<InvoiceRow> = { updated_at: now };
     if (update.notes !== undefined) changes.notes = update.notes;
-    if (update.vendorData !== undefined) changes.vendor_data = JSON.stringify(update.vendorData);
+    if (update.vendorData !== undefined) changes.vendor_data = mergeVendorData(invoice.vendor_data, update.vendorData.vendor, update.vendorData.fields);
     if (update.issueDate !== undefined && !isIsoDate(update.issueDate)) throw invalid('issue date must be YYYY-MM-DD', 'date');
     if (update.issueDate !== undefined) {
       changes.issue_date = update.issueDate;
@@ -250,24 +176,7 @@ export async function updateInvoice(ctx: TenantContext, id: number, update: Invo
       changes.due_date = addDays(update.issueDate ?? invoice.issue_date, update.termsDays);
     }
     if (update.dueDate !== undefined) changes.due_date = update.dueDate;
-    if (update.lines) {
-      const totals = computeLines(update.lines);
-      const settled = invoice.amount_paid + invoice.amount_credited + invoice.amount_written_off;
-      if (invoice.status === InvoiceState.OPEN && totals.total < settled) {
-        throw new DomainError(ErrorCode.AMOUNT_EXCEEDS_BALANCE, 'The new total is less than what has already been paid', { field: 'line_items' });
-      }
-      await ctx.db.deleteFrom('invoice_lines').where('invoice_id', '=', id).execute();
-      if (totals.lines.length > 0) {
-        await ctx.db.insertInto('invoice_lines').values(totals.lines.map((line) => ({ ...line, tenant_id: ctx.tenant.id, invoice_id: id }))).execute();
-      }
-      Object.assign(changes, { subtotal: totals.subtotal, discount_total: totals.discount, tax_total: totals.tax, total: totals.total });
-      if (invoice.status === InvoiceState.OPEN) {
-        changes.balance = totals.total - settled;
-        changes.paid_at = changes.balance === 0 ? (invoice.paid_at ?? now) : null;
-        const revenueDelta = totals.subtotal - totals.discount - (invoice.subtotal - invoice.discount_total);
-        await postIssue(ctx, invoice, revenueDelta, totals.tax - invoice.tax_total, 'invoice_adjusted');
-      }
-    }
+    if (update.lines || update.taxPercent !== undefined || update.adjustments !== undefined) await refigure(ctx, invoice, update, changes);
     const updated = await ctx.db.updateTable('invoices').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
     await setRefs(ctx, 'invoice', id, update.refs);
     await recordEvent(ctx, 'invoice.updated', 'invoice', id, updated);
@@ -287,7 +196,7 @@ export async function issueInvoice(ctx: TenantContext, id: number): Promise<Invo
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await postIssue(ctx, updated, invoice.subtotal - invoice.discount_total, invoice.tax_total, 'invoice_issued');
+    await postIssue(ctx, updated, revenueOf(invoice), invoice.tax_total, 'invoice_issued');
     await recordEvent(ctx, 'invoice.issued', 'invoice', id, updated);
     return updated;
   });
@@ -323,7 +232,7 @@ export async function voidInvoice(ctx: TenantContext, id: number, options: VoidO
       // Whatever was written off stays written off; the rest of the issuance is reversed, with
       // tax in proportion (integer arithmetic, rounded down).
       const reversible = fresh.balance;
-      const taxShare = fresh.total === 0 ? 0 : Math.floor((fresh.tax_total * reversible) / fresh.total);
+      const taxShare = taxShareOf(fresh.tax_total, fresh.total, reversible);
       await postIssue(ctx, fresh, -(reversible - taxShare), -taxShare, 'invoice_voided');
     }
     const now = ctx.clock.now();

@@ -9,6 +9,7 @@ import * as fluidpay from './003_fluidpay.ts';
 import * as moneyFlows from './004_money_flows.ts';
 import * as externalReferences from './external_references.ts';
 import * as oneAddressModel from './one_address_model.ts';
+import * as invoiceLevelTax from './invoice_level_tax.ts';
 
 type Up = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
 
@@ -22,6 +23,7 @@ const LEGACY: ReadonlyArray<[string, Up]> = [
 const ORDERED: ReadonlyArray<[string, Up]> = [
   ['external_references', externalReferences.up],
   ['one_address_model', oneAddressModel.up],
+  ['invoice_level_tax', invoiceLevelTax.up],
 ];
 
 /** Migration names as recorded in the database (position-prefixed, so they sort in list order). */

@@ -106,7 +106,7 @@ async function update(req: CoRequest, segment: string): Promise<CoResult> {
   const invoice = await getInvoice(req.ctx, id);
   if (invoice.status === 'void') throw bad('A void invoice cannot be changed');
   const v = { ...vendorData(invoice.vendor_data), ...invoiceVendorFields(body) };
-  const update: Parameters<typeof updateInvoice>[2] = { vendorData: { ...JSON.parse(invoice.vendor_data), [VENDOR]: v } };
+  const update: Parameters<typeof updateInvoice>[2] = { vendorData: { vendor: VENDOR, fields: v } };
   if (body.terms_id !== undefined && body.terms_id !== null) update.termsDays = TERMS[v.terms_id as number].days;
   const memo = optString(body, 'memo');
   if (memo !== undefined) update.notes = memo;
