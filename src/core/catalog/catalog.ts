@@ -1,10 +1,9 @@
 // Catalog: items, products, plans, add-ons and discounts, with a price per currency and, for
 // recurring things, a billing interval (used by the recurring engine in a later issue).
 import type { CatalogItemRow } from '../../store/schema.ts';
-import { isUniqueViolation } from '../../store/tx.ts';
 import type { TenantContext } from '../context.ts';
 import { randomAlnum } from '../crypto/secrets.ts';
-import { DomainError, ErrorCode, invalid, notFound } from '../errors/domain-error.ts';
+import { invalid, notFound } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';
 import { normalizeCurrency } from '../money/currencies.ts';
 import { inWork } from '../work.ts';
