@@ -13,7 +13,7 @@ import { jsonInt, jsonText } from '../../store/json.ts';
 import { accepted, bad, created, duplicateKey, ok, type CoRequest, type CoResult } from './envelope.ts';
 import { countIds, inOrder, listIds } from './lists.ts';
 import { payloadRef, target } from './refs.ts';
-import { register } from './router.ts';
+import type { Resource } from './router.ts';
 import { primaryContacts, renderCustomers, splitName, toCoreAddress } from './customer-view.ts';
 import { addressFrom, asObject, currencyIso, optBool, optInt, optString, TERMS, ADMINS, VENDOR } from './wire.ts';
 
@@ -196,7 +196,7 @@ async function setStatus(req: CoRequest, segment: string, status: 'active' | 'in
   return ok(true);
 }
 
-register('customer', {
+export const customers: Resource = {
   list: async (req) => ok(await load(req, await listIds(req, base(req), fields(req), 'customer_id'))),
   count: async (req) => ok(await countIds(req, base(req), fields(req))),
   create,
@@ -220,4 +220,4 @@ register('customer', {
       return ok(true);
     },
   },
-});
+};

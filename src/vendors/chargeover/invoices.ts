@@ -12,7 +12,7 @@ import type { InvoiceRow } from '../../store/schema.ts';
 import { accepted, bad, created, duplicateKey, ok, type CoRequest, type CoResult } from './envelope.ts';
 import { countIds, inOrder, listIds } from './lists.ts';
 import { payloadRef, target } from './refs.ts';
-import { register } from './router.ts';
+import type { Resource } from './router.ts';
 import { addressOf, primaryContacts } from './customer-view.ts';
 import { invoiceFields, renderInvoices } from './invoice-view.ts';
 import { payInvoiceAction } from './invoice-pay.ts';
@@ -194,7 +194,7 @@ async function email(req: CoRequest, segment: string): Promise<CoResult> {
   return ok(true);
 }
 
-register('invoice', {
+export const invoices: Resource = {
   list: async (req) => ok(await load(req, await listIds(req, base(req), invoiceFields(req), 'invoice_id'), false)),
   count: async (req) => ok(await countIds(req, base(req), invoiceFields(req))),
   create,
@@ -224,4 +224,4 @@ register('invoice', {
     pay: payInvoiceAction,
     email,
   },
-});
+};

@@ -9,7 +9,7 @@ import { jsonText } from '../../store/json.ts';
 import { bad, created, duplicateKey, ok, type CoRequest, type CoResult } from './envelope.ts';
 import { countIds, inOrder, listIds } from './lists.ts';
 import { target } from './refs.ts';
-import { register } from './router.ts';
+import type { Resource } from './router.ts';
 import { asObject, currencyId, currencyIso, datetime, formatted, money, optInt, optString, parseAmount, VENDOR, vendorData } from './wire.ts';
 
 interface TiersetExtra {
@@ -139,7 +139,7 @@ async function load(req: CoRequest, ids: number[]): Promise<Record<string, unkno
   return inOrder(ids, rows, (r) => r.id).map(renderItem);
 }
 
-register('item', {
+export const items: Resource = {
   list: async (req) => ok(await load(req, await listIds(req, base(req), fields(req), 'item_id'))),
   count: async (req) => ok(await countIds(req, base(req), fields(req))),
   create,
@@ -148,11 +148,11 @@ register('item', {
     await deleteCatalogItem(req.ctx, await target(req.ctx, 'item', segment), 'item');
     return ok(true);
   },
-});
+};
 
 // Subscriptions arrive with the recurring-billing issue; until then /package answers a clear 400.
-register('package', {
+export const packages: Resource = {
   custom: async () => {
     throw bad('Packages (subscriptions) are not available yet on this server: they arrive with recurring billing.');
   },
-});
+};

@@ -10,7 +10,7 @@ import type { CoRequest, CoResult } from './envelope.ts';
 import { created, ok } from './envelope.ts';
 import { countIds, inOrder, listIds } from './lists.ts';
 import { payloadRef, target } from './refs.ts';
-import { register } from './router.ts';
+import type { Resource } from './router.ts';
 import { inlineBank, inlineCard } from './invoice-pay.ts';
 import { asObject, datetime, optString, VENDOR, vendorData } from './wire.ts';
 
@@ -40,7 +40,7 @@ function render(req: CoRequest, kind: Kind, row: PaymentMethodRow): Record<strin
   return { tokenized_id: row.id, type: row.brand, token: revealGatewayToken(req.ctx, row), customer_id: row.customer_id, external_key: row.external_key, write_datetime: datetime(row.created_at) };
 }
 
-function resource(kind: Kind) {
+function resource(kind: Kind): Resource {
   const base = (req: CoRequest) => req.ctx.db.selectFrom('payment_methods').select('id').where('tenant_id', '=', req.ctx.tenant.id).where('kind', '=', CORE_KIND[kind]).where('status', '=', 'active');
   const fields: FieldMap<Database, 'payment_methods'> = {
     [`${kind}_id`]: { column: 'id', type: 'number' },
@@ -72,17 +72,17 @@ function resource(kind: Kind) {
     return created(req, kind, row.id);
   };
   return {
-    list: async (req: CoRequest) => ok(await load(req, await listIds(req, base(req), fields, `${kind}_id`))),
-    count: async (req: CoRequest) => ok(await countIds(req, base(req), fields)),
+    list: async (req) => ok(await load(req, await listIds(req, base(req), fields, `${kind}_id`))),
+    count: async (req) => ok(await countIds(req, base(req), fields)),
     create,
-    get: async (req: CoRequest, segment: string) => ok((await load(req, [await target(req.ctx, kind, segment)]))[0]),
-    remove: async (req: CoRequest, segment: string) => {
+    get: async (req, segment) => ok((await load(req, [await target(req.ctx, kind, segment)]))[0]),
+    remove: async (req, segment) => {
       await deletePaymentMethod(req.ctx, await target(req.ctx, kind, segment));
       return ok(true);
     },
   };
 }
 
-register('creditcard', resource('creditcard'));
-register('ach', resource('ach'));
-register('tokenized', resource('tokenized'));
+export const creditcards = resource('creditcard');
+export const achs = resource('ach');
+export const tokenized = resource('tokenized');

@@ -2,7 +2,7 @@
 // rows are built from the same renderers as the API objects; filters (the where grammar) apply to
 // the unformatted values; order, offset, limit (up to 1000).
 import { bad, INVALID_ENDPOINT, ok, CoError, type CoRequest, type CoResult } from './envelope.ts';
-import { register } from './router.ts';
+import type { Resource } from './router.ts';
 import { parseCondition, parseOrder, parsePaging, parseWhere } from './where.ts';
 import { renderCustomers } from './customer-view.ts';
 import { renderTransactions, WIRE_TYPES } from './transaction-view.ts';
@@ -130,4 +130,4 @@ async function report(req: CoRequest): Promise<CoResult | null> {
   return ok({ _report: rows.slice(offset, offset + limit), _count: rows.length });
 }
 
-register('_report', { custom: report });
+export const reports: Resource = { custom: report };

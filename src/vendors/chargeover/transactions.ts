@@ -11,7 +11,7 @@ import { getTransaction, refund } from '../../core/payments/payments.ts';
 import { bad, created, ok, type CoRequest, type CoResult } from './envelope.ts';
 import { countIds, inOrder, listIds } from './lists.ts';
 import { lookup, payloadRef, target } from './refs.ts';
-import { register } from './router.ts';
+import type { Resource } from './router.ts';
 import { payRefusal } from './invoice-pay.ts';
 import { GATEWAY_METHODS, renderTransactions, transactionFields, WIRE_TYPES } from './transaction-view.ts';
 import { asObject, optInt, optString, parseAmount, transactionVendorData, VENDOR } from './wire.ts';
@@ -138,7 +138,7 @@ async function decline(req: CoRequest, segment: string): Promise<CoResult> {
   return ok(true);
 }
 
-register('transaction', {
+export const transactions: Resource = {
   list: async (req) => ok(await load(req, await listIds(req, base(req), transactionFields(req), 'transaction_id'))),
   count: async (req) => ok(await countIds(req, base(req), transactionFields(req))),
   create,
@@ -157,4 +157,4 @@ register('transaction', {
     decline,
     reject: decline,
   },
-});
+};

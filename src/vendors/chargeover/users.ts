@@ -12,7 +12,7 @@ import { jsonInt, jsonText } from '../../store/json.ts';
 import { accepted, bad, created, duplicateKey, ok, type CoRequest, type CoResult } from './envelope.ts';
 import { countIds, inOrder, listIds } from './lists.ts';
 import { payloadRef, target } from './refs.ts';
-import { register } from './router.ts';
+import type { Resource } from './router.ts';
 import { fullName, splitName } from './customer-view.ts';
 import { asObject, datetime, optInt, optString, VENDOR, vendorData } from './wire.ts';
 
@@ -175,7 +175,7 @@ async function load(req: CoRequest, ids: number[]): Promise<Record<string, unkno
   return render(req, inOrder(ids, rows, (r) => r.id));
 }
 
-register('user', {
+export const users: Resource = {
   list: async (req) => ok(await load(req, await listIds(req, base(req), fields(req), 'user_id'))),
   count: async (req) => ok(await countIds(req, base(req), fields(req))),
   create,
@@ -189,4 +189,4 @@ register('user', {
     password,
     getLoginURL: async (req, segment) => ok(`${req.siteBase}/signup/r/logintoken/${await issueLoginToken(req.ctx, await target(req.ctx, 'user', segment))}`),
   },
-});
+};
