@@ -1,13 +1,15 @@
 // GET /_report and /_report/{id}?action=reportData (spec 1.13, 4.18): a few listed reports whose
 // rows are built from the same renderers as the API objects; filters (the where grammar) apply to
 // the unformatted values; order, offset, limit (up to 1000).
+import { listCustomers } from '../../core/customers/queries.ts';
+import { listTransactions } from '../../core/payments/queries.ts';
+import type { WireFilter } from '../kit/filters.ts';
 import { bad, INVALID_ENDPOINT, ok, CoError, type CoRequest, type CoResult } from './envelope.ts';
 import type { Resource } from './router.ts';
 import { parseCondition, parseOrder, parsePaging, parseWhere } from './where.ts';
 import { renderCustomers } from './customer-view.ts';
 import { renderTransactions, WIRE_TYPES } from './transaction-view.ts';
 import { formatted } from './wire.ts';
-import type { Filter } from '../../core/query/filters.ts';
 
 type Row = Record<string, unknown>;
 const REPORTS: Array<{ report_id: number; name: string }> = [
@@ -26,13 +28,11 @@ function displayDate(iso: unknown): string {
 }
 
 async function customerRows(req: CoRequest): Promise<Row[]> {
-  const rows = await req.ctx.db.selectFrom('customers').selectAll().where('tenant_id', '=', req.ctx.tenant.id).where('deleted_at', 'is', null).orderBy('id').limit(MAX_ROWS).execute();
-  return renderCustomers(req, rows);
+  return renderCustomers(req, (await listCustomers(req.ctx, { limit: MAX_ROWS })).rows);
 }
 
 async function transactionRows(req: CoRequest): Promise<Row[]> {
-  const rows = await req.ctx.db.selectFrom('transactions').selectAll().where('tenant_id', '=', req.ctx.tenant.id).where('type', 'in', [...WIRE_TYPES]).orderBy('id').limit(MAX_ROWS).execute();
-  return renderTransactions(req, rows);
+  return renderTransactions(req, (await listTransactions(req.ctx, WIRE_TYPES, { limit: MAX_ROWS })).rows);
 }
 
 function balanceRow(c: Row): Row {
@@ -85,7 +85,7 @@ function compare(a: unknown, b: unknown): number {
   return String(a ?? '').localeCompare(String(b ?? ''));
 }
 
-function matches(row: Row, f: Filter): boolean {
+function matches(row: Row, f: WireFilter): boolean {
   const value = valueOf(row, f.field);
   if (f.op === 'is_null') return value === null || value === undefined;
   if (f.op === 'not_null') return value !== null && value !== undefined;
@@ -110,7 +110,7 @@ async function report(req: CoRequest): Promise<CoResult | null> {
     return ok(REPORTS);
   }
   if (extra !== undefined || !/^\d+$/.test(id) || req.query.action !== 'reportData' || (req.method !== 'POST' && req.method !== 'GET')) throw bad(INVALID_ENDPOINT);
-  let filters: Filter[];
+  let filters: WireFilter[];
   if (Array.isArray(req.body)) filters = req.body.map((f) => parseCondition(String(f)));
   else if (req.body === undefined || req.body === null || req.body === '') filters = parseWhere(req.query.where);
   else throw bad('The report filters must be a JSON array of conditions');
