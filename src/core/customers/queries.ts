@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import type { CustomerRow } from '../../store/schema.ts';
 import { isoDate } from '../clock/clock.ts';
-import type { TenantContext } from '../context.ts';
+import type { CoreServices, TenantContext } from '../context.ts';
 import { column, type FieldSet, type ScalarField } from '../query/compile.ts';
 import type { ListQuery, Page } from '../query/conditions.ts';
 import { countList, inOrder, runList } from '../query/list.ts';
@@ -76,4 +76,9 @@ export async function customerIdByToken(ctx: TenantContext, token: string): Prom
 export async function customerIdByRef(ctx: TenantContext, vendor: string, kind: string, value: string): Promise<number | null> {
   const id = await findByRef(ctx, { vendor, objectType: 'customer', kind }, value);
   return id === null ? null : ((await customersByIds(ctx, [id]))[0]?.id ?? null);
+}
+
+/** A live customer found by its public token, from any tenant (public statement and pay-method links carry no credential). */
+export async function customerByPublicToken(services: Pick<CoreServices, 'db'>, token: string): Promise<CustomerRow | undefined> {
+  return services.db.selectFrom('customers').selectAll().where('token', '=', token).where('deleted_at', 'is', null).executeTakeFirst();
 }

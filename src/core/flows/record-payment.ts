@@ -14,6 +14,7 @@ import { RECORDED_PAYMENT } from '../payments/operations.ts';
 import { insertSettled } from '../payments/recorded.ts';
 import { insertTransaction, nextSeq, requireAmount, requireCustomer, reserveSeq } from '../payments/rows.ts';
 import { TxnStatus, TxnType } from '../payments/states.ts';
+import { setRefs, type RefChange } from '../refs/refs.ts';
 import type { TxContext } from '../work.ts';
 
 export interface RecordInput extends ApplyPlan {
@@ -27,6 +28,8 @@ export interface RecordInput extends ApplyPlan {
   reference?: string | null;
   description?: string | null;
   vendorData?: Record<string, unknown>;
+  /** External references of the new transaction (a door's external key): a duplicate refuses the whole record. */
+  refs?: RefChange[];
 }
 
 async function recordFailed(ctx: TxContext, input: RecordInput, currency: string, seq: number): Promise<TransactionRow> {
@@ -54,6 +57,7 @@ async function recordWithin(ctx: TxContext, input: RecordInput, reserved: number
   const seq = await nextSeq(ctx, reserved);
   if (input.failed) {
     const txn = await recordFailed(ctx, input, currency, seq);
+    await setRefs(ctx, 'transaction', txn.id, input.refs);
     await noteAttempts(ctx, (input.applyTo ?? []).map((a) => a.invoiceId), txn.id);
     return txn;
   }
@@ -61,6 +65,7 @@ async function recordWithin(ctx: TxContext, input: RecordInput, reserved: number
   const txn = input.credit
     ? await insertSettled(ctx, TxnType.CREDIT_MEMO, { ...base, kind: input.kind }, Account.CREDITS_GRANTED, seq)
     : await insertSettled(ctx, TxnType.SALE, { ...base, kind: input.kind }, Account.CASH, seq);
+  await setRefs(ctx, 'transaction', txn.id, input.refs);
   await applyPlan(ctx, txn, input);
   return ctx.db.selectFrom('transactions').selectAll().where('id', '=', txn.id).executeTakeFirstOrThrow();
 }

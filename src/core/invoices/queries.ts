@@ -4,7 +4,7 @@
 import { sql } from 'kysely';
 import type { InvoiceRow } from '../../store/schema.ts';
 import { isoDate } from '../clock/clock.ts';
-import type { TenantContext } from '../context.ts';
+import type { CoreServices, TenantContext } from '../context.ts';
 import { column, type FieldSet, type ScalarField } from '../query/compile.ts';
 import type { ListQuery, Page } from '../query/conditions.ts';
 import { countList, inOrder, runList } from '../query/list.ts';
@@ -72,4 +72,9 @@ export async function invoiceIdByToken(ctx: TenantContext, token: string): Promi
 /** An invoice found by its public token, from any tenant (public payment links carry no credential). */
 export async function invoiceByPublicToken(db: TenantContext['db'], token: string): Promise<InvoiceRow | undefined> {
   return db.selectFrom('invoices').selectAll().where('token', '=', token).executeTakeFirst();
+}
+
+/** invoiceByPublicToken for a caller holding the services rather than a tenant (public link pages). */
+export async function invoiceForPublicLink(services: Pick<CoreServices, 'db'>, token: string): Promise<InvoiceRow | undefined> {
+  return invoiceByPublicToken(services.db, token);
 }

@@ -9,7 +9,7 @@ import { safeEqual } from '../../core/crypto/secrets.ts';
 import { authenticatePair, CredentialKind, findByPublicId, revealSecret, type Authenticated } from '../../core/tenants/credentials.ts';
 import { parseBasic } from '../../http/auth.ts';
 import { unauthorized } from '../../http/failures.ts';
-import { isUniqueViolation } from '../../store/tx.ts';
+import { useNonce } from '../../core/tenants/nonces.ts';
 
 export const SIGNATURE_WINDOW_SECONDS = 300;
 
@@ -74,13 +74,7 @@ async function verifySignature(services: CoreServices, request: FastifyRequest, 
   const valid = candidateUrls(request).some((url) => safeEqual(signatureOf(secret, publicKey, url, nonce, timestamp, body), signature));
   if (!valid) throw unauthorized('Invalid or incorrect authorization [Signature mismatch.]');
   // One use per nonce inside the window: the primary key on (scope, nonce) decides races.
-  const scope = `chargeover:${publicKey}`;
-  await services.db.deleteFrom('nonces').where('expires_at', '<', now).execute();
-  try {
-    await services.db.insertInto('nonces').values({ scope, nonce, expires_at: now + 2 * SIGNATURE_WINDOW_SECONDS * 1000 }).execute();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw unauthorized('Invalid or incorrect authorization [Nonce already used.]');
-    throw error;
-  }
+  const fresh = await useNonce(services, `chargeover:${publicKey}`, nonce, now + 2 * SIGNATURE_WINDOW_SECONDS * 1000, now);
+  if (!fresh) throw unauthorized('Invalid or incorrect authorization [Nonce already used.]');
   return found;
 }

@@ -4,7 +4,9 @@
 import { JSONPath } from 'jsonpath-plus';
 import { parseForm } from '../../http/body.ts';
 import { bad, fromDomain, INVALID_ENDPOINT, ok, type CoRequest, type CoResult } from './envelope.ts';
-import { dispatch, register } from './router.ts';
+
+/** The dispatcher sub-requests go through (router.ts passes its own). */
+export type Dispatch = (req: CoRequest) => Promise<CoResult>;
 
 export const BULK_MAX = 25;
 const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE']);
@@ -63,7 +65,7 @@ function subRequest(parent: CoRequest, raw: unknown, answers: Map<string, BulkIt
   return { ...parent, method, segments, query, body: payload, inBulk: true, emails: parent.emails && String(query._flag_emails ?? '1') !== '0' };
 }
 
-async function bulk(req: CoRequest): Promise<CoResult | null> {
+export async function runBulk(req: CoRequest, dispatch: Dispatch): Promise<CoResult | null> {
   if (req.segments.length !== 1) throw bad(INVALID_ENDPOINT);
   if (req.method !== 'POST') throw bad(INVALID_ENDPOINT);
   if (!Array.isArray(req.body)) throw bad('The bulk request body must be a JSON array of requests');
@@ -89,4 +91,3 @@ async function bulk(req: CoRequest): Promise<CoResult | null> {
   return ok({ _bulk: results });
 }
 
-register('_bulk', { custom: bulk });

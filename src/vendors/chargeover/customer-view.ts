@@ -1,13 +1,17 @@
 // Renders ChargeOver customers (spec 3.1), loading everything a page of customers needs in a few
-// grouped queries: primary contacts, invoice totals, ledger balances, payments, default methods.
-import { sql } from 'kysely';
-import type { TenantContext } from '../../core/context.ts';
-import { isoDate } from '../../core/clock/clock.ts';
-import { Account } from '../../core/ledger/accounts.ts';
+// grouped core reads: default addresses, primary contacts and logins, money figures, default
+// payment methods, external keys.
+import { addressesByIds } from '../../core/customers/addresses.ts';
 import { loginsFor } from '../../core/customers/contacts.ts';
-import type { ContactRow, CustomerRow } from '../../store/schema.ts';
+import { primaryContacts } from '../../core/customers/contact-queries.ts';
+import { customerFigures } from '../../core/customers/figures.ts';
+import { refsOf } from '../../core/refs/refs.ts';
+import { parseVendorData } from '../../core/vendor-data.ts';
+import { defaultPaymentMethods } from '../../core/vault/queries.ts';
+import type { AddressFields } from '../../core/customers/addresses.ts';
+import type { AddressRow, CustomerRow } from '../../store/schema.ts';
 import type { CoRequest } from './envelope.ts';
-import { ADMINS, currencyId, customerBlock, datetime, money, symbolOf, TERMS, vendorData, type AddressLines } from './wire.ts';
+import { ADMINS, currencyId, customerBlock, datetime, money, symbolOf, TERMS, VENDOR, vendorData, type AddressLines } from './wire.ts';
 
 export const CUSTOMER_STATUS: Record<string, { id: number; name: string; state: string }> = {
   'active-current': { id: 1, name: 'Current', state: 'a' },
@@ -16,17 +20,27 @@ export const CUSTOMER_STATUS: Record<string, { id: number; name: string; state: 
   'inactive-activity': { id: 4, name: 'Inactive (No Activity)', state: 'i' },
 };
 
-export function addressOf(raw: string): AddressLines & { notes?: string | null } {
-  const a = JSON.parse(raw) as Record<string, string | null | undefined>;
-  return { addr1: a.line1 ?? null, addr2: a.line2 ?? null, addr3: a.line3 ?? null, city: a.city ?? null, state: a.state ?? null, postcode: a.postal_code ?? null, country: a.country ?? null, notes: a.notes ?? null };
+const text = (value: string | null | undefined): string | null => (value === null || value === undefined || value === '' ? null : value);
+
+/** A core address row as ChargeOver's address lines (unset lines are null; notes live in the door's namespace). */
+export function addressOf(row: AddressRow | undefined): AddressLines & { notes: string | null } {
+  const notes = row ? parseVendorData(row.vendor_data)[VENDOR]?.notes : undefined;
+  return {
+    addr1: text(row?.line1), addr2: text(row?.line2), addr3: text(row?.line3), city: text(row?.city), state: text(row?.state), postcode: text(row?.postal_code), country: text(row?.country),
+    notes: typeof notes === 'string' ? text(notes) : null,
+  };
 }
 
-/** ChargeOver bill_/ship_ keys to the core's address shape (extra keys are kept as they come). */
-export function toCoreAddress(fields: Record<string, string | null>): Record<string, string | null> {
-  const map: Record<string, string> = { addr1: 'line1', addr2: 'line2', addr3: 'line3', city: 'city', state: 'state', postcode: 'postal_code', country: 'country', notes: 'notes' };
-  const out: Record<string, string | null> = {};
-  for (const [key, value] of Object.entries(fields)) out[map[key] ?? key] = value;
-  return out;
+const CORE_LINES: Record<string, keyof AddressFields> = { addr1: 'line1', addr2: 'line2', addr3: 'line3', city: 'city', state: 'state', postcode: 'postal_code', country: 'country' };
+
+/** ChargeOver bill_/ship_ keys given (null clears a line) as fields merged into the core address. */
+export function toCoreAddress(fields: Record<string, string | null>): AddressFields {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (key === 'notes') out.vendor = { vendor: VENDOR, fields: { notes: value } };
+    else if (CORE_LINES[key]) out[CORE_LINES[key]] = value ?? '';
+  }
+  return out as AddressFields;
 }
 
 export function splitName(name: string): { first: string; last: string } {
@@ -39,73 +53,6 @@ export function fullName(first: string | null, last: string | null, middle?: str
   return [first, middle, last].filter((p) => p && p.trim()).join(' ');
 }
 
-interface Figures {
-  total: number;
-  paid: number;
-  receivable: number;
-  credit: number;
-  overdue: boolean;
-}
-
-async function figures(ctx: TenantContext, ids: number[]): Promise<Map<number, Figures>> {
-  const map = new Map<number, Figures>(ids.map((id) => [id, { total: 0, paid: 0, receivable: 0, credit: 0, overdue: false }]));
-  if (ids.length === 0) return map;
-  const today = isoDate(ctx.clock.now());
-  const invoices = await ctx.db
-    .selectFrom('invoices')
-    .select(['customer_id', (eb) => eb.fn.sum<number>('total').as('total'), sql<number>`max(case when balance > 0 and due_date < ${today} then 1 else 0 end)`.as('overdue')])
-    .where('tenant_id', '=', ctx.tenant.id)
-    .where('customer_id', 'in', ids)
-    .where('status', '=', 'open')
-    .groupBy('customer_id')
-    .execute();
-  for (const row of invoices) Object.assign(map.get(Number(row.customer_id)) as Figures, { total: Number(row.total), overdue: Number(row.overdue) > 0 });
-  const ledger = await ctx.db
-    .selectFrom('ledger_lines')
-    .select(['customer_id', 'account', (eb) => eb.fn.sum<number>('amount').as('total')])
-    .where('tenant_id', '=', ctx.tenant.id)
-    .where('customer_id', 'in', ids)
-    .where('account', 'in', [Account.RECEIVABLE, Account.CUSTOMER_CREDIT])
-    .groupBy(['customer_id', 'account'])
-    .execute();
-  for (const row of ledger) {
-    const f = map.get(Number(row.customer_id));
-    if (!f) continue;
-    if (row.account === Account.RECEIVABLE) f.receivable = Number(row.total);
-    else f.credit = -Number(row.total);
-  }
-  const paid = await ctx.db
-    .selectFrom('transactions')
-    .select(['customer_id', sql<number>`sum(amount_captured - amount_refunded)`.as('paid')])
-    .where('tenant_id', '=', ctx.tenant.id)
-    .where('customer_id', 'in', ids)
-    .where('type', '=', 'sale')
-    .where('status', 'in', ['captured', 'settled'])
-    .groupBy('customer_id')
-    .execute();
-  for (const row of paid) {
-    const f = map.get(Number(row.customer_id));
-    if (f) f.paid = Number(row.paid);
-  }
-  return map;
-}
-
-export async function primaryContacts(ctx: TenantContext, ids: number[]): Promise<Map<number, ContactRow>> {
-  const map = new Map<number, ContactRow>();
-  if (ids.length === 0) return map;
-  const rows = await ctx.db.selectFrom('contacts').selectAll().where('tenant_id', '=', ctx.tenant.id).where('customer_id', 'in', ids).where('is_primary', '=', 1).where('deleted_at', 'is', null).execute();
-  for (const row of rows) map.set(row.customer_id, row);
-  return map;
-}
-
-async function defaultMethods(ctx: TenantContext, ids: number[]): Promise<Map<number, { kind: string; id: number }>> {
-  const map = new Map<number, { kind: string; id: number }>();
-  if (ids.length === 0) return map;
-  const rows = await ctx.db.selectFrom('payment_methods').select(['id', 'customer_id', 'kind']).where('tenant_id', '=', ctx.tenant.id).where('customer_id', 'in', ids).where('status', '=', 'active').orderBy('id').execute();
-  for (const row of rows) if (row.customer_id !== null && !map.has(row.customer_id)) map.set(row.customer_id, { kind: row.kind, id: row.id });
-  return map;
-}
-
 export function customerStatus(row: CustomerRow, overdue: boolean): string {
   if (row.status === 'inactive') return 'inactive-manual';
   return overdue ? 'active-overdue' : 'active-current';
@@ -114,14 +61,22 @@ export function customerStatus(row: CustomerRow, overdue: boolean): string {
 export async function renderCustomers(req: CoRequest, rows: CustomerRow[]): Promise<Record<string, unknown>[]> {
   const { ctx } = req;
   const ids = rows.map((r) => r.id);
-  const [money_, contacts, methods] = await Promise.all([figures(ctx, ids), primaryContacts(ctx, ids), defaultMethods(ctx, ids)]);
+  const addressIds = rows.flatMap((r) => [r.billing_address_id, r.shipping_address_id]).filter((id): id is number => id !== null);
+  const [money_, contacts, methods, addresses, keys] = await Promise.all([
+    customerFigures(ctx, ids),
+    primaryContacts(ctx, ids),
+    defaultPaymentMethods(ctx, ids),
+    addressesByIds(ctx, addressIds),
+    refsOf(ctx, { vendor: VENDOR, objectType: 'customer', kind: 'external_key' }, ids),
+  ]);
   const logins = await loginsFor(ctx, [...contacts.values()].map((c) => c.id));
+  const address = (id: number | null) => addressOf(id === null ? undefined : addresses.get(id));
   return rows.map((row) => {
     const v = vendorData(row.vendor_data);
-    const f = money_.get(row.id) as Figures;
+    const f = money_.get(row.id) ?? { openTotal: 0, paid: 0, receivable: 0, credit: 0, overdue: false };
     const su = contacts.get(row.id);
-    const bill = addressOf(row.billing_address);
-    const ship = addressOf(row.shipping_address);
+    const bill = address(row.billing_address_id);
+    const ship = address(row.shipping_address_id);
     const termsId = Number(v.terms_id ?? 3);
     const adminId = (v.admin_id as number | null | undefined) ?? null;
     const statusStr = customerStatus(row, f.overdue);
@@ -134,7 +89,7 @@ export async function renderCustomers(req: CoRequest, rows: CustomerRow[]): Prom
       customer_id: row.id,
       parent_customer_id: row.parent_id,
       superuser_id: su?.id ?? null,
-      external_key: row.external_key,
+      external_key: keys.get(row.id) ?? null,
       token: row.token,
       company: row.company,
       display_as: row.company || suName || '',
@@ -169,7 +124,7 @@ export async function renderCustomers(req: CoRequest, rows: CustomerRow[]): Prom
       write_ipaddr: v.write_ipaddr ?? null,
       mod_datetime: datetime(row.updated_at),
       mod_ipaddr: v.mod_ipaddr ?? null,
-      total: money(f.total, row.currency),
+      total: money(f.openTotal, row.currency),
       paid: money(f.paid, row.currency),
       balance: money(f.receivable - f.credit, row.currency),
       url_paymethodlink: `${req.siteBase}/r/paymethod/i/${row.token}`,

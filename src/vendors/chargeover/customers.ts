@@ -1,58 +1,49 @@
 // /customer (spec 2.2, 4.1-4.5): create, update, get, list/query/count, delete, setInactive,
-// setActive, setSuperUser. superuser_* fields write through to the primary contact.
-import { sql, type ExpressionBuilder } from 'kysely';
-import { isoDate } from '../../core/clock/clock.ts';
-import { createContact, createCustomer, deleteCustomer, updateCustomer, getCustomer, type CustomerInput } from '../../core/customers/customers.ts';
-import { setLogin, setPrimaryContact, updateContact } from '../../core/customers/contacts.ts';
-import { DomainError, ErrorCode } from '../../core/errors/domain-error.ts';
-import { inWork } from '../../core/work.ts';
-import { expressionCondition, type FieldMap, type FieldType, type Filter } from '../../core/query/filters.ts';
-import type { Address } from '../../core/vault/vault.ts';
-import type { Database } from '../../store/schema.ts';
-import { jsonInt, jsonText } from '../../store/json.ts';
+// setActive, setSuperUser. superuser_* fields write through to the primary contact; bill_/ship_
+// fields are the customer's default billing and shipping address.
+import { createCustomerWithContact, updateCustomerAndPrimaryContact } from '../../core/customers/accounts.ts';
+import { deleteCustomer, updateCustomer, type CustomerInput } from '../../core/customers/customers.ts';
+import { setPrimaryContact } from '../../core/customers/contacts.ts';
+import { countCustomers, customersByIds, listCustomers } from '../../core/customers/queries.ts';
+import { DomainError, ErrorCode, reasonOf } from '../../core/errors/domain-error.ts';
 import { accepted, bad, created, duplicateKey, ok, type CoRequest, type CoResult } from './envelope.ts';
-import { countIds, inOrder, listIds } from './lists.ts';
+import { CURRENCY_ID, datetimeField, emptyIsNull, EXTERNAL_KEY, vendorNumber, vendorText } from './fields.ts';
+import { listing, pageOf, whereOf, type FieldTable } from './lists.ts';
 import { payloadRef, target } from './refs.ts';
-import { register } from './router.ts';
-import { primaryContacts, renderCustomers, splitName, toCoreAddress } from './customer-view.ts';
+import type { Resource } from './router.ts';
+import { renderCustomers, splitName, toCoreAddress } from './customer-view.ts';
 import { addressFrom, asObject, currencyIso, optBool, optInt, optString, TERMS, ADMINS, VENDOR } from './wire.ts';
 
-type CustomerFields = FieldMap<Database, 'customers'>;
+/** Defaults the customer renders when a vendor_data field is unset (so a filter sees what a GET shows). */
+const RENDERED_DEFAULTS: Record<string, number | undefined> = { terms_id: 3, class_id: 0, campaign_id: 0, language_id: 1, brand_id: 1 };
 
-const expr = (build: (req: CoRequest) => ReturnType<typeof sql>, type: FieldType, req: CoRequest) => ({
-  condition: (_eb: ExpressionBuilder<Database, 'customers'>, filter: Filter) => expressionCondition(build(req), type, filter),
-});
-
-function fields(req: CoRequest): CustomerFields {
-  const d = req.ctx.dialect;
-  const today = isoDate(req.ctx.clock.now());
-  const primary = (column: string) => sql`(select c.${sql.ref(column)} from contacts c where c.customer_id = customers.id and c.is_primary = 1 and c.deleted_at is null)`;
-  const overdue = sql`exists (select 1 from invoices i where i.customer_id = customers.id and i.status = 'open' and i.balance > 0 and i.due_date < ${today})`;
-  const out: CustomerFields = {
-    customer_id: { column: 'id', type: 'number' },
-    parent_customer_id: { column: 'parent_id', type: 'number' },
-    external_key: { column: 'external_key', type: 'text_ci' },
-    token: { column: 'token', type: 'text_ci' },
-    company: { column: 'company', type: 'text_ci' },
-    display_as: { column: 'company', type: 'text_ci' },
-    currency_iso4217: { column: 'currency', type: 'text_ci' },
-    write_datetime: { column: 'created_at', type: 'number' },
-    superuser_id: expr(() => primary('id'), 'number', req),
-    superuser_email: expr(() => primary('email'), 'text_ci', req),
-    superuser_phone: expr(() => primary('phone'), 'text_ci', req),
-    superuser_token: expr(() => primary('token'), 'text_ci', req),
-    customer_status_state: expr(() => sql`(case when customers.status = 'inactive' then 'i' else 'a' end)`, 'text_ci', req),
-    customer_status_str: expr(() => sql`(case when customers.status = 'inactive' then 'inactive-manual' when ${overdue} then 'active-overdue' else 'active-current' end)`, 'text_ci', req),
-    currency_id: expr(() => sql`(case customers.currency when 'USD' then 1 when 'CAD' then 2 when 'GBP' then 3 when 'EUR' then 4 when 'AUD' then 6 else 0 end)`, 'number', req),
+/** where= fields of /customer (README: where fields). */
+export const CUSTOMER_FIELDS: FieldTable = (() => {
+  const out: Record<string, FieldTable[string]> = {
+    customer_id: 'id',
+    parent_customer_id: 'parent_id',
+    external_key: EXTERNAL_KEY,
+    token: 'token',
+    company: 'company',
+    display_as: 'company',
+    currency_iso4217: 'currency',
+    currency_id: CURRENCY_ID,
+    write_datetime: datetimeField('created_at'),
+    superuser_id: 'primary_contact.id',
+    superuser_email: 'primary_contact.email',
+    superuser_phone: 'primary_contact.phone',
+    superuser_token: 'primary_contact.token',
+    customer_status_state: { enum: 'standing', values: { a: ['current', 'overdue'], i: ['inactive'] } },
+    customer_status_str: { enum: 'standing', values: { 'active-current': 'current', 'active-overdue': 'overdue', 'inactive-manual': 'inactive', 'inactive-activity': [] } },
   };
-  const addressKeys: Record<string, string> = { addr1: 'line1', addr2: 'line2', addr3: 'line3', city: 'city', state: 'state', postcode: 'postal_code', country: 'country' };
-  for (const [prefix, column] of [['bill', 'billing_address'], ['ship', 'shipping_address']] as const) {
-    for (const [key, jsonKey] of Object.entries(addressKeys)) out[`${prefix}_${key}`] = expr(() => jsonText(d, column, [jsonKey]), 'text_ci', req);
+  const lines: Record<string, string> = { addr1: 'line1', addr2: 'line2', addr3: 'line3', city: 'city', state: 'state', postcode: 'postal_code', country: 'country' };
+  for (const [prefix, core] of [['bill', 'billing'], ['ship', 'shipping']] as const) {
+    for (const [key, line] of Object.entries(lines)) out[`${prefix}_${key}`] = emptyIsNull(`${core}.${line}`);
   }
-  for (const key of ['terms_id', 'admin_id', 'class_id', 'campaign_id', 'custtype_id', 'brand_id', 'language_id']) out[key] = expr(() => jsonInt(d, 'vendor_data', [VENDOR, key]), 'number', req);
-  for (let i = 1; i <= 20; i++) out[`custom_${i}`] = expr(() => jsonText(d, 'vendor_data', [VENDOR, `custom_${i}`]), 'text_ci', req);
+  for (const key of ['terms_id', 'admin_id', 'class_id', 'campaign_id', 'custtype_id', 'brand_id', 'language_id']) out[key] = vendorNumber(key, RENDERED_DEFAULTS[key]);
+  for (let i = 1; i <= 20; i++) out[`custom_${i}`] = vendorText(`custom_${i}`);
   return out;
-}
+})();
 
 const VENDOR_INT_KEYS = ['terms_id', 'admin_id', 'class_id', 'campaign_id', 'custtype_id', 'language_id', 'brand_id'] as const;
 const VENDOR_STRING_KEYS = ['tax_ident', 'campaign_details'];
@@ -118,20 +109,22 @@ function superuserFrom(body: Record<string, unknown>, creating: boolean): Superu
 }
 
 function conflictAsDuplicate(error: unknown, key: string | null | undefined): never {
-  if (error instanceof DomainError && error.code === ErrorCode.CONFLICT && error.field === 'external_key') throw duplicateKey('customer', String(key));
+  if (reasonOf(error) === 'duplicate_ref') throw duplicateKey('customer', String(key));
   throw error;
 }
+
+const externalKeyOf = (input: CustomerInput): string | null | undefined => input.refs?.find((r) => r.kind === 'external_key')?.value;
 
 function coreInput(req: CoRequest, body: Record<string, unknown>, creating: boolean): CustomerInput {
   const input: CustomerInput = { vendor: VENDOR, vendorData: vendorFields(body, creating, req.ip) };
   const company = optString(body, 'company');
   if (company !== undefined) input.company = company;
   const externalKey = optString(body, 'external_key');
-  if (externalKey !== undefined) input.externalKey = externalKey === '' ? null : externalKey;
+  if (externalKey !== undefined) input.refs = [{ vendor: VENDOR, kind: 'external_key', value: externalKey === '' ? null : externalKey }];
   const bill = addressFrom(body, 'bill');
   const ship = addressFrom(body, 'ship');
-  if (bill) input.billingAddress = toCoreAddress(bill) as Address;
-  if (ship) input.shippingAddress = toCoreAddress(ship) as Address;
+  if (bill) input.billingAddress = toCoreAddress(bill);
+  if (ship) input.shippingAddress = toCoreAddress(ship);
   if (creating) {
     if (body.currency_id !== undefined && body.currency_id !== null) input.currency = currencyIso(optInt(body, 'currency_id'));
     const email = optString(body, 'email');
@@ -151,14 +144,7 @@ async function create(req: CoRequest): Promise<CoResult> {
   const superuserId = await payloadRef(req.ctx, 'user', body, 'superuser', false);
   if (superuserId !== undefined) throw bad(`User ${superuserId} is another customer's contact`);
   if (!input.company && !su) throw bad('A company name or a superuser (primary contact) is required');
-  const customer = await inWork(req.ctx, async (ctx) => {
-    const row = await createCustomer(ctx, input);
-    if (su) {
-      const contact = await createContact(ctx, { customerId: row.id, firstName: su.firstName, lastName: su.lastName, email: su.email, phone: su.phone, isPrimary: true });
-      await setLogin(ctx, contact.id, { username: su.username });
-    }
-    return row;
-  }).catch((error: unknown) => conflictAsDuplicate(error, input.externalKey));
+  const customer = await createCustomerWithContact(req.ctx, input, su ?? undefined).catch((error: unknown) => conflictAsDuplicate(error, externalKeyOf(input)));
   return created(req, 'customer', customer.id);
 }
 
@@ -167,27 +153,8 @@ async function update(req: CoRequest, segment: string): Promise<CoResult> {
   const body = asObject(req.body);
   const su = superuserFrom(body, false);
   const input = coreInput(req, body, false);
-  const existing = await getCustomer(req.ctx, id);
-  if (input.billingAddress) input.billingAddress = { ...(JSON.parse(existing.billing_address) as Address), ...input.billingAddress };
-  await inWork(req.ctx, async (ctx) => {
-    await updateCustomer(ctx, id, input);
-    if (!su) return;
-    const primary = (await primaryContacts(ctx, [id])).get(id);
-    if (primary) await updateContact(ctx, primary.id, { firstName: su.firstName, lastName: su.lastName, email: su.email, phone: su.phone });
-    else {
-      const contact = await createContact(ctx, { customerId: id, firstName: su.firstName, lastName: su.lastName, email: su.email, phone: su.phone, isPrimary: true });
-      await setLogin(ctx, contact.id, {});
-    }
-  }).catch((error: unknown) => conflictAsDuplicate(error, input.externalKey));
+  await updateCustomerAndPrimaryContact(req.ctx, id, input, su ?? undefined).catch((error: unknown) => conflictAsDuplicate(error, externalKeyOf(input)));
   return accepted(req, 'customer', id);
-}
-
-const base = (req: CoRequest) => req.ctx.db.selectFrom('customers').select('id').where('tenant_id', '=', req.ctx.tenant.id).where('deleted_at', 'is', null);
-
-async function load(req: CoRequest, ids: number[]): Promise<Record<string, unknown>[]> {
-  if (ids.length === 0) return [];
-  const rows = await req.ctx.db.selectFrom('customers').selectAll().where('tenant_id', '=', req.ctx.tenant.id).where('id', 'in', ids).execute();
-  return renderCustomers(req, inOrder(ids, rows, (r) => r.id));
 }
 
 async function setStatus(req: CoRequest, segment: string, status: 'active' | 'inactive'): Promise<CoResult> {
@@ -196,11 +163,11 @@ async function setStatus(req: CoRequest, segment: string, status: 'active' | 'in
   return ok(true);
 }
 
-register('customer', {
-  list: async (req) => ok(await load(req, await listIds(req, base(req), fields(req), 'customer_id'))),
-  count: async (req) => ok(await countIds(req, base(req), fields(req))),
+export const customers: Resource = {
+  list: async (req) => ok(await renderCustomers(req, (await listing(listCustomers(req.ctx, pageOf(req, CUSTOMER_FIELDS)))).rows)),
+  count: async (req) => ok(await listing(countCustomers(req.ctx, { where: whereOf(req, CUSTOMER_FIELDS) }))),
   create,
-  get: async (req, segment) => ok((await load(req, [await target(req.ctx, 'customer', segment)]))[0]),
+  get: async (req, segment) => ok((await renderCustomers(req, await customersByIds(req.ctx, [await target(req.ctx, 'customer', segment)])))[0]),
   update,
   remove: async (req, segment) => {
     const id = await target(req.ctx, 'customer', segment);
@@ -220,4 +187,4 @@ register('customer', {
       return ok(true);
     },
   },
-});
+};

@@ -9,14 +9,6 @@ import { CoError, fromDomain, type CoRequest, type CoResult } from './envelope.t
 import { dispatch } from './router.ts';
 import { PUBLIC_LINK, registerLinks } from './links.ts';
 import { registerLenientJson } from './lenient-json.ts';
-import './customers.ts';
-import './users.ts';
-import './invoices.ts';
-import './transactions.ts';
-import './paymethods.ts';
-import './items.ts';
-import './bulk.ts';
-import './reports.ts';
 
 const API = '/api/v3';
 

@@ -1,12 +1,15 @@
 // Renders ChargeOver invoices and their line items (spec 3.3, 3.4) and maps where= fields.
-import { sql, type ExpressionBuilder } from 'kysely';
 import { isoDate, daysBetween } from '../../core/clock/clock.ts';
+import { catalogItemsByIds } from '../../core/catalog/queries.ts';
 import { declineCounts } from '../../core/invoices/attempts.ts';
 import { invoiceLines } from '../../core/invoices/invoices.ts';
-import { expressionCondition, type FieldMap, type FieldType, type Filter } from '../../core/query/filters.ts';
-import type { Database, InvoiceRow } from '../../store/schema.ts';
-import { jsonInt, jsonText } from '../../store/json.ts';
+import type { Condition } from '../../core/query/conditions.ts';
+import { refsOf } from '../../core/refs/refs.ts';
+import type { InvoiceLineRow, InvoiceRow } from '../../store/schema.ts';
+import type { WireFilter } from '../kit/filters.ts';
 import type { CoRequest } from './envelope.ts';
+import { ALWAYS_NULL, CURRENCY_ID, datetimeField, EXTERNAL_KEY, vendorNumber, vendorText } from './fields.ts';
+import type { FieldTable } from './lists.ts';
 import { tiersetId } from './items.ts';
 import { ADMINS, currencyId, datetime, invoiceBlock, money, symbolOf, TERMS, VENDOR, vendorData } from './wire.ts';
 
@@ -19,54 +22,69 @@ export function invoiceStatusStr(row: InvoiceRow, today: string): string {
 
 const STATUS_NAMES: Record<string, string> = { 'closed-void': 'Void', 'closed-paid': 'Paid', 'open-overdue': 'Overdue', 'open-unpaid': 'Unpaid', 'open-collections': 'Collections' };
 
-const expr = (build: () => ReturnType<typeof sql>, type: FieldType) => ({
-  condition: (_eb: ExpressionBuilder<Database, 'invoices'>, filter: Filter) => expressionCondition(build(), type, filter),
-});
+const REFNUMBER = vendorText('refnumber');
 
-export function invoiceFields(req: CoRequest): FieldMap<Database, 'invoices'> {
-  const d = req.ctx.dialect;
-  const today = isoDate(req.ctx.clock.now());
-  const statusStr = sql`(case when invoices.status = 'void' then 'closed-void' when invoices.balance <= 0 then 'closed-paid' when invoices.due_date < ${today} then 'open-overdue' else 'open-unpaid' end)`;
-  const out: FieldMap<Database, 'invoices'> = {
-    invoice_id: { column: 'id', type: 'number' },
-    customer_id: { column: 'customer_id', type: 'number' },
-    external_key: { column: 'external_key', type: 'text_ci' },
-    token: { column: 'token', type: 'text_ci' },
-    date: { column: 'issue_date', type: 'string' },
-    invoice_date: { column: 'issue_date', type: 'string' },
-    due_date: { column: 'due_date', type: 'string' },
-    write_datetime: { column: 'created_at', type: 'number' },
-    refnumber: expr(() => sql`coalesce(${jsonText(d, 'vendor_data', [VENDOR, 'refnumber'])}, cast(invoices.id as text))`, 'text_ci'),
-    currency_id: expr(() => sql`(case invoices.currency when 'USD' then 1 when 'CAD' then 2 when 'GBP' then 3 when 'EUR' then 4 when 'AUD' then 6 else 0 end)`, 'number'),
-    invoice_status_str: expr(() => statusStr, 'text_ci'),
-    invoice_status_state: expr(() => sql`(case when invoices.status = 'void' or invoices.balance <= 0 then 'c' else 'o' end)`, 'text_ci'),
-    package_id: expr(() => sql`(case when 1 = 0 then 1 else null end)`, 'number'),
-    package_token: expr(() => sql`(case when 1 = 0 then 'x' else null end)`, 'text_ci'),
-    'line_items.item_id': expr(() => sql`(select min(l.item_id) from invoice_lines l where l.invoice_id = invoices.id)`, 'number'),
-    'transaction.transaction_id': expr(() => sql`(select min(a.transaction_id) from allocations a where a.invoice_id = invoices.id)`, 'number'),
-    terms_id: expr(() => jsonInt(d, 'vendor_data', [VENDOR, 'terms_id']), 'number'),
+/**
+ * refnumber: the one the client gave (vendor_data), else the invoice id as text (spec 3.3). The id
+ * branch compares numerically, and only against a whole-number value (a text refnumber that is
+ * not a number can only be a given one).
+ */
+function refnumber(f: WireFilter): Condition {
+  if (f.op === 'is_null') return { always: false };
+  if (f.op === 'not_null') return { always: true };
+  if (f.op === 'ne') return { not: refnumber({ ...f, op: 'eq' }) };
+  const value = String(f.value ?? '');
+  const byId: Condition = f.op === 'contains' ? { field: 'id', op: 'contains', value } : /^\d{1,15}$/.test(value) ? { field: 'id', op: f.op, value: Number(value) } : { always: false };
+  return {
+    any: [
+      { all: [{ field: REFNUMBER, op: 'not_null' }, { field: REFNUMBER, op: f.op, value }] },
+      { all: [{ field: REFNUMBER, op: 'is_null' }, byId] },
+    ],
   };
-  // line_items.item_id and transaction.transaction_id match any line or payment, not just the first.
-  out['line_items.item_id'] = { condition: (_eb, f) => sql`exists (select 1 from invoice_lines l where l.invoice_id = invoices.id and ${expressionCondition(sql.ref('l.item_id'), 'number', f)})` };
-  out['transaction.transaction_id'] = { condition: (_eb, f) => sql`exists (select 1 from allocations a where a.invoice_id = invoices.id and ${expressionCondition(sql.ref('a.transaction_id'), 'number', f)})` };
-  for (const prefix of ['bill', 'ship']) {
-    for (const key of ['addr1', 'addr2', 'addr3', 'city', 'state', 'postcode', 'country']) out[`${prefix}_${key}`] = expr(() => jsonText(d, 'vendor_data', [VENDOR, `${prefix}_${key}`]), 'text_ci');
-  }
-  for (let i = 1; i <= 5; i++) out[`custom_${i}`] = expr(() => jsonText(d, 'vendor_data', [VENDOR, `custom_${i}`]), 'text_ci');
-  for (let i = 1; i <= 3; i++) {
-    out[`line_items.custom_${i}`] = { condition: (_eb, f) => sql`exists (select 1 from invoice_lines l where l.invoice_id = invoices.id and ${expressionCondition(jsonText(d, 'l.vendor_data', [VENDOR, `custom_${i}`]), 'text_ci', f)})` };
-  }
-  return out;
 }
+
+/** where= fields of /invoice (README: where fields). Drafts (other doors') are not listed. */
+export const INVOICE_FIELDS: FieldTable = (() => {
+  const out: Record<string, FieldTable[string]> = {
+    invoice_id: 'id',
+    customer_id: 'customer_id',
+    external_key: EXTERNAL_KEY,
+    token: 'token',
+    date: 'issue_date',
+    invoice_date: 'issue_date',
+    due_date: 'due_date',
+    write_datetime: datetimeField('created_at'),
+    refnumber: { build: refnumber },
+    currency_id: CURRENCY_ID,
+    invoice_status_str: { enum: 'state', values: { 'closed-void': 'void', 'closed-paid': 'paid', 'open-overdue': 'overdue', 'open-unpaid': 'open', 'open-collections': [] } },
+    invoice_status_state: { enum: 'state', values: { o: ['open', 'overdue'], c: ['paid', 'void'] } },
+    package_id: ALWAYS_NULL,
+    package_token: ALWAYS_NULL,
+    // Any line's item, any payment applied (not just the first).
+    'line_items.item_id': { related: 'lines', field: 'item_id' },
+    'transaction.transaction_id': { related: 'payments', field: 'transaction_id' },
+    terms_id: vendorNumber('terms_id', 3),
+  };
+  // The bill_/ship_ address an invoice was issued to is its own snapshot, kept in vendor_data.
+  for (const prefix of ['bill', 'ship']) {
+    for (const key of ['addr1', 'addr2', 'addr3', 'city', 'state', 'postcode', 'country']) out[`${prefix}_${key}`] = vendorText(`${prefix}_${key}`);
+  }
+  for (let i = 1; i <= 5; i++) out[`custom_${i}`] = vendorText(`custom_${i}`);
+  for (let i = 1; i <= 3; i++) out[`line_items.custom_${i}`] = { related: 'lines', field: vendorText(`custom_${i}`) };
+  return out;
+})();
 
 export async function renderInvoices(req: CoRequest, rows: InvoiceRow[], withLines: boolean): Promise<Record<string, unknown>[]> {
   const { ctx } = req;
   const today = isoDate(ctx.clock.now());
   const ids = rows.map((r) => r.id);
-  const declines = await declineCounts(ctx, ids);
-  const lines = withLines ? await invoiceLines(ctx, ids) : new Map();
+  const [declines, lines, keys] = await Promise.all([
+    declineCounts(ctx, ids),
+    withLines ? invoiceLines(ctx, ids) : Promise.resolve(new Map<number, InvoiceLineRow[]>()),
+    refsOf(ctx, { vendor: VENDOR, objectType: 'invoice', kind: 'external_key' }, ids),
+  ]);
   const itemIds = [...new Set([...lines.values()].flat().map((l) => l.item_id).filter((id): id is number => id !== null))];
-  const items = itemIds.length ? await ctx.db.selectFrom('catalog_items').selectAll().where('id', 'in', itemIds).execute() : [];
+  const [items, itemKeys] = await Promise.all([catalogItemsByIds(ctx, itemIds), refsOf(ctx, { vendor: VENDOR, objectType: 'catalog_item', kind: 'external_key' }, itemIds)]);
   const itemsById = new Map(items.map((i) => [i.id, i]));
   return rows.map((row) => {
     const v = vendorData(row.vendor_data);
@@ -85,7 +103,7 @@ export async function renderInvoices(req: CoRequest, rows: InvoiceRow[], withLin
     const out: Record<string, unknown> = {
       invoice_id: row.id,
       refnumber: (v.refnumber as string | undefined) ?? String(row.id),
-      external_key: row.external_key,
+      external_key: keys.get(row.id) ?? null,
       package_id: null,
       customer_id: row.customer_id,
       brand_id: 1,
@@ -171,7 +189,7 @@ export async function renderInvoices(req: CoRequest, rows: InvoiceRow[], withLin
           custom_2: lv.custom_2 ?? null,
           custom_3: lv.custom_3 ?? null,
           item_name: item?.name ?? null,
-          item_external_key: item?.external_key ?? null,
+          item_external_key: item ? (itemKeys.get(item.id) ?? null) : null,
           item_token: item?.token ?? null,
           item_accounting_sku: iv.accounting_sku ?? null,
           item_units: iv.units ?? null,

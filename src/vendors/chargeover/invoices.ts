@@ -3,18 +3,21 @@
 import { isIsoDate } from '../../core/clock/clock.ts';
 import { priceOf, getCatalogItem } from '../../core/catalog/catalog.ts';
 import { getCustomer } from '../../core/customers/customers.ts';
-import { DomainError, ErrorCode, reasonOf } from '../../core/errors/domain-error.ts';
+import { addressesByIds } from '../../core/customers/addresses.ts';
+import { primaryContacts } from '../../core/customers/contact-queries.ts';
+import { reasonOf } from '../../core/errors/domain-error.ts';
 import { createInvoice, getInvoice, invoiceLines, updateInvoice, voidInvoice, type LineInput } from '../../core/invoices/invoices.ts';
+import { countInvoices, invoicesByIds, listInvoices } from '../../core/invoices/queries.ts';
 import { schedulePayments, unschedulePayments, type ScheduleInput } from '../../core/invoices/schedules.ts';
 import { queueEmail } from '../../core/outbox/outbox.ts';
 import { normalizeDecimalText } from '../../core/money/money.ts';
 import type { InvoiceRow } from '../../store/schema.ts';
 import { accepted, bad, created, duplicateKey, ok, type CoRequest, type CoResult } from './envelope.ts';
-import { countIds, inOrder, listIds } from './lists.ts';
+import { listing, pageOf, whereOf } from './lists.ts';
 import { payloadRef, target } from './refs.ts';
-import { register } from './router.ts';
-import { addressOf, primaryContacts } from './customer-view.ts';
-import { invoiceFields, renderInvoices } from './invoice-view.ts';
+import type { Resource } from './router.ts';
+import { addressOf } from './customer-view.ts';
+import { INVOICE_FIELDS, renderInvoices } from './invoice-view.ts';
 import { payInvoiceAction } from './invoice-pay.ts';
 import { addressFrom, asObject, currencyIso, optInt, optString, parseAmount, TERMS, ADMINS, VENDOR, vendorData } from './wire.ts';
 
@@ -71,7 +74,7 @@ function invoiceVendorFields(body: Record<string, unknown>): Record<string, unkn
 }
 
 function conflict(error: unknown, key: string | null | undefined): never {
-  if (error instanceof DomainError && error.code === ErrorCode.CONFLICT) throw duplicateKey('invoice', String(key));
+  if (reasonOf(error) === 'duplicate_ref') throw duplicateKey('invoice', String(key));
   throw error;
 }
 
@@ -90,13 +93,17 @@ async function create(req: CoRequest): Promise<CoResult> {
   const cv = vendorData(customer.vendor_data);
   v.terms_id ??= cv.terms_id ?? 3;
   v.admin_id ??= cv.admin_id ?? null;
+  // An invoice keeps the address it was issued to: the given one, else the customer's default.
+  const defaults = await addressesByIds(req.ctx, [customer.billing_address_id, customer.shipping_address_id].filter((id): id is number => id !== null));
   for (const prefix of ['bill', 'ship'] as const) {
     if (Object.keys(v).some((k) => k.startsWith(`${prefix}_`))) continue;
-    const a = addressOf(prefix === 'bill' ? customer.billing_address : customer.shipping_address);
+    const pointer = prefix === 'bill' ? customer.billing_address_id : customer.shipping_address_id;
+    const a = addressOf(pointer === null ? undefined : defaults.get(pointer));
     for (const key of ['addr1', 'addr2', 'addr3', 'city', 'state', 'postcode', 'country', 'notes'] as const) v[`${prefix}_${key}`] = a[key] ?? null;
   }
   const externalKey = optString(body, 'external_key') || null;
-  const invoice = await createInvoice(req.ctx, { customerId, currency, lines, externalKey, issueDate: date ?? null, termsDays: TERMS[v.terms_id as number]?.days ?? 0, notes: optString(body, 'memo') ?? null, vendorData: { [VENDOR]: v } }).catch((e: unknown) => conflict(e, externalKey));
+  const refs = externalKey ? [{ vendor: VENDOR, kind: 'external_key', value: externalKey }] : undefined;
+  const invoice = await createInvoice(req.ctx, { customerId, currency, lines, refs, issueDate: date ?? null, termsDays: TERMS[v.terms_id as number]?.days ?? 0, notes: optString(body, 'memo') ?? null, vendorData: { [VENDOR]: v } }).catch((e: unknown) => conflict(e, externalKey));
   return created(req, 'invoice', invoice.id);
 }
 
@@ -117,7 +124,7 @@ async function update(req: CoRequest, segment: string): Promise<CoResult> {
     update.issueDate = date;
   }
   const externalKey = optString(body, 'external_key');
-  if (externalKey !== undefined) update.externalKey = externalKey || null;
+  if (externalKey !== undefined) update.refs = [{ vendor: VENDOR, kind: 'external_key', value: externalKey || null }];
   if (body.line_items !== undefined) {
     if (!Array.isArray(body.line_items) || body.line_items.length === 0) throw bad('line_items must list at least one line');
     const existing = (await invoiceLines(req.ctx, [id])).get(id) ?? [];
@@ -150,13 +157,6 @@ async function update(req: CoRequest, segment: string): Promise<CoResult> {
   return accepted(req, 'invoice', id);
 }
 
-const base = (req: CoRequest) => req.ctx.db.selectFrom('invoices').select('id').where('tenant_id', '=', req.ctx.tenant.id).where('status', '!=', 'draft');
-
-async function load(req: CoRequest, ids: number[], withLines: boolean): Promise<Record<string, unknown>[]> {
-  if (ids.length === 0) return [];
-  const rows = await req.ctx.db.selectFrom('invoices').selectAll().where('tenant_id', '=', req.ctx.tenant.id).where('id', 'in', ids).execute();
-  return renderInvoices(req, inOrder(ids, rows, (r) => r.id), withLines);
-}
 
 function scheduleEntry(raw: unknown, currency: string, i: number): ScheduleInput {
   const e = asObject(raw);
@@ -194,11 +194,11 @@ async function email(req: CoRequest, segment: string): Promise<CoResult> {
   return ok(true);
 }
 
-register('invoice', {
-  list: async (req) => ok(await load(req, await listIds(req, base(req), invoiceFields(req), 'invoice_id'), false)),
-  count: async (req) => ok(await countIds(req, base(req), invoiceFields(req))),
+export const invoices: Resource = {
+  list: async (req) => ok(await renderInvoices(req, (await listing(listInvoices(req.ctx, pageOf(req, INVOICE_FIELDS)))).rows, false)),
+  count: async (req) => ok(await listing(countInvoices(req.ctx, { where: whereOf(req, INVOICE_FIELDS) }))),
   create,
-  get: async (req, segment) => ok((await load(req, [await target(req.ctx, 'invoice', segment)], true))[0]),
+  get: async (req, segment) => ok((await renderInvoices(req, await invoicesByIds(req.ctx, [await target(req.ctx, 'invoice', segment)]), true))[0]),
   update,
   actions: {
     schedule: async (req, segment) => {
@@ -224,4 +224,4 @@ register('invoice', {
     pay: payInvoiceAction,
     email,
   },
-});
+};

@@ -1,15 +1,15 @@
 // /item (spec 3.6, G3): create, get, list/query/count, delete. Each item has one tierset per
 // currency; the core keeps the base price per currency, the rest of the tierset rides along.
-import { sql, type ExpressionBuilder } from 'kysely';
 import { createCatalogItem, deleteCatalogItem } from '../../core/catalog/catalog.ts';
-import { DomainError, ErrorCode } from '../../core/errors/domain-error.ts';
-import { expressionCondition, type FieldMap, type FieldType, type Filter } from '../../core/query/filters.ts';
-import type { CatalogItemRow, Database } from '../../store/schema.ts';
-import { jsonText } from '../../store/json.ts';
+import { catalogItemsByIds, countCatalog, listCatalog } from '../../core/catalog/queries.ts';
+import { reasonOf } from '../../core/errors/domain-error.ts';
+import { refsOf } from '../../core/refs/refs.ts';
+import type { CatalogItemRow } from '../../store/schema.ts';
 import { bad, created, duplicateKey, ok, type CoRequest, type CoResult } from './envelope.ts';
-import { countIds, inOrder, listIds } from './lists.ts';
+import { EXTERNAL_KEY, vendorText } from './fields.ts';
+import { listing, pageOf, whereOf, type FieldTable } from './lists.ts';
 import { target } from './refs.ts';
-import { register } from './router.ts';
+import type { Resource } from './router.ts';
 import { asObject, currencyId, currencyIso, datetime, formatted, money, optInt, optString, parseAmount, VENDOR, vendorData } from './wire.ts';
 
 interface TiersetExtra {
@@ -59,14 +59,15 @@ async function create(req: CoRequest): Promise<CoResult> {
     const value = optString(body, key);
     if (value !== undefined) v[key] = value;
   }
-  const row = await createCatalogItem(req.ctx, { kind: 'item', name: name.trim(), description: optString(body, 'description') ?? null, externalKey, prices, vendorData: { [VENDOR]: v } }).catch((error: unknown) => {
-    if (error instanceof DomainError && error.code === ErrorCode.CONFLICT) throw duplicateKey('item', String(externalKey));
+  const refs = externalKey ? [{ vendor: VENDOR, kind: 'external_key', value: externalKey }] : undefined;
+  const row = await createCatalogItem(req.ctx, { kind: 'item', name: name.trim(), description: optString(body, 'description') ?? null, refs, prices, vendorData: { [VENDOR]: v } }).catch((error: unknown) => {
+    if (reasonOf(error) === 'duplicate_ref') throw duplicateKey('item', String(externalKey));
     throw error;
   });
   return created(req, 'item', row.id);
 }
 
-export function renderItem(row: CatalogItemRow): Record<string, unknown> {
+export function renderItem(row: CatalogItemRow, externalKey: string | null): Record<string, unknown> {
   const v = vendorData(row.vendor_data);
   const extras = (v.tiersets ?? {}) as Record<string, TiersetExtra>;
   const prices = JSON.parse(row.prices) as Record<string, number>;
@@ -99,7 +100,7 @@ export function renderItem(row: CatalogItemRow): Record<string, unknown> {
     description: row.description,
     units: v.units ?? null,
     accounting_sku: v.accounting_sku ?? null,
-    external_key: row.external_key,
+    external_key: externalKey,
     token: row.token,
     enabled: row.active === 1,
     custom_1: v.custom_1 ?? null,
@@ -114,45 +115,36 @@ export function renderItem(row: CatalogItemRow): Record<string, unknown> {
   };
 }
 
-const expr = (build: () => ReturnType<typeof sql>, type: FieldType) => ({
-  condition: (_eb: ExpressionBuilder<Database, 'catalog_items'>, filter: Filter) => expressionCondition(build(), type, filter),
-});
+/** where= fields of /item (README: where fields). */
+export const ITEM_FIELDS: FieldTable = {
+  item_id: 'id',
+  name: 'name',
+  description: 'description',
+  external_key: EXTERNAL_KEY,
+  token: 'token',
+  item_type: vendorText('item_type', 'service'),
+  accounting_sku: vendorText('accounting_sku'),
+};
 
-function fields(req: CoRequest): FieldMap<Database, 'catalog_items'> {
-  const d = req.ctx.dialect;
-  return {
-    item_id: { column: 'id', type: 'number' },
-    name: { column: 'name', type: 'text_ci' },
-    description: { column: 'description', type: 'text_ci' },
-    external_key: { column: 'external_key', type: 'text_ci' },
-    token: { column: 'token', type: 'text_ci' },
-    item_type: expr(() => jsonText(d, 'vendor_data', [VENDOR, 'item_type']), 'text_ci'),
-    accounting_sku: expr(() => jsonText(d, 'vendor_data', [VENDOR, 'accounting_sku']), 'text_ci'),
-  };
+async function render(req: CoRequest, rows: CatalogItemRow[]): Promise<Record<string, unknown>[]> {
+  const keys = await refsOf(req.ctx, { vendor: VENDOR, objectType: 'catalog_item', kind: 'external_key' }, rows.map((r) => r.id));
+  return rows.map((row) => renderItem(row, keys.get(row.id) ?? null));
 }
 
-const base = (req: CoRequest) => req.ctx.db.selectFrom('catalog_items').select('id').where('tenant_id', '=', req.ctx.tenant.id).where('kind', '=', 'item').where('deleted_at', 'is', null);
-
-async function load(req: CoRequest, ids: number[]): Promise<Record<string, unknown>[]> {
-  if (ids.length === 0) return [];
-  const rows = await req.ctx.db.selectFrom('catalog_items').selectAll().where('tenant_id', '=', req.ctx.tenant.id).where('id', 'in', ids).execute();
-  return inOrder(ids, rows, (r) => r.id).map(renderItem);
-}
-
-register('item', {
-  list: async (req) => ok(await load(req, await listIds(req, base(req), fields(req), 'item_id'))),
-  count: async (req) => ok(await countIds(req, base(req), fields(req))),
+export const items: Resource = {
+  list: async (req) => ok(await render(req, (await listing(listCatalog(req.ctx, 'item', pageOf(req, ITEM_FIELDS)))).rows)),
+  count: async (req) => ok(await listing(countCatalog(req.ctx, 'item', { where: whereOf(req, ITEM_FIELDS) }))),
   create,
-  get: async (req, segment) => ok((await load(req, [await target(req.ctx, 'item', segment)]))[0]),
+  get: async (req, segment) => ok((await render(req, await catalogItemsByIds(req.ctx, [await target(req.ctx, 'item', segment)])))[0]),
   remove: async (req, segment) => {
     await deleteCatalogItem(req.ctx, await target(req.ctx, 'item', segment), 'item');
     return ok(true);
   },
-});
+};
 
 // Subscriptions arrive with the recurring-billing issue; until then /package answers a clear 400.
-register('package', {
+export const packages: Resource = {
   custom: async () => {
     throw bad('Packages (subscriptions) are not available yet on this server: they arrive with recurring billing.');
   },
-});
+};

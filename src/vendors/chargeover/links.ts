@@ -5,15 +5,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { CoreServices } from '../../core/context.ts';
 import { consumeLoginToken } from '../../core/customers/contacts.ts';
+import { customerByPublicToken } from '../../core/customers/queries.ts';
+import { invoiceForPublicLink } from '../../core/invoices/queries.ts';
 import { contextFor, getTenant } from '../../core/tenants/tenants.ts';
 
-type Table = 'invoices' | 'customers';
-
-async function byToken(services: CoreServices, table: Table, token: string) {
-  if (!/^[a-z0-9]{6,40}$/.test(token)) return null;
-  const query = services.db.selectFrom(table).selectAll().where('token', '=', token);
-  return (table === 'customers' ? query.where('deleted_at', 'is', null) : query).executeTakeFirst();
-}
+const TOKEN = /^[a-z0-9]{6,40}$/;
+const invoiceByToken = async (services: CoreServices, token: string) => (TOKEN.test(token) ? invoiceForPublicLink(services, token) : undefined);
+const customerByToken = async (services: CoreServices, token: string) => (TOKEN.test(token) ? customerByPublicToken(services, token) : undefined);
 
 function page(reply: FastifyReply, status: number, body: Record<string, unknown>): FastifyReply {
   return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
@@ -24,19 +22,19 @@ export const PUBLIC_LINK = /(?<!\/admin)\/(r\/(invoice\/view|invoice\/pdf|trans\
 export function registerLinks(app: FastifyInstance, services: CoreServices): void {
   const notFound = (reply: FastifyReply) => page(reply, 404, { code: 404, status: 'Error', message: 'This link is not valid.', details: {}, response: false });
   const invoicePage = (kind: string) => async (request: { params: unknown }, reply: FastifyReply) => {
-    const invoice = await byToken(services, 'invoices', (request.params as { token: string }).token);
+    const invoice = await invoiceByToken(services, (request.params as { token: string }).token);
     if (!invoice) return notFound(reply);
     return page(reply, 200, { page: kind, invoice_id: invoice.id, status: invoice.status, currency: invoice.currency, total_minor: invoice.total, balance_minor: invoice.balance, due_date: invoice.due_date });
   };
   app.get('/r/invoice/view/:token', invoicePage('invoice'));
   app.get('/r/trans/pay/:token', invoicePage('pay'));
   app.get('/r/invoice/pdf/:token', async (request, reply) => {
-    const invoice = await byToken(services, 'invoices', (request.params as { token: string }).token);
+    const invoice = await invoiceByToken(services, (request.params as { token: string }).token);
     if (!invoice) return notFound(reply);
     return page(reply, 501, { code: 501, status: 'Error', message: 'Invoice PDFs are not available yet on this server.', details: {}, response: false });
   });
   const customerPage = (kind: string) => async (request: { params: unknown }, reply: FastifyReply) => {
-    const customer = await byToken(services, 'customers', (request.params as { token: string }).token);
+    const customer = await customerByToken(services, (request.params as { token: string }).token);
     if (!customer) return notFound(reply);
     return page(reply, 200, { page: kind, customer_id: customer.id, company: customer.company });
   };

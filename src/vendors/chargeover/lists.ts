@@ -1,43 +1,43 @@
-// Lists, queries and counts for every ChargeOver type over the core's vendor-neutral filters.
-import type { SelectQueryBuilder } from 'kysely';
-import { applyFilters, pageWithTotal, type FieldMap } from '../../core/query/filters.ts';
+// Lists, queries and counts for every ChargeOver type: the where=/order=/offset/limit grammar
+// (where.ts) mapped onto the core's filter language through each type's field table (the door
+// kit's toConditions/toOrder). The domain's query module runs the query.
+import type { Condition, ListQuery } from '../../core/query/conditions.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
-import type { Database } from '../../store/schema.ts';
+import { toConditions, toOrder, type WireField } from '../kit/filters.ts';
 import { bad, type CoRequest } from './envelope.ts';
 import { parseOrder, parsePaging, parseWhere } from './where.ts';
 
-type Q<TB extends keyof Database> = SelectQueryBuilder<Database, TB, { id: number }>;
+export type FieldTable = Readonly<Record<string, WireField>>;
 
-function filtered<TB extends keyof Database>(req: CoRequest, base: Q<TB>, fields: FieldMap<Database, TB>): Q<TB> {
+/** The request's where= as core conditions; a field or value the table refuses is a 400. */
+export function whereOf(req: CoRequest, fields: FieldTable): Condition[] {
+  const filters = parseWhere(req.query.where);
   try {
-    return applyFilters(base, parseWhere(req.query.where), fields);
+    return toConditions(filters, fields);
   } catch (error) {
     if (error instanceof DomainError) throw bad(`Invalid where: ${error.message}`);
     throw error;
   }
 }
 
-/** Ids of one page, in order. */
-export async function listIds<TB extends keyof Database>(req: CoRequest, base: Q<TB>, fields: FieldMap<Database, TB>, pk: string): Promise<number[]> {
-  const q = filtered(req, base, fields);
+/** One page of the request's list: where=, order= (ties by id ascending), offset and limit. */
+export function pageOf(req: CoRequest, fields: FieldTable): ListQuery {
+  const where = whereOf(req, fields);
   const paging = parsePaging(req.query);
   try {
-    const { rows } = await pageWithTotal(q, { order: parseOrder(req.query.order), ...paging }, fields, { field: pk, direction: 'asc' });
-    return rows.map((row) => Number(row.id));
+    return { where, order: toOrder(parseOrder(req.query.order), fields), ...paging };
   } catch (error) {
     if (error instanceof DomainError) throw bad(error.message);
     throw error;
   }
 }
 
-export async function countIds<TB extends keyof Database>(req: CoRequest, base: Q<TB>, fields: FieldMap<Database, TB>): Promise<number> {
-  const q = filtered(req, base, fields);
-  const { total } = await pageWithTotal(q, { limit: 1, offset: 0 }, fields, { field: Object.keys(fields)[0], direction: 'asc' });
-  return total;
-}
-
-/** Keeps the order of ids when rendering rows fetched in bulk. */
-export function inOrder<T>(ids: number[], rows: T[], idOf: (row: T) => number): T[] {
-  const byId = new Map(rows.map((row) => [idOf(row), row]));
-  return ids.map((id) => byId.get(id)).filter((row): row is T => row !== undefined);
+/** Runs a core list or count, answering the core's refusal of a filter (a bad value) with a 400. */
+export async function listing<T>(run: Promise<T>): Promise<T> {
+  try {
+    return await run;
+  } catch (error) {
+    if (error instanceof DomainError) throw bad(error.message);
+    throw error;
+  }
 }

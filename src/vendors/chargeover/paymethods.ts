@@ -1,16 +1,18 @@
 // Stored payment methods (spec G3 extension, recorded traffic): /creditcard, /ach, /tokenized —
 // create, get, list/query/count, delete. Full numbers never leave the vault.
-import type { ExpressionBuilder } from 'kysely';
-import { sql } from 'kysely';
+import { reasonOf } from '../../core/errors/domain-error.ts';
+import { eq, type Condition } from '../../core/query/conditions.ts';
+import { refsOf } from '../../core/refs/refs.ts';
 import { storeBank, storeCard, deletePaymentMethod } from '../../core/vault/vault.ts';
 import { revealGatewayToken, storeGatewayToken } from '../../core/vault/gateway-tokens.ts';
-import { expressionCondition, type FieldMap, type Filter } from '../../core/query/filters.ts';
-import type { Database, PaymentMethodRow } from '../../store/schema.ts';
+import { activeMethodsInOrder, countPaymentMethods, listPaymentMethodsBy } from '../../core/vault/queries.ts';
+import type { PaymentMethodRow } from '../../store/schema.ts';
 import type { CoRequest, CoResult } from './envelope.ts';
-import { created, ok } from './envelope.ts';
-import { countIds, inOrder, listIds } from './lists.ts';
+import { created, duplicateKey, ok } from './envelope.ts';
+import { EXTERNAL_KEY } from './fields.ts';
+import { listing, pageOf, whereOf, type FieldTable } from './lists.ts';
 import { payloadRef, target } from './refs.ts';
-import { register } from './router.ts';
+import type { Resource } from './router.ts';
 import { inlineBank, inlineCard } from './invoice-pay.ts';
 import { asObject, datetime, optString, VENDOR, vendorData } from './wire.ts';
 
@@ -19,9 +21,9 @@ const CORE_KIND: Record<Kind, string> = { creditcard: 'card', ach: 'bank', token
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const CARD_TYPES: Record<string, [string, string]> = { visa: ['visa', 'Visa'], mastercard: ['mast', 'MasterCard'], amex: ['amex', 'American Express'], discover: ['disc', 'Discover'] };
 
-function render(req: CoRequest, kind: Kind, row: PaymentMethodRow): Record<string, unknown> {
+function render(req: CoRequest, kind: Kind, row: PaymentMethodRow, externalKey: string | null): Record<string, unknown> {
   const v = vendorData(row.vendor_data);
-  const common = { external_key: row.external_key, token: row.token, write_datetime: datetime(row.created_at), write_ipaddr: v.write_ipaddr ?? null, customer_id: row.customer_id };
+  const common = { external_key: externalKey, token: row.token, write_datetime: datetime(row.created_at), write_ipaddr: v.write_ipaddr ?? null, customer_id: row.customer_id };
   if (kind === 'creditcard') {
     const [type, typeName] = CARD_TYPES[row.brand ?? ''] ?? [row.brand ?? 'unknown', row.brand ?? ''];
     const address = JSON.parse(row.billing_address) as Record<string, string | null>;
@@ -37,52 +39,52 @@ function render(req: CoRequest, kind: Kind, row: PaymentMethodRow): Record<strin
   if (kind === 'ach') {
     return { ach_id: row.id, ...common, type: row.account_type === 'savings' ? 'savi' : 'chec', type_name: row.account_type === 'savings' ? 'Savings' : 'Checking', mask_number: `x${row.last4}`, routing: row.routing_number, name: row.holder_name ?? '', bank: v.bank ?? '' };
   }
-  return { tokenized_id: row.id, type: row.brand, token: revealGatewayToken(req.ctx, row), customer_id: row.customer_id, external_key: row.external_key, write_datetime: datetime(row.created_at) };
+  return { tokenized_id: row.id, type: row.brand, token: revealGatewayToken(req.ctx, row), customer_id: row.customer_id, external_key: externalKey, write_datetime: datetime(row.created_at) };
 }
 
-function resource(kind: Kind) {
-  const base = (req: CoRequest) => req.ctx.db.selectFrom('payment_methods').select('id').where('tenant_id', '=', req.ctx.tenant.id).where('kind', '=', CORE_KIND[kind]).where('status', '=', 'active');
-  const fields: FieldMap<Database, 'payment_methods'> = {
-    [`${kind}_id`]: { column: 'id', type: 'number' },
-    customer_id: { column: 'customer_id', type: 'number' },
-    external_key: { column: 'external_key', type: 'text_ci' },
-    token: { column: 'token', type: 'text_ci' },
-    type: { condition: (_eb: ExpressionBuilder<Database, 'payment_methods'>, f: Filter) => expressionCondition(sql`payment_methods.brand`, 'text_ci', f) },
-  };
-  const load = async (req: CoRequest, ids: number[]) => {
-    if (ids.length === 0) return [];
-    const rows = await req.ctx.db.selectFrom('payment_methods').selectAll().where('tenant_id', '=', req.ctx.tenant.id).where('id', 'in', ids).execute();
-    return inOrder(ids, rows, (r) => r.id).map((row) => render(req, kind, row));
+/** where= fields of /creditcard, /ach and /tokenized (README: where fields). */
+export const methodFields = (kind: Kind): FieldTable => ({ [`${kind}_id`]: 'id', customer_id: 'customer_id', external_key: EXTERNAL_KEY, token: 'token', type: 'brand' });
+
+function resource(kind: Kind): Resource {
+  const fields = methodFields(kind);
+  /** Only this type's methods (the core lists active methods of every kind). */
+  const within = (conditions: Condition[]): Condition[] => [eq('kind', CORE_KIND[kind]), ...conditions];
+  const load = async (req: CoRequest, rows: PaymentMethodRow[]) => {
+    const keys = await refsOf(req.ctx, { vendor: VENDOR, objectType: 'payment_method', kind: 'external_key' }, rows.map((r) => r.id));
+    return rows.map((row) => render(req, kind, row, keys.get(row.id) ?? null));
   };
   const create = async (req: CoRequest): Promise<CoResult> => {
     const body = asObject(req.body);
     const customerId = (await payloadRef(req.ctx, 'customer', body, 'customer', true)) as number;
     const externalKey = optString(body, 'external_key') || null;
+    const refs = externalKey ? [{ vendor: VENDOR, kind: 'external_key', value: externalKey }] : undefined;
     const vd = { [VENDOR]: { write_ipaddr: req.ip } };
-    let row: PaymentMethodRow;
-    if (kind === 'creditcard') {
-      const source = inlineCard(body) as { card: Parameters<typeof storeCard>[1] };
-      row = await storeCard(req.ctx, source.card, { customerId, externalKey, vendorData: vd });
-    } else if (kind === 'ach') {
-      const source = inlineBank(body) as { bank: Parameters<typeof storeBank>[1] };
-      row = await storeBank(req.ctx, source.bank, { customerId, externalKey, vendorData: vd });
-    } else {
-      row = await storeGatewayToken(req.ctx, { customerId, tokenType: optString(body, 'type') ?? 'customer', token: optString(body, 'token') ?? '', externalKey, vendorData: vd });
-    }
+    const store = (): Promise<PaymentMethodRow> => {
+      if (kind === 'creditcard') return storeCard(req.ctx, (inlineCard(body) as { card: Parameters<typeof storeCard>[1] }).card, { customerId, refs, vendorData: vd });
+      if (kind === 'ach') return storeBank(req.ctx, (inlineBank(body) as { bank: Parameters<typeof storeBank>[1] }).bank, { customerId, refs, vendorData: vd });
+      return storeGatewayToken(req.ctx, { customerId, tokenType: optString(body, 'type') ?? 'customer', token: optString(body, 'token') ?? '', refs, vendorData: vd });
+    };
+    const row = await store().catch((error: unknown) => {
+      if (reasonOf(error) === 'duplicate_ref') throw duplicateKey('payment method', String(externalKey));
+      throw error;
+    });
     return created(req, kind, row.id);
   };
   return {
-    list: async (req: CoRequest) => ok(await load(req, await listIds(req, base(req), fields, `${kind}_id`))),
-    count: async (req: CoRequest) => ok(await countIds(req, base(req), fields)),
+    list: async (req) => {
+      const page = pageOf(req, fields);
+      return ok(await load(req, (await listing(listPaymentMethodsBy(req.ctx, { ...page, where: within(page.where ?? []) }))).rows));
+    },
+    count: async (req) => ok(await listing(countPaymentMethods(req.ctx, { where: within(whereOf(req, fields)) }))),
     create,
-    get: async (req: CoRequest, segment: string) => ok((await load(req, [await target(req.ctx, kind, segment)]))[0]),
-    remove: async (req: CoRequest, segment: string) => {
+    get: async (req, segment) => ok((await load(req, await activeMethodsInOrder(req.ctx, [await target(req.ctx, kind, segment)])))[0]),
+    remove: async (req, segment) => {
       await deletePaymentMethod(req.ctx, await target(req.ctx, kind, segment));
       return ok(true);
     },
   };
 }
 
-register('creditcard', resource('creditcard'));
-register('ach', resource('ach'));
-register('tokenized', resource('tokenized'));
+export const creditcards = resource('creditcard');
+export const achs = resource('ach');
+export const tokenized = resource('tokenized');

@@ -1,9 +1,16 @@
 // Ids, external keys and tokens (spec 1.11): any {id} path slot takes a number, external_key:<k> or
 // token:<t>; payloads refer to other objects by <obj>_id, <obj>_external_key or <obj>_token.
-import { sql } from 'kysely';
 import type { TenantContext } from '../../core/context.ts';
-import { jsonText } from '../../store/json.ts';
+import { catalogIdByToken, catalogItemsByIds } from '../../core/catalog/queries.ts';
+import { contactIdByToken, contactsByIds } from '../../core/customers/contact-queries.ts';
+import { customerIdByToken, customersByIds } from '../../core/customers/queries.ts';
+import { invoiceIdByToken, invoicesByIds } from '../../core/invoices/queries.ts';
+import { transactionIdByToken, transactionsByIds } from '../../core/payments/queries.ts';
+import { findByRef, type ObjectType } from '../../core/refs/refs.ts';
+import { activeMethodsInOrder, paymentMethodIdByToken } from '../../core/vault/queries.ts';
 import { bad, CoError } from './envelope.ts';
+import { WIRE_TYPES } from './transaction-view.ts';
+import { VENDOR } from './wire.ts';
 
 export type Ref = { by: 'id'; id: number } | { by: 'external_key' | 'token'; value: string };
 
@@ -16,42 +23,45 @@ export function parseRef(segment: string): Ref | null {
 
 type Kind = 'customer' | 'user' | 'invoice' | 'transaction' | 'item' | 'creditcard' | 'ach' | 'tokenized';
 
-/** Finds the internal id of an object of the tenant, or null. */
+const METHOD_KINDS: Partial<Record<Kind, string>> = { creditcard: 'card', ach: 'bank', tokenized: 'tokenized' };
+
+/** How each ChargeOver type finds its objects in the core: by token, and which ids are its own. */
+const KINDS: Record<Kind, { objectType: ObjectType; byToken: (ctx: TenantContext, token: string) => Promise<number | null>; own: (ctx: TenantContext, ids: number[]) => Promise<number[]> }> = {
+  customer: { objectType: 'customer', byToken: customerIdByToken, own: async (ctx, ids) => (await customersByIds(ctx, ids)).map((r) => r.id) },
+  user: { objectType: 'contact', byToken: contactIdByToken, own: async (ctx, ids) => (await contactsByIds(ctx, ids)).map((r) => r.id) },
+  invoice: { objectType: 'invoice', byToken: invoiceIdByToken, own: async (ctx, ids) => (await invoicesByIds(ctx, ids)).map((r) => r.id) },
+  transaction: {
+    objectType: 'transaction',
+    byToken: transactionIdByToken,
+    own: async (ctx, ids) => [...(await transactionsByIds(ctx, ids)).values()].filter((r) => (WIRE_TYPES as readonly string[]).includes(r.type)).map((r) => r.id),
+  },
+  item: {
+    objectType: 'catalog_item',
+    byToken: (ctx, token) => catalogIdByToken(ctx, 'item', token),
+    own: async (ctx, ids) => (await catalogItemsByIds(ctx, ids)).filter((r) => r.kind === 'item' && r.deleted_at === null).map((r) => r.id),
+  },
+  creditcard: methodKind('creditcard'),
+  ach: methodKind('ach'),
+  tokenized: methodKind('tokenized'),
+};
+
+function methodKind(kind: Kind): (typeof KINDS)[Kind] {
+  return {
+    objectType: 'payment_method',
+    byToken: paymentMethodIdByToken,
+    own: async (ctx, ids) => (await activeMethodsInOrder(ctx, ids)).filter((r) => r.kind === METHOD_KINDS[kind]).map((r) => r.id),
+  };
+}
+
+/** Finds the internal id of an object of the tenant of this ChargeOver type, or null. */
 export async function lookup(ctx: TenantContext, kind: Kind, ref: Ref): Promise<number | null> {
-  const t = ctx.tenant.id;
-  const db = ctx.db;
-  switch (kind) {
-    case 'customer':
-    case 'user': {
-      const table = kind === 'customer' ? 'customers' : 'contacts';
-      let q = db.selectFrom(table).select('id').where('tenant_id', '=', t).where('deleted_at', 'is', null);
-      q = ref.by === 'id' ? q.where('id', '=', ref.id) : q.where(ref.by, '=', ref.value);
-      return (await q.executeTakeFirst())?.id ?? null;
-    }
-    case 'invoice': {
-      let q = db.selectFrom('invoices').select('id').where('tenant_id', '=', t);
-      q = ref.by === 'id' ? q.where('id', '=', ref.id) : q.where(ref.by, '=', ref.value);
-      return (await q.executeTakeFirst())?.id ?? null;
-    }
-    case 'item': {
-      let q = db.selectFrom('catalog_items').select('id').where('tenant_id', '=', t).where('kind', '=', 'item').where('deleted_at', 'is', null);
-      q = ref.by === 'id' ? q.where('id', '=', ref.id) : q.where(ref.by, '=', ref.value);
-      return (await q.executeTakeFirst())?.id ?? null;
-    }
-    case 'creditcard':
-    case 'ach':
-    case 'tokenized': {
-      const methodKind = kind === 'creditcard' ? 'card' : kind === 'ach' ? 'bank' : 'tokenized';
-      let q = db.selectFrom('payment_methods').select('id').where('tenant_id', '=', t).where('status', '=', 'active').where('kind', '=', methodKind);
-      q = ref.by === 'id' ? q.where('id', '=', ref.id) : q.where(ref.by, '=', ref.value);
-      return (await q.executeTakeFirst())?.id ?? null;
-    }
-    case 'transaction': {
-      let q = db.selectFrom('transactions').select('id').where('tenant_id', '=', t).where('type', 'in', ['sale', 'refund', 'credit_memo']);
-      q = ref.by === 'id' ? q.where('id', '=', ref.id) : q.where(sql<boolean>`${jsonText(ctx.dialect, "vendor_data", ["chargeover", ref.by])} = ${ref.value}`);
-      return (await q.executeTakeFirst())?.id ?? null;
-    }
-  }
+  const k = KINDS[kind];
+  let id: number | null;
+  if (ref.by === 'id') id = ref.id;
+  else if (ref.by === 'token') id = await k.byToken(ctx, ref.value);
+  else id = await findByRef(ctx, { vendor: VENDOR, objectType: k.objectType, kind: 'external_key' }, ref.value);
+  if (id === null) return null;
+  return (await k.own(ctx, [id]))[0] ?? null;
 }
 
 /** The target of a path: missing is 404. */

@@ -1,13 +1,16 @@
 // GET /_report and /_report/{id}?action=reportData (spec 1.13, 4.18): a few listed reports whose
 // rows are built from the same renderers as the API objects; filters (the where grammar) apply to
 // the unformatted values; order, offset, limit (up to 1000).
+import { parseFloatMajor } from '../../core/money/money.ts';
+import { listCustomers } from '../../core/customers/queries.ts';
+import { listTransactions } from '../../core/payments/queries.ts';
+import type { WireFilter } from '../kit/filters.ts';
 import { bad, INVALID_ENDPOINT, ok, CoError, type CoRequest, type CoResult } from './envelope.ts';
-import { register } from './router.ts';
+import type { Resource } from './router.ts';
 import { parseCondition, parseOrder, parsePaging, parseWhere } from './where.ts';
 import { renderCustomers } from './customer-view.ts';
 import { renderTransactions, WIRE_TYPES } from './transaction-view.ts';
 import { formatted } from './wire.ts';
-import type { Filter } from '../../core/query/filters.ts';
 
 type Row = Record<string, unknown>;
 const REPORTS: Array<{ report_id: number; name: string }> = [
@@ -26,18 +29,17 @@ function displayDate(iso: unknown): string {
 }
 
 async function customerRows(req: CoRequest): Promise<Row[]> {
-  const rows = await req.ctx.db.selectFrom('customers').selectAll().where('tenant_id', '=', req.ctx.tenant.id).where('deleted_at', 'is', null).orderBy('id').limit(MAX_ROWS).execute();
-  return renderCustomers(req, rows);
+  return renderCustomers(req, (await listCustomers(req.ctx, { limit: MAX_ROWS })).rows);
 }
 
 async function transactionRows(req: CoRequest): Promise<Row[]> {
-  const rows = await req.ctx.db.selectFrom('transactions').selectAll().where('tenant_id', '=', req.ctx.tenant.id).where('type', 'in', [...WIRE_TYPES]).orderBy('id').limit(MAX_ROWS).execute();
-  return renderTransactions(req, rows);
+  return renderTransactions(req, (await listTransactions(req.ctx, WIRE_TYPES, { limit: MAX_ROWS })).rows);
 }
 
 function balanceRow(c: Row): Row {
   const cur = String(c.currency_iso4217);
-  const minor = (v: unknown) => Math.round(Number(v) * 100);
+  // Rendered rows carry major units; back to minor units through core/money (the currency's exponent).
+  const minor = (v: unknown) => parseFloatMajor(Number(v), cur);
   return {
     customer_customer_id: c.customer_id, customer_company: c.company, customer_external_key: c.external_key,
     customer_total: formatted(minor(c.total), cur), customer_total_unformatted: c.total,
@@ -51,7 +53,7 @@ function transactionRow(t: Row): Row {
     transaction_transaction_id: t.transaction_id, transaction_customer_id: t.customer_id,
     transaction_transaction_date: displayDate(t.transaction_date), transaction_transaction_date_unformatted: t.transaction_date,
     transaction_transaction_method: t.transaction_method, transaction_transaction_detail: t.transaction_detail,
-    transaction_amount: formatted(Math.round(Number(t.amount) * 100), String(t.currency_iso4217)), transaction_amount_unformatted: t.amount,
+    transaction_amount: formatted(parseFloatMajor(Number(t.amount), String(t.currency_iso4217)), String(t.currency_iso4217)), transaction_amount_unformatted: t.amount,
     transaction_gateway_transid: t.gateway_transid, transaction_transaction_type: t.transaction_type_name, transaction_gateway_status: t.gateway_status,
   };
 }
@@ -85,7 +87,7 @@ function compare(a: unknown, b: unknown): number {
   return String(a ?? '').localeCompare(String(b ?? ''));
 }
 
-function matches(row: Row, f: Filter): boolean {
+function matches(row: Row, f: WireFilter): boolean {
   const value = valueOf(row, f.field);
   if (f.op === 'is_null') return value === null || value === undefined;
   if (f.op === 'not_null') return value !== null && value !== undefined;
@@ -110,7 +112,7 @@ async function report(req: CoRequest): Promise<CoResult | null> {
     return ok(REPORTS);
   }
   if (extra !== undefined || !/^\d+$/.test(id) || req.query.action !== 'reportData' || (req.method !== 'POST' && req.method !== 'GET')) throw bad(INVALID_ENDPOINT);
-  let filters: Filter[];
+  let filters: WireFilter[];
   if (Array.isArray(req.body)) filters = req.body.map((f) => parseCondition(String(f)));
   else if (req.body === undefined || req.body === null || req.body === '') filters = parseWhere(req.query.where);
   else throw bad('The report filters must be a JSON array of conditions');
@@ -130,4 +132,4 @@ async function report(req: CoRequest): Promise<CoResult | null> {
   return ok({ _report: rows.slice(offset, offset + limit), _count: rows.length });
 }
 
-register('_report', { custom: report });
+export const reports: Resource = { custom: report };

@@ -1,6 +1,15 @@
 // One dispatcher for /api/v3/{type}[/{id}][/_count][?action=...]: real requests and _bulk
 // sub-requests both come through here. Unknown endpoints and actions are 400 (spec 1.6, X23).
+// Every path's first segment is a key of RESOURCES below, so a route is found by grep.
 import { bad, INVALID_ENDPOINT, type CoRequest, type CoResult } from './envelope.ts';
+import { customers } from './customers.ts';
+import { users } from './users.ts';
+import { invoices } from './invoices.ts';
+import { transactions } from './transactions.ts';
+import { achs, creditcards, tokenized } from './paymethods.ts';
+import { items, packages } from './items.ts';
+import { runBulk } from './bulk.ts';
+import { reports } from './reports.ts';
 
 export interface Resource {
   list?(req: CoRequest): Promise<CoResult>;
@@ -17,15 +26,25 @@ export interface Resource {
   custom?(req: CoRequest): Promise<CoResult | null>;
 }
 
-const registry = new Map<string, Resource>();
-
-export function register(type: string, resource: Resource): void {
-  registry.set(type, resource);
-}
+/** /api/v3/{type}: the resource that answers each type. */
+const RESOURCES: Readonly<Record<string, Resource>> = {
+  customer: customers,
+  user: users,
+  invoice: invoices,
+  transaction: transactions,
+  creditcard: creditcards,
+  ach: achs,
+  tokenized,
+  item: items,
+  package: packages,
+  // _bulk sub-requests come back through this dispatcher.
+  _bulk: { custom: (req) => runBulk(req, dispatch) },
+  _report: reports,
+};
 
 export async function dispatch(req: CoRequest): Promise<CoResult> {
   const [type, second, third, fourth] = req.segments;
-  const resource = type ? registry.get(type) : undefined;
+  const resource = type !== undefined && Object.hasOwn(RESOURCES, type) ? RESOURCES[type] : undefined;
   if (!resource) throw bad(INVALID_ENDPOINT);
   if (resource.custom) {
     const result = await resource.custom(req);

@@ -1,11 +1,14 @@
 // Renders ChargeOver transactions (spec 3.5) from core transactions: pay (sale), ref (refund,
 // negative amount), cre (credit memo); and maps where= fields.
-import { sql, type ExpressionBuilder } from 'kysely';
 import type { TenantContext } from '../../core/context.ts';
-import { expressionCondition, type FieldMap, type FieldType, type Filter } from '../../core/query/filters.ts';
-import type { Database, TransactionRow } from '../../store/schema.ts';
-import { jsonText } from '../../store/json.ts';
+import { applicationsOf } from '../../core/payments/queries.ts';
+import { TxnStatus } from '../../core/payments/states.ts';
+import { refsOf } from '../../core/refs/refs.ts';
+import { paymentMethodsByIds } from '../../core/vault/queries.ts';
+import type { TransactionRow } from '../../store/schema.ts';
 import type { CoRequest } from './envelope.ts';
+import { ALWAYS_NULL, CURRENCY_ID, EXTERNAL_KEY, vendorNumber, vendorText } from './fields.ts';
+import type { FieldTable } from './lists.ts';
 import { currencyId, date, datetime, money, symbolOf, VENDOR, vendorData } from './wire.ts';
 
 export const WIRE_TYPES = ['sale', 'refund', 'credit_memo'] as const;
@@ -23,52 +26,54 @@ export function statusOf(row: TransactionRow): { name: string; str: string; stat
   return { name: 'Failed', str: 'failed-failed', state: 'f' };
 }
 
-const expr = (build: () => ReturnType<typeof sql>, type: FieldType) => ({
-  condition: (_eb: ExpressionBuilder<Database, 'transactions'>, filter: Filter) => expressionCondition(build(), type, filter),
-});
+const OK = [...OK_STATUSES];
+const FAILED = Object.values(TxnStatus).filter((status) => status !== TxnStatus.VOIDED && !OK_STATUSES.has(status));
+const STATUS_STATE = { enum: 'status', values: { o: OK, f: FAILED, v: [TxnStatus.VOIDED] } };
 
-export function transactionFields(req: CoRequest): FieldMap<Database, 'transactions'> {
-  const d = req.ctx.dialect;
-  const v = (key: string) => jsonText(d, 'transactions.vendor_data', [VENDOR, key]);
-  const state = sql`(case when transactions.status = 'voided' then 'v' when transactions.status in ('captured', 'pending', 'settled') then 'o' else 'f' end)`;
-  const out: FieldMap<Database, 'transactions'> = {
-    transaction_id: { column: 'id', type: 'number' },
-    customer_id: { column: 'customer_id', type: 'number' },
-    gateway_status: expr(() => sql`(case when transactions.status in ('captured', 'pending', 'settled') then 1 else 0 end)`, 'number'),
-    transaction_type: expr(() => sql`(case transactions.type when 'sale' then 'pay' when 'refund' then 'ref' when 'credit_memo' then 'cre' else transactions.type end)`, 'text_ci'),
-    'transaction_status.state': expr(() => state, 'text_ci'),
-    'transaction_status.str': expr(() => sql`(case when transactions.status = 'voided' then 'void-void' when transactions.status in ('captured', 'pending', 'settled') then 'ok-successful' else 'failed-failed' end)`, 'text_ci'),
-    transaction_status_state: expr(() => state, 'text_ci'),
-    currency_id: expr(() => sql`(case transactions.currency when 'USD' then 1 when 'CAD' then 2 when 'GBP' then 3 when 'EUR' then 4 when 'AUD' then 6 else 0 end)`, 'number'),
-    transaction_datetime: expr(() => sql`coalesce(${v('transaction_datetime')}, '')`, 'string'),
-    transaction_date: expr(() => sql`coalesce(${v('transaction_date')}, '')`, 'string'),
-    creditcard_id: expr(() => sql`(case when transactions.payment_kind = 'card' then transactions.payment_method_id end)`, 'number'),
-    ach_id: expr(() => sql`(case when transactions.payment_kind = 'bank' then transactions.payment_method_id end)`, 'number'),
-    tokenized_id: expr(() => sql`(case when transactions.payment_kind = 'tokenized' then transactions.payment_method_id end)`, 'number'),
-    'applied_to.invoice_id': { condition: (_eb, f) => sql`exists (select 1 from allocations a where a.transaction_id = transactions.id and ${expressionCondition(sql.ref('a.invoice_id'), 'number', f)})` },
-    'applied_to.package_id': expr(() => sql`(case when 1 = 0 then 1 else null end)`, 'number'),
-  };
-  for (const key of ['token', 'external_key', 'gateway_transid', 'gateway_method', 'transaction_method', 'transaction_detail', 'gateway_msg']) out[key] = expr(() => v(key), 'text_ci');
-  out.gateway_id = expr(() => sql`coalesce(${v('gateway_id')}, '1')`, 'number');
-  return out;
-}
+/** where= fields of /transaction (README: where fields). */
+export const TRANSACTION_FIELDS: FieldTable = {
+  transaction_id: 'id',
+  customer_id: 'customer_id',
+  gateway_status: { enum: 'status', values: { 1: OK, 0: [...FAILED, TxnStatus.VOIDED] }, wireType: 'number' },
+  transaction_type: { enum: 'type', values: Object.fromEntries(Object.entries(TYPE_CODES).map(([core, wire]) => [wire, core])) },
+  'transaction_status.state': STATUS_STATE,
+  transaction_status_state: STATUS_STATE,
+  'transaction_status.str': { enum: 'status', values: { 'ok-successful': OK, 'failed-failed': FAILED, 'void-void': [TxnStatus.VOIDED] } },
+  currency_id: CURRENCY_ID,
+  transaction_datetime: vendorText('transaction_datetime', ''),
+  transaction_date: vendorText('transaction_date', ''),
+  creditcard_id: 'card_id',
+  ach_id: 'bank_account_id',
+  tokenized_id: 'gateway_token_id',
+  'applied_to.invoice_id': { related: 'applied', field: 'invoice_id' },
+  'applied_to.package_id': ALWAYS_NULL,
+  token: 'token',
+  external_key: EXTERNAL_KEY,
+  gateway_transid: vendorText('gateway_transid'),
+  gateway_method: vendorText('gateway_method'),
+  transaction_method: vendorText('transaction_method'),
+  transaction_detail: vendorText('transaction_detail'),
+  gateway_msg: vendorText('gateway_msg'),
+  gateway_id: vendorNumber('gateway_id', 1),
+};
 
 export async function renderTransactions(req: CoRequest, rows: TransactionRow[]): Promise<Record<string, unknown>[]> {
   const ctx: TenantContext = req.ctx;
   const ids = rows.map((r) => r.id);
-  const allocations = ids.length
-    ? await ctx.db.selectFrom('allocations').select(['transaction_id', 'invoice_id', (eb) => eb.fn.sum<number>('amount').as('amount')]).where('tenant_id', '=', ctx.tenant.id).where('transaction_id', 'in', ids).groupBy(['transaction_id', 'invoice_id']).orderBy('invoice_id').execute()
-    : [];
-  const methodIds = [...new Set(rows.map((r) => r.payment_method_id).filter((id): id is number => id !== null))];
-  const methods = methodIds.length ? await ctx.db.selectFrom('payment_methods').select(['id', 'kind', 'brand', 'last4']).where('id', 'in', methodIds).execute() : [];
-  const methodById = new Map(methods.map((m) => [m.id, m]));
+  const methodIds = rows.map((r) => r.payment_method_id).filter((id): id is number => id !== null);
+  const [applications, methodById, keys] = await Promise.all([
+    applicationsOf(ctx, ids),
+    paymentMethodsByIds(ctx, methodIds),
+    refsOf(ctx, { vendor: VENDOR, objectType: 'transaction', kind: 'external_key' }, ids),
+  ]);
   return rows.map((row) => {
     const v = vendorData(row.vendor_data);
     const c = row.currency;
     const type = TYPE_CODES[row.type] ?? 'pay';
     const method = row.payment_method_id !== null ? methodById.get(row.payment_method_id) : undefined;
-    const applied = allocations.filter((a) => Number(a.transaction_id) === row.id && Number(a.amount) !== 0).map((a) => ({ invoice_id: Number(a.invoice_id), applied: money(Number(a.amount), c) }));
-    const appliedMinor = allocations.filter((a) => Number(a.transaction_id) === row.id).reduce((sum, a) => sum + Number(a.amount), 0);
+    const mine = applications.get(row.id) ?? [];
+    const applied = mine.map((a) => ({ invoice_id: a.invoiceId, applied: money(a.amount, c) }));
+    const appliedMinor = mine.reduce((sum, a) => sum + a.amount, 0);
     const ok = OK_STATUSES.has(row.status);
     const gatewayMethod = (v.gateway_method as string | undefined) ?? (method?.kind === 'card' ? (BRANDS[method.brand ?? ''] ?? 'visa') : method?.kind === 'bank' ? 'ach' : row.type === 'credit_memo' ? 'credit' : (row.payment_kind ?? 'check'));
     const status = statusOf(row);
@@ -84,8 +89,8 @@ export async function renderTransactions(req: CoRequest, rows: TransactionRow[])
       gateway_err_code: v.gateway_err_code ?? null,
       gateway_err_detail: v.gateway_err_detail ?? null,
       gateway_opts: row.auth_code ? { auth_code: row.auth_code } : null,
-      token: v.token ?? null,
-      external_key: v.external_key ?? null,
+      token: row.token,
+      external_key: keys.get(row.id) ?? null,
       currency_id: currencyId(c),
       currency_symbol: symbolOf(c),
       currency_iso4217: c,

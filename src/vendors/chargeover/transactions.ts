@@ -8,12 +8,13 @@ import { chargeAndApply } from '../../core/flows/charge-and-apply.ts';
 import { recordPayment } from '../../core/flows/record-payment.ts';
 import { markPaymentReturned } from '../../core/flows/payment-returned.ts';
 import { getTransaction, refund } from '../../core/payments/payments.ts';
-import { bad, created, ok, type CoRequest, type CoResult } from './envelope.ts';
-import { countIds, inOrder, listIds } from './lists.ts';
+import { countTransactions, listTransactions, transactionsInOrder } from '../../core/payments/queries.ts';
+import { bad, created, duplicateKey, ok, type CoRequest, type CoResult } from './envelope.ts';
+import { listing, pageOf, whereOf } from './lists.ts';
 import { lookup, payloadRef, target } from './refs.ts';
-import { register } from './router.ts';
+import type { Resource } from './router.ts';
 import { payRefusal } from './invoice-pay.ts';
-import { GATEWAY_METHODS, renderTransactions, transactionFields, WIRE_TYPES } from './transaction-view.ts';
+import { GATEWAY_METHODS, renderTransactions, TRANSACTION_FIELDS, WIRE_TYPES } from './transaction-view.ts';
 import { asObject, optInt, optString, parseAmount, transactionVendorData, VENDOR } from './wire.ts';
 
 const AUTO_APPLY = new Set(['oldest_first', 'newest_first', 'best_fit']);
@@ -58,7 +59,6 @@ async function create(req: CoRequest): Promise<CoResult> {
   const date = optString(body, 'transaction_date') || (datetime ? datetime.slice(0, 10) : undefined);
   if (date && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw bad('transaction_date must be YYYY-MM-DD');
   const externalKey = optString(body, 'external_key') || null;
-  if (externalKey && (await lookup(req.ctx, 'transaction', { by: 'external_key', value: externalKey })) !== null) throw bad(`A transaction already exists with the external_key value "${externalKey}"`);
   const extra: Record<string, unknown> = { gateway_method: gatewayMethod, transaction_ipaddr: req.ip };
   for (const key of ['gateway_transid', 'gateway_msg', 'transaction_method', 'transaction_detail', 'void_datetime']) {
     const value = optString(body, key);
@@ -68,7 +68,6 @@ async function create(req: CoRequest): Promise<CoResult> {
   if (gatewayId !== undefined && gatewayId !== null) extra.gateway_id = gatewayId;
   if (datetime) extra.transaction_datetime = datetime;
   if (date) extra.transaction_date = date;
-  if (externalKey) extra.external_key = externalKey;
   const applyTo = await applications(req, body.applied_to, customer.currency);
   const txn = await recordPayment(req.ctx, {
     customerId,
@@ -81,6 +80,11 @@ async function create(req: CoRequest): Promise<CoResult> {
     applyTo,
     autoApply: applyTo && applyTo.length > 0 ? undefined : autoApply(body),
     vendorData: transactionVendorData(extra),
+    // The external key is a reference under a unique index: of N racing creates with one key, one wins.
+    refs: externalKey ? [{ vendor: VENDOR, kind: 'external_key', value: externalKey }] : undefined,
+  }).catch((error: unknown) => {
+    if (reasonOf(error) === 'duplicate_ref') throw duplicateKey('transaction', String(externalKey));
+    throw error;
   });
   return created(req, 'transaction', txn.id);
 }
@@ -122,13 +126,6 @@ async function attemptPay(req: CoRequest): Promise<CoResult> {
   return ok({ id: result.transaction.id });
 }
 
-const base = (req: CoRequest) => req.ctx.db.selectFrom('transactions').select('id').where('tenant_id', '=', req.ctx.tenant.id).where('type', 'in', [...WIRE_TYPES]);
-
-async function load(req: CoRequest, ids: number[]): Promise<Record<string, unknown>[]> {
-  if (ids.length === 0) return [];
-  const rows = await req.ctx.db.selectFrom('transactions').selectAll().where('tenant_id', '=', req.ctx.tenant.id).where('id', 'in', ids).execute();
-  return renderTransactions(req, inOrder(ids, rows, (r) => r.id));
-}
 
 async function decline(req: CoRequest, segment: string): Promise<CoResult> {
   const id = await target(req.ctx, 'transaction', segment);
@@ -138,11 +135,11 @@ async function decline(req: CoRequest, segment: string): Promise<CoResult> {
   return ok(true);
 }
 
-register('transaction', {
-  list: async (req) => ok(await load(req, await listIds(req, base(req), transactionFields(req), 'transaction_id'))),
-  count: async (req) => ok(await countIds(req, base(req), transactionFields(req))),
+export const transactions: Resource = {
+  list: async (req) => ok(await renderTransactions(req, (await listing(listTransactions(req.ctx, WIRE_TYPES, pageOf(req, TRANSACTION_FIELDS)))).rows)),
+  count: async (req) => ok(await listing(countTransactions(req.ctx, WIRE_TYPES, { where: whereOf(req, TRANSACTION_FIELDS) }))),
   create,
-  get: async (req, segment) => ok((await load(req, [await target(req.ctx, 'transaction', segment)]))[0]),
+  get: async (req, segment) => ok((await renderTransactions(req, await transactionsInOrder(req.ctx, [await target(req.ctx, 'transaction', segment)])))[0]),
   collectionActions: { pay: attemptPay },
   actions: {
     refund: async (req, segment) => {
@@ -157,4 +154,4 @@ register('transaction', {
     decline,
     reject: decline,
   },
-});
+};

@@ -1,50 +1,47 @@
 // /user, ChargeOver's contacts (spec 2.3, 4.6, 4.7): add, update, get, list/query/count, delete,
 // password (reset link or set), getLoginURL. Passwords are write-only and stored hashed.
-import { sql, type ExpressionBuilder } from 'kysely';
-import { createContact } from '../../core/customers/customers.ts';
-import { deleteContact, getContact, issueLoginToken, loginsFor, setLogin, updateContact } from '../../core/customers/contacts.ts';
-import { DomainError, ErrorCode } from '../../core/errors/domain-error.ts';
-import { inWork } from '../../core/work.ts';
+import { createContactWithLogin, updateContactAndLogin } from '../../core/customers/accounts.ts';
+import { deleteContact, getContact, issueLoginToken, loginsFor, setLogin } from '../../core/customers/contacts.ts';
+import { contactsByIds, countContacts, listContacts } from '../../core/customers/contact-queries.ts';
+import { customersByIds } from '../../core/customers/queries.ts';
+import { DomainError, ErrorCode, reasonOf } from '../../core/errors/domain-error.ts';
 import { queueEmail } from '../../core/outbox/outbox.ts';
-import { expressionCondition, type FieldMap, type FieldType, type Filter } from '../../core/query/filters.ts';
-import type { ContactRow, Database } from '../../store/schema.ts';
-import { jsonInt, jsonText } from '../../store/json.ts';
+import { refsOf, type RefChange } from '../../core/refs/refs.ts';
+import type { ContactRow } from '../../store/schema.ts';
 import { accepted, bad, created, duplicateKey, ok, type CoRequest, type CoResult } from './envelope.ts';
-import { countIds, inOrder, listIds } from './lists.ts';
+import { EXTERNAL_KEY, vendorNumber, vendorText } from './fields.ts';
+import { listing, pageOf, whereOf, type FieldTable } from './lists.ts';
 import { payloadRef, target } from './refs.ts';
-import { register } from './router.ts';
+import type { Resource } from './router.ts';
 import { fullName, splitName } from './customer-view.ts';
 import { asObject, datetime, optInt, optString, VENDOR, vendorData } from './wire.ts';
 
 const USER_TYPES: Record<number, string> = { 1: 'Billing', 2: 'Technical', 3: 'Other' };
 
-const expr = (build: () => ReturnType<typeof sql>, type: FieldType) => ({
-  condition: (_eb: ExpressionBuilder<Database, 'contacts'>, filter: Filter) => expressionCondition(build(), type, filter),
-});
-
-function fields(req: CoRequest): FieldMap<Database, 'contacts'> {
-  const d = req.ctx.dialect;
-  return {
-    user_id: { column: 'id', type: 'number' },
-    external_key: { column: 'external_key', type: 'text_ci' },
-    token: { column: 'token', type: 'text_ci' },
-    first_name: { column: 'first_name', type: 'text_ci' },
-    last_name: { column: 'last_name', type: 'text_ci' },
-    email: { column: 'email', type: 'text_ci' },
-    phone: { column: 'phone', type: 'text_ci' },
-    title: { column: 'title', type: 'text_ci' },
-    customer_id: { column: 'customer_id', type: 'number' },
-    'customers.customer_id': { column: 'customer_id', type: 'number' },
-    username: expr(() => sql`(select l.username from contact_logins l where l.contact_id = contacts.id)`, 'text_ci'),
-    user_type_id: expr(() => sql`coalesce(${jsonInt(d, 'vendor_data', [VENDOR, 'user_type_id'])}, 1)`, 'number'),
-    ...Object.fromEntries([1, 2, 3, 4, 5].map((i) => [`custom_${i}`, expr(() => jsonText(d, 'vendor_data', [VENDOR, `custom_${i}`]), 'text_ci')])),
-  };
-}
+/** where= fields of /user (README: where fields). */
+export const USER_FIELDS: FieldTable = {
+  user_id: 'id',
+  external_key: EXTERNAL_KEY,
+  token: 'token',
+  first_name: 'first_name',
+  last_name: 'last_name',
+  email: 'email',
+  phone: 'phone',
+  title: 'title',
+  customer_id: 'customer_id',
+  'customers.customer_id': 'customer_id',
+  username: 'username',
+  user_type_id: vendorNumber('user_type_id', 1),
+  ...Object.fromEntries([1, 2, 3, 4, 5].map((i) => [`custom_${i}`, vendorText(`custom_${i}`)])),
+};
 
 async function render(req: CoRequest, rows: ContactRow[]): Promise<Record<string, unknown>[]> {
-  const logins = await loginsFor(req.ctx, rows.map((r) => r.id));
-  const customerIds = [...new Set(rows.map((r) => r.customer_id))];
-  const customers = customerIds.length ? await req.ctx.db.selectFrom('customers').select(['id', 'company']).where('id', 'in', customerIds).execute() : [];
+  const ids = rows.map((r) => r.id);
+  const [logins, customers, keys] = await Promise.all([
+    loginsFor(req.ctx, ids),
+    customersByIds(req.ctx, rows.map((r) => r.customer_id), { includeDeleted: true }),
+    refsOf(req.ctx, { vendor: VENDOR, objectType: 'contact', kind: 'external_key' }, ids),
+  ]);
   const companies = new Map(customers.map((c) => [c.id, c.company]));
   return rows.map((row) => {
     const v = vendorData(row.vendor_data);
@@ -55,7 +52,7 @@ async function render(req: CoRequest, rows: ContactRow[]): Promise<Record<string
     for (let i = 1; i <= 5; i++) custom[`custom_${i}`] = v[`custom_${i}`] ?? null;
     return {
       user_id: row.id,
-      external_key: row.external_key,
+      external_key: keys.get(row.id) ?? null,
       first_name: row.first_name,
       middle_name_glob: middle,
       last_name: row.last_name,
@@ -119,22 +116,22 @@ function parse(body: Record<string, unknown>): Parsed {
 }
 
 function mapConflict(error: unknown, key: string | null | undefined): never {
-  if (error instanceof DomainError && error.code === ErrorCode.CONFLICT) {
-    if (error.field === 'external_key') throw duplicateKey('contact', String(key));
-    throw bad(error.message);
-  }
+  if (reasonOf(error) === 'duplicate_ref') throw duplicateKey('contact', String(key));
+  if (error instanceof DomainError && error.code === ErrorCode.CONFLICT) throw bad(error.message);
   throw error;
 }
+
+const externalKeyRefs = (p: Parsed): RefChange[] | undefined => (p.externalKey === undefined ? undefined : [{ vendor: VENDOR, kind: 'external_key', value: p.externalKey }]);
 
 async function create(req: CoRequest): Promise<CoResult> {
   const body = asObject(req.body);
   const customerId = (await payloadRef(req.ctx, 'customer', body, 'customer', true)) as number;
   const p = parse(body);
-  const contact = await inWork(req.ctx, async (ctx) => {
-    const row = await createContact(ctx, { customerId, firstName: p.firstName, lastName: p.lastName, email: p.email, phone: p.phone, title: p.title ?? '', externalKey: p.externalKey, vendor: VENDOR, vendorData: p.vendorData });
-    await setLogin(ctx, row.id, { username: p.username, password: p.password });
-    return row;
-  }).catch((e: unknown) => mapConflict(e, p.externalKey));
+  const contact = await createContactWithLogin(
+    req.ctx,
+    { customerId, firstName: p.firstName, lastName: p.lastName, email: p.email, phone: p.phone, title: p.title ?? '', refs: externalKeyRefs(p), vendor: VENDOR, vendorData: p.vendorData },
+    { username: p.username, password: p.password },
+  ).catch((e: unknown) => mapConflict(e, p.externalKey));
   return created(req, 'user', contact.id);
 }
 
@@ -143,10 +140,12 @@ async function update(req: CoRequest, segment: string): Promise<CoResult> {
   const body = asObject(req.body);
   const customerId = await payloadRef(req.ctx, 'customer', body, 'customer', false);
   const p = parse(body);
-  await inWork(req.ctx, async (ctx) => {
-    await updateContact(ctx, id, { customerId, firstName: p.firstName, lastName: p.lastName, email: p.email, phone: p.phone, title: p.title, externalKey: p.externalKey, vendor: VENDOR, vendorData: p.vendorData });
-    if (p.username !== undefined || p.password !== undefined) await setLogin(ctx, id, { username: p.username, password: p.password });
-  }).catch((e: unknown) => mapConflict(e, p.externalKey));
+  await updateContactAndLogin(
+    req.ctx,
+    id,
+    { customerId, firstName: p.firstName, lastName: p.lastName, email: p.email, phone: p.phone, title: p.title, refs: externalKeyRefs(p), vendor: VENDOR, vendorData: p.vendorData },
+    { username: p.username, password: p.password },
+  ).catch((e: unknown) => mapConflict(e, p.externalKey));
   return accepted(req, 'user', id);
 }
 
@@ -167,19 +166,11 @@ async function password(req: CoRequest, segment: string): Promise<CoResult> {
   return ok(true);
 }
 
-const base = (req: CoRequest) => req.ctx.db.selectFrom('contacts').select('id').where('tenant_id', '=', req.ctx.tenant.id).where('deleted_at', 'is', null);
-
-async function load(req: CoRequest, ids: number[]): Promise<Record<string, unknown>[]> {
-  if (ids.length === 0) return [];
-  const rows = await req.ctx.db.selectFrom('contacts').selectAll().where('tenant_id', '=', req.ctx.tenant.id).where('id', 'in', ids).execute();
-  return render(req, inOrder(ids, rows, (r) => r.id));
-}
-
-register('user', {
-  list: async (req) => ok(await load(req, await listIds(req, base(req), fields(req), 'user_id'))),
-  count: async (req) => ok(await countIds(req, base(req), fields(req))),
+export const users: Resource = {
+  list: async (req) => ok(await render(req, (await listing(listContacts(req.ctx, pageOf(req, USER_FIELDS)))).rows)),
+  count: async (req) => ok(await listing(countContacts(req.ctx, { where: whereOf(req, USER_FIELDS) }))),
   create,
-  get: async (req, segment) => ok((await load(req, [await target(req.ctx, 'user', segment)]))[0]),
+  get: async (req, segment) => ok((await render(req, await contactsByIds(req.ctx, [await target(req.ctx, 'user', segment)])))[0]),
   update,
   remove: async (req, segment) => {
     await deleteContact(req.ctx, await target(req.ctx, 'user', segment));
@@ -189,4 +180,4 @@ register('user', {
     password,
     getLoginURL: async (req, segment) => ok(`${req.siteBase}/signup/r/logintoken/${await issueLoginToken(req.ctx, await target(req.ctx, 'user', segment))}`),
   },
-});
+};

@@ -1,6 +1,7 @@
 // ChargeOver's list grammar (spec 1.7-1.9): where=field:OP:value[,...] with \: \, \\ escapes,
 // order=field:ASC|DESC[,...], offset/limit (default 10, max 100).
-import type { Filter, FilterOp, OrderBy } from '../../core/query/filters.ts';
+import type { FilterOp, OrderBy } from '../../core/query/conditions.ts';
+import type { WireFilter } from '../kit/filters.ts';
 import { bad } from './envelope.ts';
 
 const OPS: Record<string, FilterOp> = { EQUALS: 'eq', NOTEQUALS: 'ne', GT: 'gt', LT: 'lt', GTE: 'gte', LTE: 'lte', CONTAINS: 'contains' };
@@ -27,7 +28,7 @@ export function unescapeValue(text: string): string {
   return text.replace(/\\(.)/g, '$1');
 }
 
-export function parseCondition(text: string): Filter {
+export function parseCondition(text: string): WireFilter {
   const [rawField, rawOp, rest] = splitUnescaped(text, ':', 3);
   const field = unescapeValue(rawField ?? '').trim();
   const op = (rawOp ?? '').trim().toUpperCase();
@@ -41,10 +42,10 @@ export function parseCondition(text: string): Filter {
   return { field, op: mapped, value: unescapeValue(rest) };
 }
 
-export function parseWhere(value: unknown): Filter[] {
+export function parseWhere(value: unknown): WireFilter[] {
   if (value === undefined || value === null || value === '') return [];
   const items = Array.isArray(value) ? value.map(String) : [String(value)];
-  const filters: Filter[] = [];
+  const filters: WireFilter[] = [];
   for (const item of items) {
     for (const part of splitUnescaped(item, ',')) if (part.trim()) filters.push(parseCondition(part));
   }

@@ -2,7 +2,7 @@
 // data (currencies, terms, admins), address blocks, and tolerant parsing of client values.
 import { formatDecimal, parseFloatMajor, toFloatMajor, parseDecimal } from '../../core/money/money.ts';
 import { isoDate } from '../../core/clock/clock.ts';
-import { randomAlnum } from '../../core/crypto/secrets.ts';
+import { parseVendorData } from '../../core/vendor-data.ts';
 import { bad } from './envelope.ts';
 
 export const VENDOR = 'chargeover';
@@ -136,12 +136,12 @@ export function addressFrom(body: Record<string, unknown>, prefix: 'bill' | 'shi
   return any ? out : undefined;
 }
 
+/** The door's own namespace of an object's vendor_data. */
 export function vendorData(raw: string): Record<string, unknown> {
-  const all = JSON.parse(raw) as Record<string, Record<string, unknown>>;
-  return all[VENDOR] ?? {};
+  return parseVendorData(raw)[VENDOR] ?? {};
 }
 
-/** vendor_data for a new transaction: ChargeOver's own token and the wire fields the core has no column for. */
+/** vendor_data for a new transaction: the wire fields the core has no column for (the token is the core's). */
 export function transactionVendorData(extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { [VENDOR]: { token: randomAlnum(12), ...extra } };
+  return { [VENDOR]: extra };
 }
