@@ -9,6 +9,7 @@ import * as m001 from './migrations/001_core.ts';
 import * as m002 from './migrations/002_chargeover.ts';
 import * as m003 from './migrations/003_fluidpay.ts';
 import * as m004 from './migrations/004_money_flows.ts';
+import * as m005 from './migrations/005_neutral_schedules.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -36,6 +37,7 @@ const migrations: Record<string, (dialect: DialectName) => Migration> = {
   '002_chargeover': (dialect) => ({ up: (db) => m002.up(db, dialect) }),
   '003_fluidpay': (dialect) => ({ up: (db) => m003.up(db, dialect) }),
   '004_money_flows': (dialect) => ({ up: (db) => m004.up(db, dialect) }),
+  '005_neutral_schedules': (dialect) => ({ up: (db) => m005.up(db, dialect) }),
 };
 
 function provider(dialect: DialectName): MigrationProvider {
