@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { firstBillDate, nextBillDate, parseSchedule } from '../../src/core/subscriptions/schedule.ts';
+import { firstBillDate, nextBillDate } from '../../src/core/subscriptions/schedule.ts';
+import { parseSchedule } from '../../src/vendors/fluidpay/schedule-wire.ts';
 import { startFluidPay, XID, type FluidPayClient } from './client.ts';
 
 let fp: FluidPayClient;

@@ -1,13 +1,16 @@
-// Subscriptions: a customer billed an amount plus add-ons less discounts on a schedule, with the
-// next bill date computed from it. Charging on schedule comes with the recurring engine (a later
-// issue); this keeps the record, its schedule and its next date.
+// Subscriptions: a customer billed an amount plus add-ons less discounts on a neutral schedule
+// (./schedule.ts: cadence, start, trial, end, occurrence and amount caps), with the next bill date
+// computed from it. Charging on schedule comes with the recurring engine (a later issue); this keeps
+// the record, its schedule and its next date.
 import type { SubscriptionRow } from '../../store/schema.ts';
+import { forUpdate } from '../../store/locks.ts';
 import type { TenantContext } from '../context.ts';
 import { isIsoDate, isoDate } from '../clock/clock.ts';
 import { invalid, notFound } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';
 import { getCustomer } from '../customers/customers.ts';
-import { firstBillDate, type Schedule } from './schedule.ts';
+import { assertValidSchedule, canonicalSchedule, firstBillDate, type Schedule, type ScheduleDraft } from './schedule.ts';
+import { mergeVendorData } from '../vendor-data.ts';
 import { inWork } from '../work.ts';
 
 /** An add-on or discount applied to a subscription (a copy of the catalog item with overrides). */
@@ -33,9 +36,9 @@ export interface SubscriptionInput {
   description?: string;
   currency?: string;
   amount: number;
-  schedule: Schedule;
-  duration?: number;
-  /** YYYY-MM-DD; defaults to the first date on the schedule from today on the tenant clock. */
+  /** Its start defaults to today on the tenant clock. */
+  schedule: ScheduleDraft;
+  /** YYYY-MM-DD; defaults to the schedule's first date from today on the tenant clock. */
   nextBillDate?: string | null;
   items?: SubscriptionItems;
   vendor?: string;
@@ -51,10 +54,27 @@ export function adjustmentTotal(base: number, items: readonly Adjustment[]): num
   return items.reduce((sum, item) => sum + (item.amount ?? Math.round((base * (item.percentage ?? 0)) / 100_000)), 0);
 }
 
+/** The subscription's schedule as stored (migration 005 made every stored one neutral). */
+export function subscriptionSchedule(row: Pick<SubscriptionRow, 'schedule'>): Schedule {
+  return JSON.parse(row.schedule) as Schedule;
+}
+
+/** The draft with its start (today when absent), checked, in its stored form. */
+function placeSchedule(draft: ScheduleDraft, start: string, amount: number): Schedule {
+  const schedule: Schedule = { ...draft, start: draft.start ?? start };
+  assertValidSchedule(schedule, { amount });
+  return canonicalSchedule(schedule);
+}
+
+// What decides the dates; a change to it moves the next bill date (caps do not: they end the run).
+const timingOf = (s: Schedule): string => JSON.stringify([s.unit, s.interval, s.anchors, s.shortMonths, s.start, s.trialDays ?? 0, s.end ?? null]);
+
 export async function createSubscription(ctx: TenantContext, input: SubscriptionInput): Promise<SubscriptionRow> {
   await getCustomer(ctx, input.customerId);
   if (!Number.isSafeInteger(input.amount) || input.amount < 0) throw invalid('amount must be a non-negative whole number of cents', 'amount');
   checkDate(input.nextBillDate);
+  const today = isoDate(ctx.clock.now());
+  const schedule = placeSchedule(input.schedule, today, input.amount);
   return inWork(ctx, async (ctx) => {
     const now = ctx.clock.now();
     const row = await ctx.db
@@ -66,9 +86,11 @@ export async function createSubscription(ctx: TenantContext, input: Subscription
         description: input.description ?? '',
         currency: input.currency ?? 'USD',
         amount: input.amount,
-        schedule: JSON.stringify(input.schedule),
-        duration: input.duration ?? 0,
-        next_bill_date: input.nextBillDate ?? firstBillDate(input.schedule, isoDate(now)),
+        schedule: JSON.stringify(schedule),
+        // The column predates the neutral schedule; kept in step with maxOccurrences until the
+        // schema drops it. Read the schedule, not this.
+        duration: schedule.maxOccurrences ?? 0,
+        next_bill_date: input.nextBillDate ?? firstBillDate(schedule, today),
         items: JSON.stringify(input.items ?? { add_ons: [], discounts: [] }),
         status: 'active',
         vendor_data: JSON.stringify(input.vendor && input.vendorData ? { [input.vendor]: input.vendorData } : {}),
@@ -89,23 +111,35 @@ export async function getSubscription(ctx: TenantContext, id: number): Promise<S
   return row;
 }
 
-export type SubscriptionChanges = Partial<Omit<SubscriptionInput, 'vendor' | 'vendorData'>> & { status?: (typeof SUBSCRIPTION_STATUSES)[number] };
+/** Fields to change; a schedule without a start keeps the stored start; vendorData merges into the vendor's namespace. */
+export type SubscriptionChanges = Partial<SubscriptionInput> & { status?: (typeof SUBSCRIPTION_STATUSES)[number] };
 
 export async function updateSubscription(ctx: TenantContext, id: number, changes: SubscriptionChanges): Promise<SubscriptionRow> {
   await getSubscription(ctx, id);
   if (changes.customerId !== undefined) await getCustomer(ctx, changes.customerId);
+  if (changes.amount !== undefined && (!Number.isSafeInteger(changes.amount) || changes.amount < 0)) throw invalid('amount must be a non-negative whole number of cents', 'amount');
   checkDate(changes.nextBillDate);
-  const set: Partial<SubscriptionRow> = { updated_at: ctx.clock.now() };
-  if (changes.customerId !== undefined) set.customer_id = changes.customerId;
-  if (changes.planId !== undefined) set.plan_id = changes.planId;
-  if (changes.description !== undefined) set.description = changes.description;
-  if (changes.amount !== undefined) set.amount = changes.amount;
-  if (changes.schedule !== undefined) set.schedule = JSON.stringify(changes.schedule);
-  if (changes.duration !== undefined) set.duration = changes.duration;
-  if (changes.nextBillDate) set.next_bill_date = changes.nextBillDate;
-  if (changes.items !== undefined) set.items = JSON.stringify(changes.items);
-  if (changes.status !== undefined) set.status = changes.status;
   return inWork(ctx, async (ctx) => {
+    // Read under the row lock: the schedule, the caps and vendor_data merge with what is stored.
+    const before = await forUpdate(ctx.db.selectFrom('subscriptions').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', id), ctx.dialect).executeTakeFirstOrThrow();
+    const now = ctx.clock.now();
+    const set: Partial<SubscriptionRow> = { updated_at: now };
+    if (changes.schedule !== undefined || changes.amount !== undefined) {
+      const stored = subscriptionSchedule(before);
+      const schedule = placeSchedule(changes.schedule ?? stored, stored.start, changes.amount ?? before.amount);
+      set.schedule = JSON.stringify(schedule);
+      set.duration = schedule.maxOccurrences ?? 0;
+      // A new timing moves the next bill date unless the caller set one.
+      if (!changes.nextBillDate && timingOf(schedule) !== timingOf(stored)) set.next_bill_date = firstBillDate(schedule, isoDate(now));
+    }
+    if (changes.customerId !== undefined) set.customer_id = changes.customerId;
+    if (changes.planId !== undefined) set.plan_id = changes.planId;
+    if (changes.description !== undefined) set.description = changes.description;
+    if (changes.amount !== undefined) set.amount = changes.amount;
+    if (changes.nextBillDate) set.next_bill_date = changes.nextBillDate;
+    if (changes.items !== undefined) set.items = JSON.stringify(changes.items);
+    if (changes.status !== undefined) set.status = changes.status;
+    if (changes.vendor && changes.vendorData) set.vendor_data = mergeVendorData(before.vendor_data, changes.vendor, changes.vendorData);
     const row = await ctx.db.updateTable('subscriptions').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
     await recordEvent(ctx, 'subscription.updated', 'subscription', id, row);
     return row;

@@ -10,6 +10,7 @@ import * as moneyFlows from './004_money_flows.ts';
 import * as externalReferences from './external_references.ts';
 import * as oneAddressModel from './one_address_model.ts';
 import * as invoiceLevelTax from './invoice_level_tax.ts';
+import * as neutralSchedules from './neutral_schedules.ts';
 
 type Up = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
 
@@ -24,6 +25,7 @@ const ORDERED: ReadonlyArray<[string, Up]> = [
   ['external_references', externalReferences.up],
   ['one_address_model', oneAddressModel.up],
   ['invoice_level_tax', invoiceLevelTax.up],
+  ['neutral_schedules', neutralSchedules.up],
 ];
 
 /** Migration names as recorded in the database (position-prefixed, so they sort in list order). */

@@ -6,11 +6,11 @@ import type { TenantContext } from '../../core/context.ts';
 import { createCatalogItem, deleteCatalogItem, getCatalogItem, priceOf, type CatalogKind } from '../../core/catalog/catalog.ts';
 import { listCatalogItems, updateCatalogItem } from '../../core/catalog/catalog-edit.ts';
 import { invalid, notFound } from '../../core/errors/domain-error.ts';
-import { parseSchedule, type Schedule } from '../../core/subscriptions/schedule.ts';
 import { adjustmentTotal, type Adjustment } from '../../core/subscriptions/subscriptions.ts';
 import type { CatalogItemRow } from '../../store/schema.ts';
 import { tenantOf } from '../../http/auth.ts';
 import { decodeId, encodeId, sameSecond, type IdKind } from './ids.ts';
+import { parseScheduleFields } from './schedule-wire.ts';
 import { bodyOf, isObject, listed, ok, optInt, optString, ts, type Body } from './wire.ts';
 
 type AdjustmentKind = 'addon' | 'discount';
@@ -171,25 +171,6 @@ export function planData(row: CatalogItemRow): PlanData {
   };
 }
 
-export interface ScheduleFields {
-  billing_cycle_interval: number;
-  billing_frequency: string;
-  billing_days: string;
-}
-
-/** The schedule fields of a body over defaults, validated together. */
-export function parseScheduleFields(body: Body, defaults?: ScheduleFields): { fields: ScheduleFields; schedule: Schedule } {
-  const interval = optInt(body, 'billing_cycle_interval') ?? defaults?.billing_cycle_interval;
-  const frequency = optString(body, 'billing_frequency') ?? defaults?.billing_frequency;
-  const daysValue = body.billing_days;
-  if (daysValue !== undefined && daysValue !== null && typeof daysValue !== 'string' && typeof daysValue !== 'number') throw invalid('billing_days must be a string', 'billing_days');
-  const days = daysValue === undefined || daysValue === null ? defaults?.billing_days : String(daysValue);
-  if (interval === undefined) throw invalid('billing_cycle_interval is required', 'billing_cycle_interval');
-  if (frequency === undefined) throw invalid('billing_frequency is required', 'billing_frequency');
-  if (days === undefined) throw invalid('billing_days is required', 'billing_days');
-  return { fields: { billing_cycle_interval: interval, billing_frequency: frequency, billing_days: days }, schedule: parseSchedule(frequency, interval, days) };
-}
-
 async function renderPlan(ctx: TenantContext, row: CatalogItemRow) {
   const data = planData(row);
   const amount = priceOf(row, 'USD') ?? 0;
@@ -229,11 +210,13 @@ async function parsePlan(ctx: TenantContext, body: Body, existing?: CatalogItemR
   const amount = optInt(body, 'amount', { min: 0 }) ?? (existing ? (priceOf(existing, 'USD') ?? 0) : undefined);
   if (amount === undefined) throw invalid('amount is required', 'amount');
   const duration = optInt(body, 'duration', { min: 0 }) ?? before?.duration ?? 0;
-  const { fields } = parseScheduleFields(body, before);
+  const { fields, cadence } = parseScheduleFields(body, before);
   const addOns = (await parseAdjustmentList(ctx, body.add_ons, 'addon', 'add_ons')) ?? before?.add_ons ?? [];
   const discounts = (await parseAdjustmentList(ctx, body.discounts, 'discount', 'discounts')) ?? before?.discounts ?? [];
   const data: PlanData = { ...fields, duration, add_ons: addOns, discounts };
-  return { name, description, amount, data, interval: fields.billing_frequency === 'daily' ? 'day' : 'month' };
+  // The catalog's interval is the neutral one (every 2 × "7" days is every 2 weeks); the wire
+  // fields stay in the door's vendor_data, which also holds what the catalog cannot (the days).
+  return { name, description, amount, data, intervalUnit: cadence.unit, intervalCount: cadence.interval };
 }
 
 async function planRoutes(app: FastifyInstance): Promise<void> {
@@ -244,8 +227,8 @@ async function planRoutes(app: FastifyInstance): Promise<void> {
       kind: 'plan',
       name: input.name ?? '',
       description: input.description ?? '',
-      intervalUnit: input.interval as 'day' | 'month',
-      intervalCount: input.data.billing_cycle_interval,
+      intervalUnit: input.intervalUnit,
+      intervalCount: input.intervalCount,
       prices: { USD: input.amount },
       vendorData: { fluidpay: input.data },
     });
@@ -271,8 +254,8 @@ async function planRoutes(app: FastifyInstance): Promise<void> {
     const updated = await updateCatalogItem(ctx, row.id, 'plan', {
       name: input.name,
       description: input.description,
-      intervalUnit: input.interval,
-      intervalCount: input.data.billing_cycle_interval,
+      intervalUnit: input.intervalUnit,
+      intervalCount: input.intervalCount,
       prices: { USD: input.amount },
       vendor: 'fluidpay',
       vendorData: input.data as unknown as Record<string, unknown>,

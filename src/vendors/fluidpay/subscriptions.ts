@@ -1,6 +1,7 @@
 // Subscriptions (spec #53-56, §3.13, §4.6): create from a plan (explicit fields win), computed next
 // bill date, override semantics for add-ons and discounts, `total_adds`, and null for empty lists.
 // Also the current clients' /recurring/subscription/{id}/status/{status} and /recurring/subscription/search.
+// The schedule is the core's neutral one; ./schedule-wire.ts translates FluidPay's words both ways.
 import { customersByIds } from '../../core/customers/queries.ts';
 import { catalogItemsByIds } from '../../core/catalog/queries.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -14,15 +15,18 @@ import {
   getSubscription,
   listSubscriptions,
   SUBSCRIPTION_STATUSES,
+  subscriptionSchedule,
   updateSubscription,
   type Adjustment,
   type SubscriptionItems,
 } from '../../core/subscriptions/subscriptions.ts';
-import type { Schedule } from '../../core/subscriptions/schedule.ts';
 import type { CatalogItemRow, SubscriptionRow } from '../../store/schema.ts';
 import { tenantOf } from '../../http/auth.ts';
 import { decodeId, encodeId, sameSecond } from './ids.ts';
-import { adjustmentId, catalogTimes, findCatalog, parseAdjustmentList, parseScheduleFields, planData, type ScheduleFields } from './recurring.ts';
+import type { Schedule } from '../../core/subscriptions/schedule.ts';
+import { parseVendorData } from '../../core/vendor-data.ts';
+import { adjustmentId, catalogTimes, findCatalog, parseAdjustmentList, planData } from './recurring.ts';
+import { durationOf, maxOccurrencesOf, parseNextBillDate, parseScheduleFields, renderScheduleFields, sendsCadence, type ScheduleFields } from './schedule-wire.ts';
 import { findCustomer } from './vault.ts';
 import { customerId } from './vault-wire.ts';
 import { bodyOf, isObject, listed, ok, optInt, optString, ts, type Body } from './wire.ts';
@@ -36,9 +40,16 @@ async function findSubscription(ctx: TenantContext, idText: string): Promise<Sub
   return row;
 }
 
-interface StoredSchedule extends Schedule {
-  wire: ScheduleFields;
+/** The door's own words kept beside the core schedule: the client's billing_cycle_interval (see schedule-wire.ts). */
+type FluidPaySubscriptionData = { billing_cycle_interval?: number };
+
+function wireSchedule(row: SubscriptionRow): { schedule: Schedule; fields: ScheduleFields } {
+  const schedule = subscriptionSchedule(row);
+  const data = (parseVendorData(row.vendor_data).fluidpay ?? {}) as FluidPaySubscriptionData;
+  return { schedule, fields: renderScheduleFields(schedule, data.billing_cycle_interval) };
 }
+
+const keptWords = (fields: ScheduleFields): FluidPaySubscriptionData => ({ billing_cycle_interval: fields.billing_cycle_interval });
 
 async function renderSubscriptions(ctx: TenantContext, rows: readonly SubscriptionRow[]) {
   const items = rows.map((row) => JSON.parse(row.items) as SubscriptionItems);
@@ -48,7 +59,7 @@ async function renderSubscriptions(ctx: TenantContext, rows: readonly Subscripti
   const customerTimes = new Map(customers.map((c) => [c.id, Number(c.created_at)]));
   const planTimes = new Map(plans.map((p) => [p.id, Number(p.created_at)]));
   return rows.map((row, i) => {
-    const schedule = JSON.parse(row.schedule) as StoredSchedule;
+    const { schedule, fields } = wireSchedule(row);
     const embed = (kind: 'addon' | 'discount') => (a: Adjustment) => ({ id: adjustmentId(kind, a, (id) => times.get(id)), description: a.description, amount: a.amount, percentage: a.percentage, duration: a.duration });
     const { add_ons: addOns, discounts } = items[i];
     return {
@@ -59,10 +70,10 @@ async function renderSubscriptions(ctx: TenantContext, rows: readonly Subscripti
       amount: row.amount,
       total_adds: adjustmentTotal(row.amount, addOns),
       total_discounts: adjustmentTotal(row.amount, discounts),
-      billing_cycle_interval: schedule.wire.billing_cycle_interval,
-      billing_frequency: schedule.wire.billing_frequency,
-      billing_days: schedule.wire.billing_days,
-      duration: row.duration,
+      billing_cycle_interval: fields.billing_cycle_interval,
+      billing_frequency: fields.billing_frequency,
+      billing_days: fields.billing_days,
+      duration: durationOf(schedule),
       next_bill_date: row.next_bill_date,
       add_ons: addOns.length ? addOns.map(embed('addon')) : null,
       discounts: discounts.length ? discounts.map(embed('discount')) : null,
@@ -74,12 +85,6 @@ async function renderSubscriptions(ctx: TenantContext, rows: readonly Subscripti
 
 async function renderOne(ctx: TenantContext, row: SubscriptionRow) {
   return (await renderSubscriptions(ctx, [row]))[0];
-}
-
-function nextBillDate(body: Body): string | undefined {
-  const value = optString(body, 'next_bill_date');
-  if (value !== undefined && value !== '' && !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw invalid('next_bill_date must be YYYY-MM-DD', 'next_bill_date');
-  return value || undefined;
 }
 
 async function parseCustomer(ctx: TenantContext, body: Body, required: boolean): Promise<number | undefined> {
@@ -116,7 +121,9 @@ export async function subscriptionRoutes(app: FastifyInstance): Promise<void> {
     const customer = (await parseCustomer(ctx, body, true)) as number;
     const amount = optInt(body, 'amount', { min: 0 }) ?? (plan ? (priceOf(plan, 'USD') ?? 0) : undefined);
     if (amount === undefined) throw invalid('amount is required', 'amount');
-    const { fields, schedule } = parseScheduleFields(body, fromPlan);
+    const { fields, cadence } = parseScheduleFields(body, fromPlan);
+    const nextBillDate = parseNextBillDate(body);
+    const duration = optInt(body, 'duration', { min: 0 }) ?? fromPlan?.duration ?? 0;
     const addOns = (await parseAdjustmentList(ctx, body.add_ons, 'addon', 'add_ons')) ?? fromPlan?.add_ons ?? [];
     const discounts = (await parseAdjustmentList(ctx, body.discounts, 'discount', 'discounts')) ?? fromPlan?.discounts ?? [];
     const row = await createSubscription(ctx, {
@@ -124,10 +131,12 @@ export async function subscriptionRoutes(app: FastifyInstance): Promise<void> {
       planId: plan?.id ?? null,
       description: optString(body, 'description', { max: 255 }) ?? plan?.description ?? '',
       amount,
-      schedule: { ...schedule, wire: fields } as StoredSchedule,
-      duration: optInt(body, 'duration', { min: 0 }) ?? fromPlan?.duration ?? 0,
-      nextBillDate: nextBillDate(body),
+      // A next_bill_date sent starts the schedule there; otherwise the core starts it today.
+      schedule: { ...cadence, start: nextBillDate, maxOccurrences: maxOccurrencesOf(duration) },
+      nextBillDate,
       items: { add_ons: addOns, discounts },
+      vendor: 'fluidpay',
+      vendorData: keptWords(fields),
     });
     return ok(await renderOne(ctx, row));
   });
@@ -150,21 +159,30 @@ export async function subscriptionRoutes(app: FastifyInstance): Promise<void> {
     const ctx = tenantOf(request);
     const body = bodyOf(request);
     const row = await findSubscription(ctx, request.params.id);
-    const stored = JSON.parse(row.schedule) as StoredSchedule;
+    const stored = wireSchedule(row);
     const plan = await parsePlanRef(ctx, body);
-    const { fields, schedule } = parseScheduleFields(body, stored.wire);
+    const nextBillDate = parseNextBillDate(body);
+    const duration = optInt(body, 'duration', { min: 0 });
+    // Only what the body says changes: an update without schedule words keeps the stored schedule
+    // as it is (it may hold what FluidPay cannot say, set through another door).
+    const parsed = sendsCadence(body) ? parseScheduleFields(body, stored.fields) : undefined;
+    let schedule: Schedule | undefined;
+    if (parsed || nextBillDate !== undefined || duration !== undefined) {
+      schedule = { ...stored.schedule, ...parsed?.cadence, start: nextBillDate ?? stored.schedule.start };
+      if (duration !== undefined) schedule.maxOccurrences = maxOccurrencesOf(duration);
+    }
     const updated = await updateSubscription(ctx, row.id, {
       customerId: await parseCustomer(ctx, body, false),
       planId: plan === undefined ? undefined : (plan?.id ?? null),
       description: optString(body, 'description', { max: 255 }),
       amount: optInt(body, 'amount', { min: 0 }),
-      schedule: { ...schedule, wire: fields } as StoredSchedule,
-      duration: optInt(body, 'duration', { min: 0 }),
-      nextBillDate: nextBillDate(body),
+      schedule,
+      nextBillDate,
       items: {
         add_ons: (await parseAdjustmentList(ctx, body.add_ons, 'addon', 'add_ons')) ?? (JSON.parse(row.items) as SubscriptionItems).add_ons,
         discounts: (await parseAdjustmentList(ctx, body.discounts, 'discount', 'discounts')) ?? (JSON.parse(row.items) as SubscriptionItems).discounts,
       },
+      ...(parsed ? { vendor: 'fluidpay', vendorData: keptWords(parsed.fields) } : {}),
     });
     return ok(await renderOne(ctx, updated));
   });
