@@ -139,24 +139,31 @@ function statusOf(row: InvoiceRow): string {
   return 'pending';
 }
 
-export function renderInvoice(row: InvoiceRow, lines: InvoiceLineRow[]) {
+export const BLANK_ADDRESS: WireAddress & { id: string } = { id: '', first_name: '', last_name: '', company: '', address_line_1: '', address_line_2: '', city: '', state: '', postal_code: '', country: '', phone: '', fax: '', email: '' };
+
+/**
+ * An invoice as FluidPay shows it. One made through another door has none of FluidPay's own fields:
+ * its bill_to is the customer's (given by the caller), its due date the core's, its items named by
+ * their description, and the rest FluidPay's defaults.
+ */
+export function renderInvoice(row: InvoiceRow, lines: InvoiceLineRow[], billTo?: WireAddress & { id: string }) {
   const data = invoiceData(row);
   const items = lines.map((line) => {
     const d = itemData(line);
     return {
-      id: d.item_id,
-      name: d.name,
+      id: d.item_id ?? encodeId('invoice_item', line.id, row.created_at),
+      name: d.name ?? line.description ?? '',
       description: line.description ?? '',
       quantity: Number(line.quantity),
-      quantity_shipped: d.quantity_shipped,
-      unit_of_measure: d.unit_of_measure,
+      quantity_shipped: d.quantity_shipped ?? 0,
+      unit_of_measure: d.unit_of_measure ?? '',
       unit_price: line.unit_price,
-      discount: d.discount,
-      discount_type: d.discount_type,
-      taxable: d.taxable,
-      local_tax: d.local_tax,
-      national_tax: d.national_tax,
-      tax_rate: d.tax_rate,
+      discount: d.discount ?? line.discount,
+      discount_type: d.discount_type ?? '$',
+      taxable: d.taxable ?? Number(line.tax_rate) > 0,
+      local_tax: d.local_tax ?? '0',
+      national_tax: d.national_tax ?? '0',
+      tax_rate: d.tax_rate ?? line.tax_rate,
       tax_amount: line.tax,
       amount: line.amount,
       status: 'pending',
@@ -165,15 +172,15 @@ export function renderInvoice(row: InvoiceRow, lines: InvoiceLineRow[]) {
   return {
     id: encodeId('invoice', row.id, row.created_at),
     currency: row.currency,
-    company_name: data.company_name,
-    company_logo_url: data.company_logo_url,
-    customer_number: data.customer_number,
-    payable_to: data.payable_to,
-    bill_to: data.bill_to,
+    company_name: data.company_name ?? '',
+    company_logo_url: data.company_logo_url ?? '',
+    customer_number: data.customer_number ?? '',
+    payable_to: data.payable_to ?? BLANK_ADDRESS,
+    bill_to: data.bill_to ?? billTo ?? BLANK_ADDRESS,
     created_at: ts(row.created_at),
-    date_due: data.date_due,
+    date_due: data.date_due ?? `${row.due_date}T00:00:00Z`,
     items,
-    advanced_fields: data.advanced_fields,
+    advanced_fields: data.advanced_fields ?? false,
     // §4.7's subtotal is Σ item.amount, i.e. after item discounts.
     subtotal: row.subtotal - row.discount_total,
     tax_percent: percentWire(row.tax_percent),
@@ -182,16 +189,16 @@ export function renderInvoice(row: InvoiceRow, lines: InvoiceLineRow[]) {
     amount_paid: row.amount_paid + row.amount_credited,
     adjustment: row.adjustment_total,
     amount_due: row.balance,
-    payment_methods: data.payment_methods,
-    card_processor_id: data.card_processor_id,
-    ach_processor_id: data.ach_processor_id,
+    payment_methods: data.payment_methods ?? ['card', 'ach'],
+    card_processor_id: data.card_processor_id ?? '',
+    ach_processor_id: data.ach_processor_id ?? '',
     status: statusOf(row),
-    message: data.message,
+    message: data.message ?? row.notes ?? '',
     reject_message: '',
-    send_via: data.send_via,
+    send_via: data.send_via ?? 'none',
     last_sent_at: data.last_sent_at === null || data.last_sent_at === undefined ? ZERO_TIME : ts(data.last_sent_at),
     updated_at: ts(row.updated_at),
-    public_url: data.public_url,
-    hosted_url: data.hosted_url,
+    public_url: data.public_url ?? row.token,
+    hosted_url: data.hosted_url ?? '',
   };
 }

@@ -19,19 +19,19 @@ import type { Condition } from '../../core/query/conditions.ts';
 import { listInvoices } from '../../core/invoices/queries.ts';
 import type { InvoiceRow } from '../../store/schema.ts';
 import { tenantOf } from '../../http/auth.ts';
-import { decodeId, sameSecond } from './ids.ts';
+import { decodeId, encodeId, sameSecond } from './ids.ts';
 import { dateRange, idMatch, intCriterion, intMatch, paging, rangeMatch, stringCriterion } from './search.ts';
 import { toCoreAddress, wireAddressOf } from './vault-wire.ts';
-import { assignItemIds, decimalString, invoiceData, parseItems, renderInvoice, VENDOR, type InvoiceData } from './invoice-wire.ts';
+import { assignItemIds, BLANK_ADDRESS, decimalString, invoiceData, parseItems, renderInvoice, VENDOR, type InvoiceData } from './invoice-wire.ts';
+import { customersByIds } from '../../core/customers/queries.ts';
+import { isoDate } from '../../core/clock/clock.ts';
 import { bodyOf, isObject, listed, ok, oneOf, optBool, optInt, optString, parseAddress, type Body, type WireAddress } from './wire.ts';
-
-const DATE_DUE = { vendor: VENDOR, key: 'date_due_ms', type: 'number' } as const;
 
 async function findInvoice(ctx: TenantContext, idText: string): Promise<InvoiceRow> {
   const decoded = decodeId('invoice', idText);
   if (!decoded) throw notFound('invoice', idText);
   const row = await getInvoice(ctx, decoded.id);
-  if (!sameSecond(decoded, row.created_at) || row.status === InvoiceState.VOID || !invoiceData(row).public_url) throw notFound('invoice', idText);
+  if (!sameSecond(decoded, row.created_at) || row.status === InvoiceState.VOID) throw notFound('invoice', idText);
   return row;
 }
 
@@ -107,8 +107,26 @@ function recipientOf(bill: WireAddress, currency: string) {
   };
 }
 
+/** Each invoice's customer as a bill_to (its default billing address), for invoices made elsewhere. */
+async function billTos(ctx: TenantContext, rows: readonly InvoiceRow[]): Promise<Map<number, WireAddress & { id: string }>> {
+  const customers = await customersByIds(ctx, rows.map((row) => row.customer_id), { includeDeleted: true });
+  const addresses = await addressesByIds(ctx, customers.flatMap((c) => (c.billing_address_id ? [c.billing_address_id] : [])));
+  return new Map(
+    customers.map((c) => {
+      const address = c.billing_address_id ? addresses.get(c.billing_address_id) : undefined;
+      const base = address ? wireAddressOf(address) : { ...BLANK_ADDRESS };
+      return [c.id, { ...base, id: address ? encodeId('address', address.id, address.created_at) : '', first_name: base.first_name || (c.first_name ?? ''), last_name: base.last_name || (c.last_name ?? ''), company: base.company || (c.company ?? ''), email: base.email || (c.email ?? '') }];
+    }),
+  );
+}
+
+async function renderMany(ctx: TenantContext, rows: readonly InvoiceRow[]) {
+  const [lines, billTo] = await Promise.all([invoiceLines(ctx, rows.map((row) => row.id)), billTos(ctx, rows)]);
+  return rows.map((row) => renderInvoice(row, lines.get(row.id) ?? [], billTo.get(row.customer_id)));
+}
+
 async function renderOne(ctx: TenantContext, row: InvoiceRow) {
-  return renderInvoice(row, (await invoiceLines(ctx, [row.id])).get(row.id) ?? []);
+  return (await renderMany(ctx, [row]))[0];
 }
 
 
@@ -161,18 +179,18 @@ export async function invoiceRoutes(app: FastifyInstance): Promise<void> {
     const ctx = tenantOf(request);
     const body = bodyOf(request);
     const page = paging(body);
-    // FluidPay's invoices are those made through it (they carry its date_due); void ones are gone.
-    const where: Condition[] = [{ field: 'status', op: 'ne', value: InvoiceState.VOID }, { field: DATE_DUE, op: 'not_null' }];
+    // Every issued invoice of the merchant, whichever door made it; void ones are gone.
+    const where: Condition[] = [{ field: 'status', op: 'ne', value: InvoiceState.VOID }];
     const byId = stringCriterion(body, 'id', 'id', ['=']);
     if (byId) where.push(idMatch('id', decodeId('invoice', byId.value)?.id ?? null, '='));
     const due = intCriterion(body, 'amount_due', 'amount_due', ['=', '<', '>']);
     if (due) where.push(intMatch('balance', due));
     const range = dateRange(body, 'date_due');
-    if (range) where.push(rangeMatch(DATE_DUE, range));
+    // The core keeps due dates as days: the range covers the days its instants fall on.
+    if (range) where.push(rangeMatch('due_date', { start: range.start === undefined ? undefined : isoDate(range.start), end: range.end === undefined ? undefined : isoDate(range.end) }, 'string'));
     const { rows, total: counted } = await listInvoices(ctx, { where, order: [{ field: 'created_at', direction: 'desc' }], tieBreak: 'desc', ...page, total: true });
     const total = counted ?? 0;
-    const lines = await invoiceLines(ctx, rows.map((r) => r.id));
-    return listed(rows.map((row) => renderInvoice(row, lines.get(row.id) ?? [])), total);
+    return listed(await renderMany(ctx, rows), total);
   };
   app.post('/invoices/search', search);
   app.post('/invoice/search', search); // G42

@@ -85,10 +85,10 @@ export function intMatch(field: FieldRef, c: IntCriterion): Condition {
 }
 
 /** Inclusive on both sides; either side may be open; a row without the time never matches. */
-export function rangeMatch(field: FieldRef, r: DateRange): Condition {
+export function rangeMatch(field: FieldRef, r: { start?: number | string; end?: number | string }, as: 'number' | 'string' = 'number'): Condition {
   const parts: Condition[] = [{ field, op: 'not_null' }];
-  if (r.start !== undefined) parts.push({ field, op: 'gte', value: r.start, as: 'number' });
-  if (r.end !== undefined) parts.push({ field, op: 'lte', value: r.end, as: 'number' });
+  if (r.start !== undefined) parts.push({ field, op: 'gte', value: r.start, as });
+  if (r.end !== undefined) parts.push({ field, op: 'lte', value: r.end, as });
   return all(parts);
 }
 
