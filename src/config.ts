@@ -1,6 +1,6 @@
 // Configuration from the environment; every setting has a default that works on a fresh machine.
 import { resolve } from 'node:path';
-import { VENDORS, type Vendor } from './core/tenants/credentials.ts';
+import { VENDOR_NAMES } from './vendors/index.ts';
 
 export interface Config {
   port: number;
@@ -11,7 +11,7 @@ export interface Config {
   secretKey: string | undefined;
   logLevel: string;
   /** Vendor → its own port, where its paths sit at the root. */
-  vendorPorts: Partial<Record<Vendor, number>>;
+  vendorPorts: Partial<Record<string, number>>;
   /** Seconds between background job runs for tenants on real clocks. */
   jobIntervalSeconds: number;
 }
@@ -24,8 +24,8 @@ function port(value: string | undefined, name: string): number | undefined {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const vendorPorts: Partial<Record<Vendor, number>> = {};
-  for (const vendor of VENDORS) {
+  const vendorPorts: Partial<Record<string, number>> = {};
+  for (const vendor of VENDOR_NAMES) {
     const name = `BURSAR_${vendor.toUpperCase()}_PORT`;
     const value = port(env[name], name);
     if (value !== undefined) vendorPorts[vendor] = value;

@@ -4,13 +4,13 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import type { CoreServices } from './core/context.ts';
 import { createSecretBox, keyFromConfig } from './core/crypto/secrets.ts';
-import { ensureAdminToken, ensureDemoTenant, type DemoTenant } from './core/tenants/bootstrap.ts';
+import { ensureAdminToken, type DemoTenant } from './core/tenants/bootstrap.ts';
 import { contextFor, listTenants } from './core/tenants/tenants.ts';
 import { runDueJobs } from './core/jobs/jobs.ts';
 import { buildApp } from './http/app.ts';
 import { createLogger } from './http/logger.ts';
 import { migrate, openStore, type Store } from './store/db.ts';
-import { FRONT_DOORS } from './vendors/index.ts';
+import { ensureDemo, FRONT_DOORS } from './vendors/index.ts';
 import { join } from 'node:path';
 
 export interface OpenedServices {
@@ -62,7 +62,7 @@ async function listen(app: FastifyInstance, port: number, host: string): Promise
 export async function startServer(config: Config, options: { adminToken?: string } = {}): Promise<RunningServer> {
   const { store, services } = await openServices(config);
   const adminToken = await ensureAdminToken(services, options.adminToken ?? process.env.BURSAR_ADMIN_TOKEN);
-  const demo = await ensureDemoTenant(services);
+  const demo = await ensureDemo(services);
   const app = await buildApp({ services, logLevel: config.logLevel });
   await listen(app, config.port, config.host);
   const vendorApps: FastifyInstance[] = [];

@@ -24,7 +24,7 @@ test('ChargeOver: unknown paths count against the 250-a-minute limit per credent
 
 test('a tenant can set its own limit per front door through the admin API (0 = none)', async () => {
   const { startTestServer } = await import('./helpers/server.ts');
-  const { issueCredential } = await import('../src/core/tenants/credentials.ts');
+  const { issueDoorCredential: issueCredential } = await import('../src/vendors/index.ts');
   const server = await startTestServer();
   try {
     const pair = await issueCredential(server.store.services, server.tenant.id, { vendor: 'chargeover' });

@@ -5,7 +5,8 @@ import type { CoreServices } from '../core/context.ts';
 import { sha256Hex, safeEqual } from '../core/crypto/secrets.ts';
 import { DomainError, ErrorCode, invalid } from '../core/errors/domain-error.ts';
 import { advanceClock, clockState, parseDuration, setClock } from '../core/clock/tenant-clock.ts';
-import { issueCredential, listCredentials, revokeCredential, VENDORS, type CredentialKind, type Vendor } from '../core/tenants/credentials.ts';
+import { listCredentials, revokeCredential, type CredentialKind } from '../core/tenants/credentials.ts';
+import { issueDoorCredential, VENDOR_NAMES } from '../vendors/index.ts';
 import { contextFor, createTenant, faultsOf, getTenant, listTenants, resetTenant, setFaults, setRateLimit, type FaultKnobs } from '../core/tenants/tenants.ts';
 import { adminTokenHash } from '../core/tenants/bootstrap.ts';
 import { verify } from '../core/verify/verify.ts';
@@ -111,9 +112,9 @@ export function adminRoutes(services: CoreServices) {
     app.post<{ Params: TenantParams }>('/tenants/:tenant/credentials', async (request, reply) => {
       const tenant = await tenantOf(request);
       const input = body(request);
-      if (typeof input.vendor !== 'string' || !VENDORS.includes(input.vendor as Vendor)) throw invalid(`vendor must be one of ${VENDORS.join(', ')}`, 'vendor');
-      const issued = await issueCredential(services, tenant.id, {
-        vendor: input.vendor as Vendor,
+      if (typeof input.vendor !== 'string' || !VENDOR_NAMES.includes(input.vendor)) throw invalid(`vendor must be one of ${VENDOR_NAMES.join(', ')}`, 'vendor');
+      const issued = await issueDoorCredential(services, tenant.id, {
+        vendor: input.vendor,
         kind: typeof input.kind === 'string' ? (input.kind as CredentialKind) : undefined,
         mode: input.mode === 'live' ? 'live' : 'test',
         label: typeof input.label === 'string' ? input.label : undefined,
@@ -153,7 +154,7 @@ export function adminRoutes(services: CoreServices) {
     app.put<{ Params: TenantParams }>('/tenants/:tenant/rate-limits', async (request) => {
       let tenant = await tenantOf(request);
       for (const [vendor, value] of Object.entries(body(request))) {
-        if (!VENDORS.includes(vendor as Vendor)) throw invalid(`unknown front door ${vendor}`, vendor);
+        if (!VENDOR_NAMES.includes(vendor)) throw invalid(`unknown front door ${vendor}`, vendor);
         if (value !== null && typeof value !== 'number') throw invalid('give requests a minute, 0 for none, or null for the vendor default', vendor);
         tenant = await setRateLimit(services, tenant, vendor, value);
       }

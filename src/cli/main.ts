@@ -4,7 +4,8 @@ import { Command, Option } from 'commander';
 import { loadConfig } from '../config.ts';
 import { openServices, startServer } from '../server.ts';
 import { advanceClock, clockState, parseDuration, setClock } from '../core/clock/tenant-clock.ts';
-import { issueCredential, listCredentials, revokeCredential, VENDORS, type CredentialKind, type Vendor } from '../core/tenants/credentials.ts';
+import { listCredentials, revokeCredential, type CredentialKind } from '../core/tenants/credentials.ts';
+import { issueDoorCredential, VENDOR_NAMES } from '../vendors/index.ts';
 import { createTenant, getTenant, listTenants, resetTenant } from '../core/tenants/tenants.ts';
 import { verify } from '../core/verify/verify.ts';
 import { DomainError } from '../core/errors/domain-error.ts';
@@ -95,15 +96,15 @@ key
   .command('create')
   .description('issue a credential (the secret is shown once)')
   .addOption(tenantOption)
-  .addOption(new Option('--vendor <vendor>', 'front door').choices([...VENDORS]).makeOptionMandatory())
+  .addOption(new Option('--vendor <vendor>', 'front door').choices([...VENDOR_NAMES]).makeOptionMandatory())
   .option('--kind <kind>', 'key_pair, api_key, public_key, password, oauth_client (default per vendor)')
   .addOption(new Option('--mode <mode>', 'test or live').choices(['test', 'live']).default('test'))
   .option('--label <label>', 'label (FluidPay: api or pub)')
   .option('--json', 'JSON output')
-  .action((options: JsonOption & { tenant: string; vendor: Vendor; kind?: CredentialKind; mode: 'test' | 'live'; label?: string }) =>
+  .action((options: JsonOption & { tenant: string; vendor: string; kind?: CredentialKind; mode: 'test' | 'live'; label?: string }) =>
     withServices(async (services) => {
       const t = await getTenant(services, options.tenant);
-      const issued = await issueCredential(services, t.id, { vendor: options.vendor, kind: options.kind, mode: options.mode, label: options.label });
+      const issued = await issueDoorCredential(services, t.id, { vendor: options.vendor, kind: options.kind, mode: options.mode, label: options.label });
       if (options.json) printJson(issued);
       else process.stdout.write(`${issued.id}\t${issued.vendor}\t${issued.kind}\t${issued.publicId ? `${issued.publicId} / ` : ''}${issued.secret}\n`);
     }),

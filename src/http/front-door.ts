@@ -2,7 +2,6 @@
 // bodies, limits rates, replays idempotent requests and turns every failure into an HttpFailure;
 // the door renders that failure in its vendor's envelope and status code.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { Vendor } from '../core/tenants/credentials.ts';
 import type { DomainError } from '../core/errors/domain-error.ts';
 import type { CoreServices } from '../core/context.ts';
 
@@ -42,7 +41,8 @@ export interface FrontDoorDeps {
 }
 
 export interface FrontDoor {
-  vendor: Vendor | 'admin';
+  /** The vendor's name (`admin` for the operator API): credentials, scopes and logs carry it. */
+  vendor: string;
   /** Prefix on the main port ("/chargeover"); on the vendor's own port its paths sit at the root. */
   prefix: string;
   /** Requests per window per credential; 0 turns limiting off. */

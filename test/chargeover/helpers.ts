@@ -1,7 +1,7 @@
  
 // A ChargeOver client for tests: a real server, a key pair, Basic auth, and envelope assertions.
 import assert from 'node:assert/strict';
-import { issueCredential } from '../../src/core/tenants/credentials.ts';
+import { issueDoorCredential as issueCredential } from '../../src/vendors/index.ts';
 import { createTenant } from '../../src/core/tenants/tenants.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 

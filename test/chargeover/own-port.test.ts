@@ -3,10 +3,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildApp } from '../../src/http/app.ts';
 import { createTenant } from '../../src/core/tenants/tenants.ts';
-import { issueCredential } from '../../src/core/tenants/credentials.ts';
+import { issueDoorCredential as issueCredential } from '../../src/vendors/index.ts';
 import { chargeOverDoor } from '../../src/vendors/chargeover/door.ts';
 import { openTestStore } from '../helpers/store.ts';
-import { ensureDemoTenant } from '../../src/core/tenants/bootstrap.ts';
+import { ensureDemo } from '../../src/vendors/index.ts';
 
 test('/api/v3 at the root of the ChargeOver port', async () => {
   const store = await openTestStore();
@@ -35,7 +35,7 @@ test('the demo tenant accepts the key pairs printed in ChargeOver\'s document', 
   const store = await openTestStore();
   const app = await buildApp({ services: store.services, logLevel: 'silent', only: chargeOverDoor });
   try {
-    await ensureDemoTenant(store.services);
+    await ensureDemo(store.services);
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();
     const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/api/v3`;

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { issueCredential } from '../../src/core/tenants/credentials.ts';
+import { issueDoorCredential as issueCredential } from '../../src/vendors/index.ts';
 import { signatureOf, stringToSign } from '../../src/vendors/chargeover/auth.ts';
 import { createCustomer, errorBody, okBody, startChargeOver, type CoClient } from './helpers.ts';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { issueCredential } from '../../src/core/tenants/credentials.ts';
+import { issueDoorCredential as issueCredential } from '../../src/vendors/index.ts';
 import { signatureOf } from '../../src/vendors/chargeover/auth.ts';
 import { createCustomer, errorBody, okBody, startChargeOver, type CoClient } from './helpers.ts';
 

@@ -2,7 +2,9 @@
 // BURSAR_TEST_DATABASE_URL is set, a fresh PostgreSQL schema), checking exit codes, stdout JSON and
 // stderr; then `serve` twice on the same data, with HTTP calls against it in between.
 import { after, before, describe, test } from 'node:test';
-import { DEMO_CREDENTIALS } from '../../src/core/tenants/bootstrap.ts';
+import { FRONT_DOORS } from '../../src/vendors/index.ts';
+
+const DEMO_CREDENTIALS = FRONT_DOORS.flatMap((door) => door.demo);
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

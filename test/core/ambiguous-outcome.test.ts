@@ -5,7 +5,7 @@
 // (latency fault) holds no lock, so another tenant's payment does not wait for it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { issueCredential } from '../../src/core/tenants/credentials.ts';
+import { issueDoorCredential as issueCredential } from '../../src/vendors/index.ts';
 import { createTenant } from '../../src/core/tenants/tenants.ts';
 import { verify } from '../../src/core/verify/verify.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';

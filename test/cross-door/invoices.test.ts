@@ -4,7 +4,7 @@
 // invoice. Both doors on one tenant, over HTTP, with the ledger checked after.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { issueCredential } from '../../src/core/tenants/credentials.ts';
+import { issueDoorCredential as issueCredential } from '../../src/vendors/index.ts';
 import { decodeId } from '../../src/vendors/fluidpay/ids.ts';
 import { startFluidPay, type FluidPayClient } from '../fluidpay/client.ts';
 

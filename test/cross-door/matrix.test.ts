@@ -3,7 +3,7 @@
 // each door's README. The ledger is checked after.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { issueCredential } from '../../src/core/tenants/credentials.ts';
+import { issueDoorCredential as issueCredential } from '../../src/vendors/index.ts';
 import { verify } from '../../src/core/verify/verify.ts';
 import { encodeId } from '../../src/vendors/fluidpay/ids.ts';
 import { startFluidPay, type FluidPayClient } from '../fluidpay/client.ts';

@@ -1,6 +1,6 @@
 // A FluidPay client over HTTP against a fresh test server: an API key for the test tenant, the
 // /fluidpay/api base the PHP client uses, and a second merchant for tenancy checks.
-import { issueCredential } from '../../src/core/tenants/credentials.ts';
+import { issueDoorCredential as issueCredential } from '../../src/vendors/index.ts';
 import { createTenant } from '../../src/core/tenants/tenants.ts';
 import { verify } from '../../src/core/verify/verify.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';

@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureDemoTenant, FLUIDPAY_SUITE_API_KEY } from '../../src/core/tenants/bootstrap.ts';
+import { ensureDemo } from '../../src/vendors/index.ts';
+import { FLUIDPAY_SUITE_API_KEY } from '../../src/vendors/fluidpay/suite-key.ts';
 import { docSale, startFluidPay, type FluidPayClient } from './client.ts';
 
 let fp: FluidPayClient;
@@ -57,7 +58,7 @@ test('credit transactions: approved to pending_settlement, settle as a credit, c
 });
 
 test('the demo tenant accepts FluidPay\'s suite key; BURSAR_FLUIDPAY_SUITE_KEY=off turns it off', async () => {
-  await ensureDemoTenant(fp.server.store.services);
+  await ensureDemo(fp.server.store.services);
   const ok = await fp.call('POST', '/transaction', docSale(), { key: FLUIDPAY_SUITE_API_KEY });
   assert.equal(ok.status, 200);
   assert.equal(ok.body.data.status, 'pending_settlement');

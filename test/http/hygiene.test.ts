@@ -3,7 +3,7 @@
 // and leave nothing behind. Runs on both databases (NUL used to be a 500 on PostgreSQL).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { issueCredential } from '../../src/core/tenants/credentials.ts';
+import { issueDoorCredential as issueCredential } from '../../src/vendors/index.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { assertNoStackTrace, countRows, rawRequest } from './helpers.ts';
 

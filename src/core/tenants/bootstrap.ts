@@ -1,16 +1,13 @@
 // First start: an admin token and a demo tenant with credentials for every front door. Their
 // secrets are kept encrypted so every later start can print them again.
-import type { CoreServices } from '../context.ts';
+import type { CoreServices, TenantContext } from '../context.ts';
 import { randomToken, sha256Hex } from '../crypto/secrets.ts';
 import { isUniqueViolation } from '../../store/tx.ts';
 import type { Tenant } from '../../store/schema.ts';
-import { CredentialKind, issueCredential, listCredentials, type CredentialSummary, type IssueOptions } from './credentials.ts';
+import { issueCredential, listCredentials, type CredentialSummary, type IssueOptions } from './credentials.ts';
 import { contextFor, createTenant, getTenant } from './tenants.ts';
-import { createUser } from '../users/users.ts';
 
 export const DEMO_SLUG = 'demo';
-/** The key FluidPay's own test suites use; the demo tenant accepts it so they run unchanged. */
-export const FLUIDPAY_SUITE_API_KEY = 'api_0wUsHIlrkK1I6ADno5MfT10UjhR';
 
 async function readSetting(services: CoreServices, key: string): Promise<string | undefined> {
   const row = await services.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
@@ -51,21 +48,6 @@ export async function adminTokenHash(services: CoreServices): Promise<string | u
   return readSetting(services, 'admin_token_hash');
 }
 
-export const DEMO_CREDENTIALS: IssueOptions[] = [
-  { vendor: 'chargeover', kind: CredentialKind.KEY_PAIR, label: 'demo' },
-  // The two key pairs in ChargeOver's own document, so its examples run unchanged against the demo.
-  { vendor: 'chargeover', kind: CredentialKind.KEY_PAIR, label: 'doc-1', publicId: 's27lHT4hxQ3nRCaEBP0dzKetjuiNfLmy', secret: 'Rqz3LDY6cipKbFOTwBE9NoVJnS5sQUrl' },
-  { vendor: 'chargeover', kind: CredentialKind.KEY_PAIR, label: 'doc-2', publicId: '7sutWFEO2zKVYIGmZMJ3Nij5hfLxDRb8', secret: '9vCJbmdZKSieVchyrRItFQw8MBN4lOH3' },
-  { vendor: 'fluidpay', kind: CredentialKind.API_KEY, label: 'api' },
-  { vendor: 'fluidpay', kind: CredentialKind.API_KEY, label: 'suite', secret: FLUIDPAY_SUITE_API_KEY },
-  { vendor: 'fluidpay', kind: CredentialKind.API_KEY, label: 'pub' },
-  { vendor: 'fluidpay', kind: CredentialKind.PASSWORD, label: 'user', publicId: 'demo', secret: 'demo-password-1' },
-  { vendor: 'chargedesk', kind: CredentialKind.API_KEY, label: 'secret' },
-  { vendor: 'affinipay', kind: CredentialKind.API_KEY, mode: 'test', label: 'secret' },
-  { vendor: 'affinipay', kind: CredentialKind.PUBLIC_KEY, mode: 'test', label: 'public' },
-  { vendor: 'affinipay', kind: CredentialKind.API_KEY, mode: 'live', label: 'secret' },
-  { vendor: 'invoiced', kind: CredentialKind.API_KEY, label: 'api' },
-];
 
 export interface DemoTenant {
   tenant: Tenant;
@@ -73,7 +55,13 @@ export interface DemoTenant {
   credentials: CredentialSummary[];
 }
 
-export async function ensureDemoTenant(services: CoreServices): Promise<DemoTenant> {
+/** What each door wants on the demo tenant (src/vendors/index.ts gathers it from the doors). */
+export interface DemoSeed {
+  credentials: IssueOptions[];
+  seed(ctx: TenantContext): Promise<void>;
+}
+
+export async function ensureDemoTenant(services: CoreServices, demo: DemoSeed): Promise<DemoTenant> {
   let tenant: Tenant;
   let created = false;
   try {
@@ -82,9 +70,8 @@ export async function ensureDemoTenant(services: CoreServices): Promise<DemoTena
     try {
       tenant = await createTenant(services, { name: 'Demo Merchant', slug: DEMO_SLUG, isTest: true, isDemo: true });
       created = true;
-      for (const options of DEMO_CREDENTIALS) await issueCredential(services, tenant.id, { ...options, revealable: true });
-      // The FluidPay user behind the printed demo/demo-password-1, so token-auth works too.
-      await createUser(contextFor(services, tenant), { username: DEMO_SLUG, password: 'demo-password-1', name: 'Demo Admin', role: 'admin', status: 'active' });
+      for (const options of demo.credentials) await issueCredential(services, tenant.id, { ...options, revealable: true });
+      await demo.seed(contextFor(services, tenant));
     } catch {
       tenant = await getTenant(services, DEMO_SLUG); // another instance created it first
       created = false;

@@ -8,8 +8,8 @@ import { systemTime } from '../clock/clock.ts';
 import { hashPassword, randomAlnum, sha256Hex, verifyPassword } from '../crypto/secrets.ts';
 import { DomainError, ErrorCode, notFound } from '../errors/domain-error.ts';
 
-export const VENDORS = ['chargeover', 'fluidpay', 'chargedesk', 'affinipay', 'invoiced'] as const;
-export type Vendor = (typeof VENDORS)[number];
+/** A door's name: the core keeps credentials per door but knows none of them (src/vendors/index.ts does). */
+export type Vendor = string;
 
 export const CredentialKind = {
   KEY_PAIR: 'key_pair', // ChargeOver: public key looked up, private key verified
@@ -37,31 +37,13 @@ export interface IssueOptions {
   kind?: CredentialKind;
   mode?: 'test' | 'live';
   label?: string;
-  /** Use this secret instead of generating one (well-known test keys, user passwords). */
+  /** The secret, in the door's own format (see the door's credential format), or a given one. */
   secret?: string;
   publicId?: string;
   /** Keep the secret encrypted so it can be shown again (demo tenant) or used (HMAC). */
   revealable?: boolean;
 }
 
-function defaultKind(vendor: Vendor): CredentialKind {
-  return vendor === 'chargeover' ? CredentialKind.KEY_PAIR : CredentialKind.API_KEY;
-}
-
-function generateSecret(vendor: Vendor, kind: CredentialKind, mode: string, label: string): string {
-  switch (vendor) {
-    case 'chargeover':
-      return randomAlnum(32);
-    case 'fluidpay':
-      return `${label === 'pub' ? 'pub' : 'api'}_${randomAlnum(27)}`;
-    case 'chargedesk':
-      return `sk_${mode}_${randomAlnum(24)}`;
-    case 'affinipay':
-      return kind === CredentialKind.PUBLIC_KEY ? `m_${mode}_pk_${randomAlnum(22)}` : `m_${mode}_sk_${randomAlnum(22)}`;
-    case 'invoiced':
-      return randomAlnum(40);
-  }
-}
 
 function lookupFor(kind: CredentialKind, publicId: string | null, secret: string): string {
   return kind === CredentialKind.KEY_PAIR || kind === CredentialKind.PASSWORD || kind === CredentialKind.OAUTH_CLIENT
@@ -70,10 +52,11 @@ function lookupFor(kind: CredentialKind, publicId: string | null, secret: string
 }
 
 export async function issueCredential(services: CoreServices, tenantId: number, options: IssueOptions): Promise<IssuedCredential> {
-  const kind = options.kind ?? defaultKind(options.vendor);
+  const kind = options.kind ?? CredentialKind.API_KEY;
   const mode = options.mode ?? 'test';
   const label = options.label ?? '';
-  const secret = options.secret ?? generateSecret(options.vendor, kind, mode, label);
+  // Without a door's format, a plain high-entropy secret.
+  const secret = options.secret ?? randomAlnum(32);
   const needsPublic = kind === CredentialKind.KEY_PAIR || kind === CredentialKind.PASSWORD || kind === CredentialKind.OAUTH_CLIENT;
   const publicId = needsPublic ? (options.publicId ?? randomAlnum(kind === CredentialKind.KEY_PAIR ? 32 : 20)) : null;
   const revealable = options.revealable === true || kind === CredentialKind.KEY_PAIR;

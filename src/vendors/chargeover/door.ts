@@ -1,7 +1,10 @@
 // The ChargeOver v3 front door: /chargeover/api/v3/... on the main port, /api/v3/... on its own.
 // Auth (Basic or signature) runs before the rate limit, so unauthenticated calls do not count.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { FrontDoor } from '../../http/front-door.ts';
+import { randomAlnum } from '../../core/crypto/secrets.ts';
+import { CredentialKind } from '../../core/tenants/credentials.ts';
+import type { Door } from '../kit/door.ts';
+import { chargeOverRenderers } from './renderers.ts';
 import { attachTenant, tenantOf } from '../../http/auth.ts';
 import { renderChargeOverError } from './errors.ts';
 import { authenticateChargeOver } from './auth.ts';
@@ -75,9 +78,20 @@ async function handle(request: FastifyRequest, reply: FastifyReply): Promise<voi
   await reply.code(out.status).type('application/json; charset=utf-8').send(JSON.stringify(out.body));
 }
 
-export const chargeOverDoor: FrontDoor = {
+export const chargeOverDoor: Door = {
   vendor: 'chargeover',
+  title: 'ChargeOver v3',
+  live: true,
   prefix: '/chargeover',
+  clientPath: API,
+  credentials: { kinds: [CredentialKind.KEY_PAIR], secret: () => randomAlnum(32) },
+  demo: [
+    { kind: CredentialKind.KEY_PAIR, label: 'demo' },
+    // The two key pairs in ChargeOver's own document, so its examples run unchanged against the demo.
+    { kind: CredentialKind.KEY_PAIR, label: 'doc-1', publicId: 's27lHT4hxQ3nRCaEBP0dzKetjuiNfLmy', secret: 'Rqz3LDY6cipKbFOTwBE9NoVJnS5sQUrl' },
+    { kind: CredentialKind.KEY_PAIR, label: 'doc-2', publicId: '7sutWFEO2zKVYIGmZMJ3Nij5hfLxDRb8', secret: '9vCJbmdZKSieVchyrRItFQw8MBN4lOH3' },
+  ],
+  renderers: chargeOverRenderers,
   rateLimit: { max: 250, windowMs: 60_000 },
   renderError: renderChargeOverError,
   routes: async (app, { services }) => {

@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import type { CoreServices } from '../../core/context.ts';
 import { authenticateKey, type Authenticated } from '../../core/tenants/credentials.ts';
 import { keyMeta } from '../../core/users/api-keys.ts';
-import { FLUIDPAY_SUITE_API_KEY } from '../../core/tenants/bootstrap.ts';
+import { FLUIDPAY_SUITE_API_KEY, suiteKeyDisabled } from './suite-key.ts';
 import { credentialOwner, findSession } from '../../core/users/users.ts';
 import { contextFor } from '../../core/tenants/tenants.ts';
 import type { UserRow } from '../../store/schema.ts';
@@ -35,8 +35,6 @@ export function routeTail(request: FastifyRequest): string {
 }
 
 export const userRef = (user: UserRow) => ({ id: encodeId('user', user.id, user.created_at), username: user.username, row: user });
-
-export const suiteKeyDisabled = (): boolean => ['off', 'false', '0', 'no'].includes((process.env.BURSAR_FLUIDPAY_SUITE_KEY ?? '').toLowerCase());
 
 export function fluidPayAuth(services: CoreServices) {
   return async function authenticate(request: FastifyRequest): Promise<void> {

@@ -2,7 +2,15 @@
 // client appends to) and at the root (G1): on the main port /fluidpay/api/transaction, on
 // BURSAR_FLUIDPAY_PORT /api/transaction.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { FrontDoor, FrontDoorDeps } from '../../http/front-door.ts';
+import type { FrontDoorDeps } from '../../http/front-door.ts';
+import { randomAlnum } from '../../core/crypto/secrets.ts';
+import { CredentialKind } from '../../core/tenants/credentials.ts';
+import { createUser } from '../../core/users/users.ts';
+import type { Door } from '../kit/door.ts';
+import { fluidPayRenderers } from './renderers.ts';
+import { FLUIDPAY_SUITE_API_KEY } from './suite-key.ts';
+
+const DEMO_USER_PASSWORD = 'demo-password-1';
 import { renderFluidPayError } from './errors.ts';
 import { fluidPayAuth } from './auth.ts';
 import { transactionRoutes, DEFAULT_IDEMPOTENCY_SECONDS } from './transactions.ts';
@@ -33,9 +41,27 @@ async function resources(app: FastifyInstance, options: { services: CoreServices
   await app.register(invoiceRoutes);
 }
 
-export const fluidPayDoor: FrontDoor = {
+export const fluidPayDoor: Door = {
   vendor: 'fluidpay',
+  title: 'FluidPay (gateway, vault, recurring)',
+  live: true,
   prefix: '/fluidpay',
+  clientPath: '/api',
+  credentials: {
+    kinds: [CredentialKind.API_KEY, CredentialKind.PASSWORD],
+    secret: (_kind, _mode, label) => `${label === 'pub' ? 'pub' : 'api'}_${randomAlnum(27)}`,
+  },
+  demo: [
+    { kind: CredentialKind.API_KEY, label: 'api' },
+    { kind: CredentialKind.API_KEY, label: 'suite', secret: FLUIDPAY_SUITE_API_KEY },
+    { kind: CredentialKind.API_KEY, label: 'pub' },
+    { kind: CredentialKind.PASSWORD, label: 'user', publicId: 'demo', secret: DEMO_USER_PASSWORD },
+  ],
+  // The FluidPay user behind the printed demo/demo-password-1, so token-auth works too.
+  seedDemo: async (ctx) => {
+    await createUser(ctx, { username: 'demo', password: DEMO_USER_PASSWORD, name: 'Demo Admin', role: 'admin', status: 'active' });
+  },
+  renderers: fluidPayRenderers,
   rateLimit: { max: 0, windowMs: 60_000 },
   renderError: renderFluidPayError,
   // FluidPay clients put the key in the body (§1.9); the shared mechanism handles both.

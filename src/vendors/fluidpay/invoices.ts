@@ -16,7 +16,7 @@ import { InvoiceState } from '../../core/invoices/status.ts';
 import { AdjustmentKind, type AdjustmentInput } from '../../core/invoices/totals.ts';
 import { addressesByIds } from '../../core/customers/addresses.ts';
 import type { Condition } from '../../core/query/conditions.ts';
-import { listInvoices } from '../../core/invoices/queries.ts';
+import { invoicesByIds, listInvoices } from '../../core/invoices/queries.ts';
 import type { InvoiceRow } from '../../store/schema.ts';
 import { tenantOf } from '../../http/auth.ts';
 import { decodeId, encodeId, sameSecond } from './ids.ts';
@@ -127,6 +127,12 @@ async function renderMany(ctx: TenantContext, rows: readonly InvoiceRow[]) {
 
 async function renderOne(ctx: TenantContext, row: InvoiceRow) {
   return (await renderMany(ctx, [row]))[0];
+}
+
+/** An invoice by its core id, as FluidPay shows it (null when there is none). */
+export async function renderInvoiceById(ctx: TenantContext, id: number): Promise<unknown> {
+  const [row] = await invoicesByIds(ctx, [id]);
+  return row ? renderOne(ctx, row) : null;
 }
 
 
