@@ -1,6 +1,7 @@
 // Configuration from the environment; every setting has a default that works on a fresh machine.
 import { resolve } from 'node:path';
 import { VENDORS, type Vendor } from './core/tenants/credentials.ts';
+import { journalSize } from './http/journal.ts';
 
 export interface Config {
   port: number;
@@ -14,6 +15,8 @@ export interface Config {
   vendorPorts: Partial<Record<Vendor, number>>;
   /** Seconds between background job runs for tenants on real clocks. */
   jobIntervalSeconds: number;
+  /** Requests kept per tenant in the in-memory request journal (0 turns it off). */
+  journalSize: number;
 }
 
 function port(value: string | undefined, name: string): number | undefined {
@@ -40,5 +43,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     vendorPorts,
     jobIntervalSeconds: Number(env.BURSAR_JOB_INTERVAL_SECONDS ?? 30),
+    journalSize: journalSize(env),
   };
 }

@@ -9,6 +9,7 @@ import { contextFor, listTenants } from './core/tenants/tenants.ts';
 import { runDueJobs } from './core/jobs/jobs.ts';
 import { buildApp } from './http/app.ts';
 import { createLogger } from './http/logger.ts';
+import { Journal } from './http/journal.ts';
 import { migrate, openStore, type Store } from './store/db.ts';
 import { FRONT_DOORS } from './vendors/index.ts';
 import { join } from 'node:path';
@@ -63,13 +64,14 @@ export async function startServer(config: Config, options: { adminToken?: string
   const { store, services } = await openServices(config);
   const adminToken = await ensureAdminToken(services, options.adminToken ?? process.env.BURSAR_ADMIN_TOKEN);
   const demo = await ensureDemoTenant(services);
-  const app = await buildApp({ services, logLevel: config.logLevel });
+  const journal = new Journal(config.journalSize);
+  const app = await buildApp({ services, logger: services.log, journal });
   await listen(app, config.port, config.host);
   const vendorApps: FastifyInstance[] = [];
   for (const door of FRONT_DOORS) {
     const port = config.vendorPorts[door.vendor as keyof typeof config.vendorPorts];
     if (port === undefined) continue;
-    const vendorApp = await buildApp({ services, logLevel: config.logLevel, only: door });
+    const vendorApp = await buildApp({ services, logger: services.log, journal, only: door });
     await listen(vendorApp, port, config.host);
     vendorApps.push(vendorApp);
   }

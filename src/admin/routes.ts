@@ -16,6 +16,8 @@ import { listBatches } from '../core/settlement/settlement.ts';
 import type { Tenant } from '../store/schema.ts';
 import { FailureKind, type FrontDoor, type HttpFailure } from '../http/front-door.ts';
 import { unauthorized } from '../http/failures.ts';
+import type { Journal } from '../http/journal.ts';
+import { journalRoutes } from './journal-routes.ts';
 
 type Body = Record<string, unknown>;
 type TenantParams = { tenant: string };
@@ -71,7 +73,7 @@ export const adminDoorBase: Omit<FrontDoor, 'routes'> = {
   },
 };
 
-export function adminRoutes(services: CoreServices) {
+export function adminRoutes(services: CoreServices, journal: Journal) {
   return async function routes(app: FastifyInstance): Promise<void> {
     app.addHook('onRequest', async (request: FastifyRequest) => {
       const header = request.headers.authorization ?? '';
@@ -152,6 +154,8 @@ export function adminRoutes(services: CoreServices) {
       }
       return { rate_limits: (JSON.parse(tenant.settings) as { rate_limits?: Record<string, number> }).rate_limits ?? {} };
     });
+
+    await app.register(journalRoutes(services, journal));
 
     app.post<{ Params: TenantParams }>('/tenants/:tenant/reset', async (request) => ({ tenant: tenantView(await resetTenant(services, await tenantOf(request))) }));
 

@@ -1,5 +1,6 @@
 // The app factory, separate from listen(), so tests start servers in-process on ephemeral ports.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import type { CoreServices } from '../core/context.ts';
 import { FRONT_DOORS } from '../vendors/index.ts';
 import { adminDoorBase, adminRoutes } from '../admin/routes.ts';
@@ -8,7 +9,9 @@ import { querystringParser, registerBodyParsers } from './body.ts';
 import { mountDoor } from './door-scope.ts';
 import { toFailure } from './failures.ts';
 import { FailureKind } from './front-door.ts';
-import { loggerOptions } from './logger.ts';
+import { createLogger } from './logger.ts';
+import { Journal } from './journal.ts';
+import { registerRequestLog, type DoorOf } from './request-log.ts';
 
 export interface AppOptions {
   services: CoreServices;
@@ -18,11 +21,30 @@ export interface AppOptions {
   doors?: readonly FrontDoor[];
   /** Where logs go (tests capture them); stdout by default. */
   logStream?: NodeJS.WritableStream;
+  /** A logger to share (the server's); otherwise one is made from logLevel and logStream. */
+  logger?: Logger;
+  /** The request journal to record into (shared by every app of one process); a new one otherwise. */
+  journal?: Journal;
+}
+
+/** Which door a URL belongs to: a vendor, 'admin', or 'server' for the server's own pages. */
+function doorResolver(options: AppOptions): DoorOf {
+  const only = options.only;
+  if (only) return () => only.vendor;
+  const doors = options.doors ?? FRONT_DOORS;
+  const under = (url: string, prefix: string) => url.startsWith(prefix) && (url.length === prefix.length || url[prefix.length] === '/' || url[prefix.length] === '?');
+  return (url) => {
+    if (under(url, '/_admin')) return 'admin';
+    for (const door of doors) if (under(url, door.prefix)) return door.vendor;
+    return 'server';
+  };
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: loggerOptions(options.logLevel ?? 'info', options.logStream),
+    loggerInstance: (options.logger ?? createLogger({ level: options.logLevel ?? 'info', stream: options.logStream })) as FastifyBaseLogger,
+    // One line per request comes from request-log.ts instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { querystringParser, ignoreTrailingSlash: true, maxParamLength: 500 },
     // Some FluidPay clients write a body after a `Connection: close` GET: answer, do not drop.
     forceCloseConnections: false,
@@ -45,6 +67,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     })(),
   });
   registerBodyParsers(app);
+  const journal = options.journal ?? new Journal();
+  registerRequestLog(app, doorResolver(options), journal);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -54,7 +78,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.only) {
     await mountDoor(app, options.only, options.services, '');
   } else {
-    await mountDoor(app, { ...adminDoorBase, routes: adminRoutes(options.services) }, options.services, '/_admin');
+    await mountDoor(app, { ...adminDoorBase, routes: adminRoutes(options.services, journal) }, options.services, '/_admin');
     for (const door of options.doors ?? FRONT_DOORS) await mountDoor(app, door, options.services, door.prefix);
     app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: { type: 'route_not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` } }));
     app.setErrorHandler((error, request, reply) => {
