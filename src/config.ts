@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { VENDORS, type Vendor } from './core/tenants/credentials.ts';
 import { journalSize } from './http/journal.ts';
+import { StartupError } from './startup/startup-error.ts';
 
 export interface Config {
   port: number;
@@ -17,12 +18,21 @@ export interface Config {
   jobIntervalSeconds: number;
   /** Requests kept per tenant in the in-memory request journal (0 turns it off). */
   journalSize: number;
+  /** How long to keep retrying an unreachable PostgreSQL at start. */
+  dbWaitSeconds: number;
 }
 
 function port(value: string | undefined, name: string): number | undefined {
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got ${value}`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new StartupError(`${name} must be a port number (0 to 65535), got ${value}`);
+  return n;
+}
+
+function seconds(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new StartupError(`${name} must be a number of seconds, got ${value}`);
   return n;
 }
 
@@ -35,14 +45,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     port: port(env.PORT, 'PORT') ?? 8080,
-    host: env.HOST ?? '::',
+    // Loopback only (127.0.0.1 and ::1) unless HOST says otherwise: a test payment server should
+    // not be reachable from the network by accident. Containers set HOST=::.
+    host: env.HOST || 'localhost',
     dataDir: resolve(env.BURSAR_DATA_DIR ?? './data'),
     databaseUrl: env.DATABASE_URL || undefined,
     pgSchema: env.BURSAR_PG_SCHEMA || undefined,
     secretKey: env.BURSAR_SECRET_KEY || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     vendorPorts,
-    jobIntervalSeconds: Number(env.BURSAR_JOB_INTERVAL_SECONDS ?? 30),
+    jobIntervalSeconds: seconds(env.BURSAR_JOB_INTERVAL_SECONDS, 'BURSAR_JOB_INTERVAL_SECONDS', 30),
     journalSize: journalSize(env),
+    dbWaitSeconds: seconds(env.BURSAR_DB_WAIT_SECONDS, 'BURSAR_DB_WAIT_SECONDS', 15),
   };
 }

@@ -5,8 +5,8 @@ import type { CoreServices } from '../core/context.ts';
 import { sha256Hex, safeEqual } from '../core/crypto/secrets.ts';
 import { DomainError, ErrorCode, invalid } from '../core/errors/domain-error.ts';
 import { advanceClock, clockState, parseDuration, setClock } from '../core/clock/tenant-clock.ts';
-import { issueCredential, listCredentials, revokeCredential, VENDORS, type CredentialKind, type Vendor } from '../core/tenants/credentials.ts';
-import { contextFor, createTenant, faultsOf, getTenant, listTenants, resetTenant, setFaults, setRateLimit, type FaultKnobs } from '../core/tenants/tenants.ts';
+import { issueCredential, listCredentials, revokeCredential, VENDORS, type Vendor } from '../core/tenants/credentials.ts';
+import { contextFor, createTenant, faultsOf, getTenant, listTenants, resetTenant, setFaults, setRateLimit } from '../core/tenants/tenants.ts';
 import { adminTokenHash } from '../core/tenants/bootstrap.ts';
 import { verify } from '../core/verify/verify.ts';
 import { listEvents } from '../core/events/events.ts';
@@ -18,6 +18,7 @@ import { FailureKind, type FrontDoor, type HttpFailure } from '../http/front-doo
 import { unauthorized } from '../http/failures.ts';
 import type { Journal } from '../http/journal.ts';
 import { journalRoutes } from './journal-routes.ts';
+import { checkFaults, checkKind } from './validate.ts';
 
 type Body = Record<string, unknown>;
 type TenantParams = { tenant: string };
@@ -109,7 +110,7 @@ export function adminRoutes(services: CoreServices, journal: Journal) {
       if (typeof input.vendor !== 'string' || !VENDORS.includes(input.vendor as Vendor)) throw invalid(`vendor must be one of ${VENDORS.join(', ')}`, 'vendor');
       const issued = await issueCredential(services, tenant.id, {
         vendor: input.vendor as Vendor,
-        kind: typeof input.kind === 'string' ? (input.kind as CredentialKind) : undefined,
+        kind: checkKind(input.vendor as Vendor, input.kind),
         mode: input.mode === 'live' ? 'live' : 'test',
         label: typeof input.label === 'string' ? input.label : undefined,
         publicId: typeof input.public_id === 'string' ? input.public_id : undefined,
@@ -141,7 +142,7 @@ export function adminRoutes(services: CoreServices, journal: Journal) {
 
     app.get<{ Params: TenantParams }>('/tenants/:tenant/faults', async (request) => ({ faults: faultsOf(await tenantOf(request)) }));
     app.put<{ Params: TenantParams }>('/tenants/:tenant/faults', async (request) => {
-      const tenant = await setFaults(services, await tenantOf(request), body(request) as FaultKnobs);
+      const tenant = await setFaults(services, await tenantOf(request), checkFaults(body(request)));
       return { faults: faultsOf(tenant) };
     });
 

@@ -12,6 +12,16 @@ import { FailureKind } from './front-door.ts';
 import { createLogger } from './logger.ts';
 import { Journal } from './journal.ts';
 import { registerRequestLog, type DoorOf } from './request-log.ts';
+import { collectRoutes, RouteCatalog } from './docs/route-catalog.ts';
+import { registerHealth, registerServerPages } from './docs/routes.ts';
+import { doorInfo, type DoorInfo } from './docs/door-info.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The doors this app serves: base paths and whether each is live (has routes). */
+    doorInfo(): DoorInfo[];
+  }
+}
 
 export interface AppOptions {
   services: CoreServices;
@@ -30,7 +40,7 @@ export interface AppOptions {
 /** Which door a URL belongs to: a vendor, 'admin', or 'server' for the server's own pages. */
 function doorResolver(options: AppOptions): DoorOf {
   const only = options.only;
-  if (only) return () => only.vendor;
+  if (only) return (url) => (url === '/_health' || url.startsWith('/_health?') ? 'server' : only.vendor);
   const doors = options.doors ?? FRONT_DOORS;
   const under = (url: string, prefix: string) => url.startsWith(prefix) && (url.length === prefix.length || url[prefix.length] === '/' || url[prefix.length] === '?');
   return (url) => {
@@ -68,18 +78,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   registerBodyParsers(app);
   const journal = options.journal ?? new Journal();
-  registerRequestLog(app, doorResolver(options), journal);
+  const doorOf = doorResolver(options);
+  registerRequestLog(app, doorOf, journal);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
 
-  app.get('/_health', async () => ({ status: 'ok' }));
+  const doors = options.only ? [options.only] : (options.doors ?? FRONT_DOORS);
+  const catalog = new RouteCatalog();
+  const pages = { services: options.services, doors, catalog };
+  registerHealth(app, pages, Boolean(options.only));
+  if (!options.only) registerServerPages(app, pages);
+  collectRoutes(app, doorOf, catalog);
+  app.decorate('doorInfo', () => doorInfo(doors, catalog, Boolean(options.only)));
 
   if (options.only) {
     await mountDoor(app, options.only, options.services, '');
   } else {
     await mountDoor(app, { ...adminDoorBase, routes: adminRoutes(options.services, journal) }, options.services, '/_admin');
-    for (const door of options.doors ?? FRONT_DOORS) await mountDoor(app, door, options.services, door.prefix);
+    for (const door of doors) await mountDoor(app, door, options.services, door.prefix);
     app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: { type: 'route_not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` } }));
     app.setErrorHandler((error, request, reply) => {
       const failure = toFailure(error, request);

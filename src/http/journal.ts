@@ -4,6 +4,7 @@
 // at most BODY_LIMIT characters of each body; redaction and filtering happen when someone reads.
 // Several instances sharing one database each keep their own journal; a restart empties it.
 import { redactedBody, redactedHeaders } from './redact.ts';
+import { StartupError } from '../startup/startup-error.ts';
 
 export const BODY_LIMIT = 16 * 1024;
 export const DEFAULT_JOURNAL_SIZE = 100;
@@ -137,6 +138,6 @@ export function journalSize(env: NodeJS.ProcessEnv = process.env): number {
   const value = env.BURSAR_JOURNAL_SIZE;
   if (value === undefined || value === '') return DEFAULT_JOURNAL_SIZE;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`BURSAR_JOURNAL_SIZE must be a whole number of requests (0 turns the journal off), got ${value}`);
+  if (!Number.isInteger(n) || n < 0) throw new StartupError(`BURSAR_JOURNAL_SIZE must be a whole number of requests (0 turns the journal off), got ${value}`);
   return n;
 }

@@ -66,3 +66,8 @@ export async function dispatch(req: CoRequest): Promise<CoResult> {
   }
   throw bad(INVALID_ENDPOINT);
 }
+
+/** The registered resources, for the generated API reference (src/http/docs/). */
+export function registeredResources(): ReadonlyMap<string, Resource> {
+  return registry;
+}
