@@ -19,6 +19,7 @@ import { unauthorized } from '../http/failures.ts';
 import type { Journal } from '../http/journal.ts';
 import { journalRoutes } from './journal-routes.ts';
 import { checkFaults, checkKind } from './validate.ts';
+import { OPENAPI_PATH, registerOpenApi } from './openapi.ts';
 
 type Body = Record<string, unknown>;
 type TenantParams = { tenant: string };
@@ -76,7 +77,9 @@ export const adminDoorBase: Omit<FrontDoor, 'routes'> = {
 
 export function adminRoutes(services: CoreServices, journal: Journal) {
   return async function routes(app: FastifyInstance): Promise<void> {
+    await registerOpenApi(app);
     app.addHook('onRequest', async (request: FastifyRequest) => {
+      if (request.routeOptions.url === `/_admin${OPENAPI_PATH}`) return; // the document is public
       const header = request.headers.authorization ?? '';
       const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
       const expected = await adminTokenHash(services);
