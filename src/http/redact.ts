@@ -19,9 +19,11 @@ function isSecret(key: string, value: unknown): boolean {
   return SECRET_FIELDS.has(name);
 }
 
-/** A copy with secret fields replaced and card-like digits in strings masked. */
+const JWT = /^eyJ[\w-]*\.[\w-]+\.[\w-]+$/;
+
+/** A copy with secret fields and bearer tokens (JWTs) replaced, and card-like digits in strings masked. */
 export function redactValue(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return scrubText(value);
+  if (typeof value === 'string') return JWT.test(value) ? REDACTED : scrubText(value);
   if (value === null || typeof value !== 'object' || depth > 20) return value;
   if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
   const out: Record<string, unknown> = {};

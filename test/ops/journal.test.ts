@@ -106,3 +106,16 @@ test('each tenant keeps only its last N requests', async () => {
     await app.close();
   }
 });
+
+test('redaction of what the journal shows: JSON, forms, text, tokens, headers', async () => {
+  const { redactedBody, redactedHeaders } = await import('../../src/http/redact.ts');
+  assert.deepEqual(redactedBody('{"card":{"number":"4242 4242 4242 4242","cvv":"123"},"invoice":{"number":"INV-7"},"note":"paid with 4111111111111111","data":{"token":"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"}}', 'application/json'), {
+    card: { number: '[redacted]', cvv: '[redacted]' },
+    invoice: { number: 'INV-7' },
+    note: 'paid with 411111…1111',
+    data: { token: '[redacted]' },
+  });
+  assert.deepEqual(redactedBody('password=hunter2&account_number=1000000001&name=Ann', 'application/x-www-form-urlencoded'), { password: '[redacted]', account_number: '[redacted]', name: 'Ann' });
+  assert.equal(redactedBody('{"number": "4111111111111111", "cvv": "1', 'application/json'), '{"number": "[redacted]", "cvv": "[redacted]');
+  assert.deepEqual(redactedHeaders({ authorization: 'Bearer abc', 'x-api-key': 'k', 'content-type': 'application/json' }), { authorization: 'Bearer [redacted]', 'x-api-key': '[redacted]', 'content-type': 'application/json' });
+});
