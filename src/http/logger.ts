@@ -1,37 +1,19 @@
 // pino for the server and the core. Secrets and card data are kept out cheaply, where they can
-// enter: the request and error serializers (never headers; URLs, messages and stacks have card-like
-// digit runs masked), message strings, and known field names by path (pino's compiled redaction).
-// No log object is walked as a whole: that scrub once cost 17% of a request's CPU.
+// enter: serializers for requests and errors (never headers; URLs, messages and stacks have
+// card-like digit runs masked) and for the fields that could carry card data or credentials
+// (body, card, payment_method, headers), plus message strings. A serializer only runs when a line
+// has its field, so a request line pays nothing for them. No log object is walked as a whole (that
+// scrub once cost 17% of a request's CPU), and there are no wildcard redaction paths (those cost
+// ~8 µs on every line, three quarters of a line's cost).
 // On a terminal the lines are pretty (pino-pretty, one line each); anywhere else JSON.
 import pino, { type Logger, type LoggerOptions } from 'pino';
 import pinoPretty from 'pino-pretty';
+import { REDACTED, redactedHeaders, redactValue, scrubText } from './redact.ts';
 
-export const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'headers.authorization',
-  'headers.cookie',
-  '*.number',
-  '*.card_number',
-  '*.cvv',
-  '*.cvc',
-  '*.account_number',
-  '*.password',
-  '*.private_key',
-  '*.secret',
-  '*.*.number',
-  '*.*.cvv',
-  '*.*.account_number',
-];
+export { scrubText };
 
-const PAN_LIKE = /\b(\d{6})\d{3,9}(\d{4})\b/g;
-const DIGITS = /\d{13}/;
-
-/** Masks card-number-like digit runs (13 to 19 digits) in a string, keeping the first six and last four. */
-export function scrubText(text: string): string {
-  // A quick test first: most strings have no long digit run, and the test is cheaper than a replace.
-  return DIGITS.test(text) ? text.replace(PAN_LIKE, '$1…$2') : text;
-}
+/** Top-level fields whose value never reaches a log line. */
+const SECRET_KEYS = ['authorization', 'cookie', 'password', 'secret', 'private_key', 'api_key', 'card_number', 'cvv', 'cvc', 'account_number', 'token'];
 
 interface RequestLike {
   method?: string;
@@ -71,8 +53,20 @@ export function logFormat(env: NodeJS.ProcessEnv = process.env, isTTY = Boolean(
 export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    serializers: { req: requestSerializer, request: requestSerializer, res: responseSerializer, reply: responseSerializer, err: errorSerializer, error: errorSerializer },
+    serializers: {
+      req: requestSerializer,
+      request: requestSerializer,
+      res: responseSerializer,
+      reply: responseSerializer,
+      err: errorSerializer,
+      error: errorSerializer,
+      body: redactValue,
+      card: redactValue,
+      payment_method: redactValue,
+      headers: (headers: Record<string, string>) => (headers && typeof headers === 'object' ? redactedHeaders(headers) : headers),
+      ...Object.fromEntries(SECRET_KEYS.map((key) => [key, () => REDACTED])),
+      number: (value: unknown) => (typeof value === 'string' ? scrubText(value) : typeof value === 'number' ? scrubText(String(value)) : value),
+    },
     hooks: {
       logMethod(args, method) {
         // Only message strings are scrubbed here; objects go through the serializers above.

@@ -1,8 +1,17 @@
-// Redaction of what the request journal shows (run when someone reads it, never on the hot path):
-// card numbers, CVVs, bank account numbers, passwords and secrets by field name in JSON and form
-// bodies, card-like digit runs anywhere else, and the credentials part of auth headers.
+// Redaction of card numbers, CVVs, bank account numbers, passwords and secrets by field name in
+// JSON and form bodies, card-like digit runs anywhere else, and the credentials part of auth
+// headers: for what the request journal shows (when someone reads it, never on the hot path) and
+// for the log serializers of fields that may carry them (only when a log line has such a field).
 import { parseForm } from './body.ts';
-import { scrubText } from './logger.ts';
+
+const PAN_LIKE = /\b(\d{6})\d{3,9}(\d{4})\b/g;
+const DIGITS = /\d{13}/;
+
+/** Masks card-number-like digit runs (13 to 19 digits) in a string, keeping the first six and last four. */
+export function scrubText(text: string): string {
+  // A quick test first: most strings have no long digit run, and the test is cheaper than a replace.
+  return DIGITS.test(text) ? text.replace(PAN_LIKE, '$1…$2') : text;
+}
 
 const SECRET_FIELDS = new Set([
   'number', 'card_number', 'cardnumber', 'cc_number', 'pan', 'cvv', 'cvv2', 'cvc', 'cvc2', 'security_code',

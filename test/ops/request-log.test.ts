@@ -86,3 +86,20 @@ test('pretty on a terminal, JSON elsewhere, LOG_FORMAT overrides', () => {
   assert.equal(logFormat({ LOG_FORMAT: 'json' }, true), 'json');
   assert.equal(logFormat({ LOG_FORMAT: 'pretty' }, false), 'pretty');
 });
+
+test('fields that can carry card data or credentials are redacted when a line has them', async () => {
+  const { stream, lines } = capture();
+  const log = createLogger({ level: 'info', stream, format: 'json' });
+  log.info({ body: { card: { number: PAN, cvv: '999' }, amount: 5 }, headers: { authorization: 'Basic dXNlcjpodW50ZXIy', accept: '*/*' }, password: 'hunter2', number: PAN }, `charged ${PAN}`);
+  log.error({ err: Object.assign(new Error(`declined ${PAN}`), { detail: `key ${apiKey}` }) }, 'failed');
+  await new Promise((resolve) => setImmediate(resolve));
+  const [first, second] = lines.map((line) => JSON.parse(line) as Record<string, any>);
+  assert.deepEqual(first.body, { card: { number: '[redacted]', cvv: '[redacted]' }, amount: 5 });
+  assert.deepEqual(first.headers, { authorization: 'Basic [redacted]', accept: '*/*' });
+  assert.equal(first.password, '[redacted]');
+  assert.equal(first.number, '411111…1111');
+  assert.equal(first.msg, 'charged 411111…1111');
+  assert.equal(second.err.message, 'declined 411111…1111');
+  const all = lines.join('\n');
+  assert.doesNotMatch(all, new RegExp(`${PAN}|${apiKey}|hunter2|dXNlcjpodW50ZXIy`));
+});
