@@ -1,6 +1,7 @@
 // Runs bursar commands in this process (runCli with a test io): a data folder (and, when
 // BURSAR_TEST_DATABASE_URL is set, a fresh PostgreSQL schema) of its own, captured stdout and
 // stderr, no terminal unless asked, and started servers handed back to the test to close.
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,4 +76,25 @@ export function openCli(): Cli {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Every key of a JSON value is snake_case (header names and client bodies are data, not our fields). */
+export function assertSnakeCase(value: unknown, where: string): void {
+  if (Array.isArray(value)) return value.forEach((item) => assertSnakeCase(item, where));
+  if (!value || typeof value !== 'object') return;
+  for (const [key, item] of Object.entries(value)) {
+    assert.match(key, /^[a-z0-9]+(_[a-z0-9]+)*$/, `${where}: ${key} is not snake_case`);
+    if (key !== 'headers' && key !== 'body') assertSnakeCase(item, where);
+  }
+}
+
+/** Runs a command that must succeed and print JSON. */
+export async function runJson(cli: Cli, ...args: string[]): Promise<any> {
+  const result = await cli.run(...args);
+  assert.equal(result.code, 0, `bursar ${args.join(' ')} failed: ${result.stderr}${result.stdout}`);
+  try {
+    return JSON.parse(result.stdout);
+  } catch {
+    assert.fail(`bursar ${args.join(' ')} did not print JSON: ${result.stdout}`);
+  }
 }
