@@ -55,6 +55,11 @@ export default tseslint.config(
     },
   },
   {
+    // bin/ is plain JavaScript run by whatever Node is on PATH.
+    files: ['bin/**/*.js'],
+    languageOptions: { globals: { process: 'readonly' } },
+  },
+  {
     // Tests read parsed JSON bodies field by field; `any` there is the honest type.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -1,6 +1,8 @@
 // Configuration from the environment; every setting has a default that works on a fresh machine.
 import { resolve } from 'node:path';
 import { VENDOR_NAMES } from './vendors/index.ts';
+import { journalSize } from './http/journal.ts';
+import { StartupError } from './startup/startup-error.ts';
 
 export interface Config {
   port: number;
@@ -14,12 +16,23 @@ export interface Config {
   vendorPorts: Partial<Record<string, number>>;
   /** Seconds between background job runs for tenants on real clocks. */
   jobIntervalSeconds: number;
+  /** Requests kept per tenant in the in-memory request journal (0 turns it off). */
+  journalSize: number;
+  /** How long to keep retrying an unreachable PostgreSQL at start. */
+  dbWaitSeconds: number;
 }
 
 function port(value: string | undefined, name: string): number | undefined {
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got ${value}`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new StartupError(`${name} must be a port number (0 to 65535), got ${value}`);
+  return n;
+}
+
+function seconds(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new StartupError(`${name} must be a number of seconds, got ${value}`);
   return n;
 }
 
@@ -32,13 +45,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     port: port(env.PORT, 'PORT') ?? 8080,
-    host: env.HOST ?? '::',
+    // Loopback only (127.0.0.1 and ::1) unless HOST says otherwise: a test payment server should
+    // not be reachable from the network by accident. Containers set HOST=::.
+    host: env.HOST || 'localhost',
     dataDir: resolve(env.BURSAR_DATA_DIR ?? './data'),
     databaseUrl: env.DATABASE_URL || undefined,
     pgSchema: env.BURSAR_PG_SCHEMA || undefined,
     secretKey: env.BURSAR_SECRET_KEY || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     vendorPorts,
-    jobIntervalSeconds: Number(env.BURSAR_JOB_INTERVAL_SECONDS ?? 30),
+    jobIntervalSeconds: seconds(env.BURSAR_JOB_INTERVAL_SECONDS, 'BURSAR_JOB_INTERVAL_SECONDS', 30),
+    journalSize: journalSize(env),
+    dbWaitSeconds: seconds(env.BURSAR_DB_WAIT_SECONDS, 'BURSAR_DB_WAIT_SECONDS', 15),
   };
 }

@@ -9,20 +9,44 @@ import { contextFor, listTenants } from './core/tenants/tenants.ts';
 import { runDueJobs } from './core/jobs/jobs.ts';
 import { buildApp } from './http/app.ts';
 import { createLogger } from './http/logger.ts';
+import { Journal } from './http/journal.ts';
 import { migrate, openStore, type Store } from './store/db.ts';
 import { ensureDemo, FRONT_DOORS } from './vendors/index.ts';
 import { join } from 'node:path';
+import { checkDatabaseUrl, waitForPostgres } from './startup/database.ts';
+import { prepareDataDir, SQLITE_FILE } from './startup/data-dir.ts';
+import { checkSecretKey } from './startup/secret-key.ts';
+import { StartupError } from './startup/startup-error.ts';
+import { bindIpv6Loopback } from './startup/loopback.ts';
+import type { Server } from 'node:http';
 
 export interface OpenedServices {
   store: Store;
   services: CoreServices;
 }
 
+/** Checks what an operator can get wrong (see src/startup/), then opens and migrates the database. */
 export async function openServices(config: Config): Promise<OpenedServices> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, pgSchema: config.pgSchema, sqliteFile: join(config.dataDir, 'bursar.sqlite') });
-  await migrate(store);
-  const secrets = createSecretBox(keyFromConfig(config.secretKey, config.dataDir));
-  return { store, services: { db: store.db, dialect: store.dialect, secrets, log: createLogger(config.logLevel) } };
+  checkDatabaseUrl(config.databaseUrl);
+  // The data folder holds the SQLite file, and the generated key whenever BURSAR_SECRET_KEY is unset.
+  if (!config.databaseUrl || !config.secretKey) prepareDataDir(config.dataDir, { sqlite: !config.databaseUrl });
+  if (config.databaseUrl) await waitForPostgres(config.databaseUrl, config.dbWaitSeconds);
+  const store = await openStore({ databaseUrl: config.databaseUrl, pgSchema: config.pgSchema, sqliteFile: join(config.dataDir, SQLITE_FILE) });
+  try {
+    await migrate(store);
+    let key: Buffer;
+    try {
+      key = keyFromConfig(config.secretKey, config.dataDir);
+    } catch (error) {
+      throw new StartupError(`cannot read or create the encryption key in ${join(config.dataDir, 'secret.key')} (${(error as { code?: string }).code ?? (error as Error).message}): fix its permissions, or set BURSAR_SECRET_KEY`, { cause: error });
+    }
+    const services: CoreServices = { db: store.db, dialect: store.dialect, secrets: createSecretBox(key), log: createLogger(config.logLevel) };
+    await checkSecretKey(services, { fromEnv: Boolean(config.secretKey), dataDir: config.dataDir });
+    return { store, services };
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
 }
 
 export interface RunningServer {
@@ -31,8 +55,12 @@ export interface RunningServer {
   services: CoreServices;
   demo: DemoTenant;
   adminToken: string;
-  /** http://host:port of the main port. */
+  /** The main port's URL for a person on this machine (http://localhost:port on loopback). */
   url: string;
+  /** The addresses the main port listens on. */
+  addresses: string[];
+  /** Vendor → the URL of its own port, where one is configured. */
+  vendorUrls: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -48,30 +76,85 @@ async function runBackgroundJobs(services: CoreServices): Promise<void> {
   }
 }
 
-/** Listens dual-stack on '::'; falls back to IPv4 on machines without IPv6. */
-async function listen(app: FastifyInstance, port: number, host: string): Promise<void> {
+/** Listens on host ('localhost': 127.0.0.1 and ::1); '::' falls back to IPv4 on machines without IPv6. */
+async function listen(app: FastifyInstance, port: number, host: string, setting: string): Promise<void> {
   try {
-    await app.listen({ port, host });
+    try {
+      await app.listen({ port, host });
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (host !== '::' || (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL')) throw error;
+      await app.listen({ port, host: '0.0.0.0' });
+    }
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (host !== '::' || (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL')) throw error;
-    await app.listen({ port, host: '0.0.0.0' });
+    if (code === 'EADDRINUSE') throw new StartupError(`port ${port} is already in use on ${host} (another Bursar, or another program): stop it, or set ${setting} to a free port`, { cause: error });
+    if (code === 'EACCES') throw new StartupError(`not allowed to listen on port ${port}: set ${setting} to a port above 1023`, { cause: error });
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw new StartupError(`cannot listen on HOST=${host} (${code}): this machine has no such address; unset HOST for loopback, or HOST=:: for every address`, { cause: error });
+    throw error;
   }
+}
+
+/** The addresses a server actually listens on, e.g. ['127.0.0.1', '::1']. */
+function boundAddresses(app: FastifyInstance, extra: Server[]): string[] {
+  const more = extra.map((server) => (server.address() as { address: string }).address);
+  return [...new Set([...app.addresses().map((a) => (typeof a === 'string' ? a : a.address)), ...more])];
+}
+
+/** Listens, and on the loopback default also on ::1 (see src/startup/loopback.ts). */
+async function listenAll(app: FastifyInstance, port: number, host: string, setting: string, extra: Server[]): Promise<void> {
+  await listen(app, port, host, setting);
+  if (host !== 'localhost') return;
+  try {
+    const v6 = await bindIpv6Loopback(app, (app.server.address() as { port: number }).port);
+    if (v6) extra.push(v6);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'EADDRINUSE') throw new StartupError(`port ${port} is already in use on ::1 (another Bursar, or another program): stop it, or set ${setting} to a free port`, { cause: error });
+    throw error;
+  }
+}
+
+/** The URL a person on this machine uses: localhost for loopback and wildcard binds. */
+function baseUrl(host: string, port: number): string {
+  if (host === 'localhost' || host === '::' || host === '0.0.0.0') return `http://localhost:${port}`;
+  return host.includes(':') ? `http://[${host}]:${port}` : `http://${host}:${port}`;
 }
 
 export async function startServer(config: Config, options: { adminToken?: string } = {}): Promise<RunningServer> {
   const { store, services } = await openServices(config);
   const adminToken = await ensureAdminToken(services, options.adminToken ?? process.env.BURSAR_ADMIN_TOKEN);
   const demo = await ensureDemo(services);
-  const app = await buildApp({ services, logLevel: config.logLevel });
-  await listen(app, config.port, config.host);
+  const journal = new Journal(config.journalSize);
+  const app = await buildApp({ services, logger: services.log, journal });
   const vendorApps: FastifyInstance[] = [];
-  for (const door of FRONT_DOORS) {
-    const port = config.vendorPorts[door.vendor as keyof typeof config.vendorPorts];
-    if (port === undefined) continue;
-    const vendorApp = await buildApp({ services, logLevel: config.logLevel, only: door });
-    await listen(vendorApp, port, config.host);
-    vendorApps.push(vendorApp);
+  const vendorUrls: Record<string, string> = {};
+  const extraMain: Server[] = [];
+  const extraOther: Server[] = [];
+  const closeExtra = () =>
+    Promise.all(
+      [...extraMain, ...extraOther].map(
+        (server) =>
+          new Promise((resolve) => {
+            server.close(resolve);
+            server.closeIdleConnections();
+          }),
+      ),
+    );
+  try {
+    await listenAll(app, config.port, config.host, 'PORT', extraMain);
+    for (const door of FRONT_DOORS) {
+      const port = config.vendorPorts[door.vendor as keyof typeof config.vendorPorts];
+      if (port === undefined) continue;
+      const vendorApp = await buildApp({ services, logger: services.log, journal, only: door });
+      vendorApps.push(vendorApp);
+      await listenAll(vendorApp, port, config.host, `BURSAR_${door.vendor.toUpperCase()}_PORT`, extraOther);
+      vendorUrls[door.vendor] = baseUrl(config.host, (vendorApp.server.address() as { port: number }).port);
+    }
+  } catch (error) {
+    await closeExtra();
+    for (const opened of [app, ...vendorApps]) await opened.close().catch(() => undefined);
+    await store.close();
+    throw error;
   }
   const timer = setInterval(() => void runBackgroundJobs(services), Math.max(1, config.jobIntervalSeconds) * 1000);
   timer.unref();
@@ -83,9 +166,12 @@ export async function startServer(config: Config, options: { adminToken?: string
     services,
     demo,
     adminToken,
-    url: `http://127.0.0.1:${port}`,
+    url: baseUrl(config.host, port),
+    addresses: boundAddresses(app, extraMain),
+    vendorUrls,
     async close() {
       clearInterval(timer);
+      await closeExtra();
       for (const vendorApp of vendorApps) await vendorApp.close();
       await app.close();
       await store.close();

@@ -5,9 +5,9 @@ import type { CoreServices } from '../core/context.ts';
 import { sha256Hex, safeEqual } from '../core/crypto/secrets.ts';
 import { DomainError, ErrorCode, invalid } from '../core/errors/domain-error.ts';
 import { advanceClock, clockState, parseDuration, setClock } from '../core/clock/tenant-clock.ts';
-import { listCredentials, revokeCredential, type CredentialKind } from '../core/tenants/credentials.ts';
+import { listCredentials, revokeCredential } from '../core/tenants/credentials.ts';
 import { issueDoorCredential, VENDOR_NAMES } from '../vendors/index.ts';
-import { contextFor, createTenant, faultsOf, getTenant, listTenants, resetTenant, setFaults, setRateLimit, type FaultKnobs } from '../core/tenants/tenants.ts';
+import { contextFor, createTenant, faultsOf, getTenant, listTenants, resetTenant, setFaults, setRateLimit } from '../core/tenants/tenants.ts';
 import { adminTokenHash } from '../core/tenants/bootstrap.ts';
 import { verify } from '../core/verify/verify.ts';
 import { listEvents } from '../core/events/events.ts';
@@ -18,6 +18,10 @@ import { listBatches } from '../core/settlement/settlement.ts';
 import type { Tenant } from '../store/schema.ts';
 import { FailureKind, type FrontDoor, type HttpFailure } from '../http/front-door.ts';
 import { unauthorized } from '../http/failures.ts';
+import type { Journal } from '../http/journal.ts';
+import { journalRoutes } from './journal-routes.ts';
+import { checkFaults, checkKind } from './validate.ts';
+import { OPENAPI_PATH, registerOpenApi } from './openapi.ts';
 
 type Body = Record<string, unknown>;
 type TenantParams = { tenant: string };
@@ -73,9 +77,11 @@ export const adminDoorBase: Omit<FrontDoor, 'routes'> = {
   },
 };
 
-export function adminRoutes(services: CoreServices) {
+export function adminRoutes(services: CoreServices, journal: Journal) {
   return async function routes(app: FastifyInstance): Promise<void> {
+    await registerOpenApi(app);
     app.addHook('onRequest', async (request: FastifyRequest) => {
+      if (request.routeOptions.url === `/_admin${OPENAPI_PATH}`) return; // the document is public
       const header = request.headers.authorization ?? '';
       const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
       const expected = await adminTokenHash(services);
@@ -115,7 +121,7 @@ export function adminRoutes(services: CoreServices) {
       if (typeof input.vendor !== 'string' || !VENDOR_NAMES.includes(input.vendor)) throw invalid(`vendor must be one of ${VENDOR_NAMES.join(', ')}`, 'vendor');
       const issued = await issueDoorCredential(services, tenant.id, {
         vendor: input.vendor,
-        kind: typeof input.kind === 'string' ? (input.kind as CredentialKind) : undefined,
+        kind: checkKind(input.vendor, input.kind),
         mode: input.mode === 'live' ? 'live' : 'test',
         label: typeof input.label === 'string' ? input.label : undefined,
         publicId: typeof input.public_id === 'string' ? input.public_id : undefined,
@@ -147,7 +153,7 @@ export function adminRoutes(services: CoreServices) {
 
     app.get<{ Params: TenantParams }>('/tenants/:tenant/faults', async (request) => ({ faults: faultsOf(await tenantOf(request)) }));
     app.put<{ Params: TenantParams }>('/tenants/:tenant/faults', async (request) => {
-      const tenant = await setFaults(services, await tenantOf(request), body(request) as FaultKnobs);
+      const tenant = await setFaults(services, await tenantOf(request), checkFaults(body(request)));
       return { faults: faultsOf(tenant) };
     });
 
@@ -160,6 +166,8 @@ export function adminRoutes(services: CoreServices) {
       }
       return { rate_limits: (JSON.parse(tenant.settings) as { rate_limits?: Record<string, number> }).rate_limits ?? {} };
     });
+
+    await app.register(journalRoutes(services, journal));
 
     app.post<{ Params: TenantParams }>('/tenants/:tenant/reset', async (request) => ({ tenant: tenantView(await resetTenant(services, await tenantOf(request))) }));
 

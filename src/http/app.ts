@@ -1,5 +1,6 @@
 // The app factory, separate from listen(), so tests start servers in-process on ephemeral ports.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import type { CoreServices } from '../core/context.ts';
 import { FRONT_DOORS } from '../vendors/index.ts';
 import { adminDoorBase, adminRoutes } from '../admin/routes.ts';
@@ -9,7 +10,19 @@ import { mountDoor, send } from './door-scope.ts';
 import { STATUS_CODES } from 'node:http';
 import { toFailure } from './failures.ts';
 import { FailureKind } from './front-door.ts';
-import { loggerOptions } from './logger.ts';
+import { createLogger } from './logger.ts';
+import { Journal } from './journal.ts';
+import { registerRequestLog, type DoorOf } from './request-log.ts';
+import { collectRoutes, RouteCatalog } from './docs/route-catalog.ts';
+import { registerHealth, registerServerPages } from './docs/routes.ts';
+import { doorInfo, type DoorInfo } from './docs/door-info.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The doors this app serves: base paths and whether each is live (has routes). */
+    doorInfo(): DoorInfo[];
+  }
+}
 
 export interface AppOptions {
   services: CoreServices;
@@ -19,6 +32,23 @@ export interface AppOptions {
   doors?: readonly FrontDoor[];
   /** Where logs go (tests capture them); stdout by default. */
   logStream?: NodeJS.WritableStream;
+  /** A logger to share (the server's); otherwise one is made from logLevel and logStream. */
+  logger?: Logger;
+  /** The request journal to record into (shared by every app of one process); a new one otherwise. */
+  journal?: Journal;
+}
+
+/** Which door a URL belongs to: a vendor, 'admin', or 'server' for the server's own pages. */
+function doorResolver(options: AppOptions): DoorOf {
+  const only = options.only;
+  if (only) return (url) => (url === '/_health' || url.startsWith('/_health?') ? 'server' : only.vendor);
+  const doors = options.doors ?? FRONT_DOORS;
+  const under = (url: string, prefix: string) => url.startsWith(prefix) && (url.length === prefix.length || url[prefix.length] === '/' || url[prefix.length] === '?');
+  return (url) => {
+    if (under(url, '/_admin')) return 'admin';
+    for (const door of doors) if (under(url, door.prefix)) return door.vendor;
+    return 'server';
+  };
 }
 
 /** The door whose envelope answers a request the router could not take (longest prefix wins). */
@@ -39,7 +69,9 @@ function rawAnswer(status: number, body: unknown, headers: Record<string, string
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: loggerOptions(options.logLevel ?? 'info', options.logStream),
+    loggerInstance: (options.logger ?? createLogger({ level: options.logLevel ?? 'info', stream: options.logStream })) as FastifyBaseLogger,
+    // One line per request comes from request-log.ts instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { querystringParser, ignoreTrailingSlash: true, maxParamLength: 500 },
     // Some FluidPay clients write a body after a `Connection: close` GET: answer, do not drop.
     forceCloseConnections: false,
@@ -73,17 +105,26 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     })(),
   });
   registerBodyParsers(app);
+  const journal = options.journal ?? new Journal();
+  const doorOf = doorResolver(options);
+  registerRequestLog(app, doorOf, journal);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
 
-  app.get('/_health', async () => ({ status: 'ok' }));
+  const doors = options.only ? [options.only] : (options.doors ?? FRONT_DOORS);
+  const catalog = new RouteCatalog();
+  const pages = { services: options.services, doors, catalog };
+  registerHealth(app, pages, Boolean(options.only));
+  if (!options.only) registerServerPages(app, pages);
+  collectRoutes(app, doorOf, catalog);
+  app.decorate('doorInfo', () => doorInfo(doors, catalog, Boolean(options.only)));
 
   if (options.only) {
     await mountDoor(app, options.only, options.services, '');
   } else {
-    await mountDoor(app, { ...adminDoorBase, routes: adminRoutes(options.services) }, options.services, '/_admin');
-    for (const door of options.doors ?? FRONT_DOORS) await mountDoor(app, door, options.services, door.prefix);
+    await mountDoor(app, { ...adminDoorBase, routes: adminRoutes(options.services, journal) }, options.services, '/_admin');
+    for (const door of doors) await mountDoor(app, door, options.services, door.prefix);
     app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: { type: 'route_not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` } }));
     app.setErrorHandler((error, request, reply) => {
       const failure = toFailure(error, request);

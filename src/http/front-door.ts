@@ -43,6 +43,10 @@ export interface FrontDoorDeps {
 export interface FrontDoor {
   /** The vendor's name (`admin` for the operator API): credentials, scopes and logs carry it. */
   vendor: string;
+  /** What a client appends to the door's base URL (ChargeOver `/api/v3`), for banners and docs. */
+  clientPath?: string;
+  /** The file (and anchor) that describes the door, relative to the repository root. */
+  readme?: string;
   /** Prefix on the main port ("/chargeover"); on the vendor's own port its paths sit at the root. */
   prefix: string;
   /** Requests per window per credential; 0 turns limiting off. */

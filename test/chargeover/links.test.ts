@@ -32,3 +32,20 @@ test('invoice, customer and user links', async () => {
   assert.equal((await fetch(login)).status, 200);
   assert.equal((await fetch(login)).status, 404);
 });
+
+test('the permalink and pay page of a paid invoice say paid, not open', async () => {
+  const item = okBody(await co.post('/item', { name: 'Paid link item', pricemodel: { base: 7 } }), 201).id;
+  const c = await createCustomer(co, { company: 'Paid Link' });
+  const i = okBody(await co.post('/invoice', { customer_id: c, line_items: [{ item_id: item }] }), 201).id;
+  const inv = okBody(await co.get(`/invoice/${i}`));
+  const before = (await (await fetch(inv.url_permalink)).json()) as any;
+  assert.equal(before.status, 'open');
+  okBody(await co.post('/transaction', { customer_id: c, transaction_type: 'pay', gateway_method: 'check', amount: 7, applied_to: [{ invoice_id: i }] }), 201);
+  assert.equal(okBody(await co.get(`/invoice/${i}`)).invoice_status_str, 'closed-paid');
+  for (const url of [inv.url_permalink, inv.url_paylink]) {
+    const page = (await (await fetch(url)).json()) as any;
+    assert.equal(page.status, 'paid', url);
+    assert.equal(page.invoice_status_str, 'closed-paid', url);
+    assert.equal(page.balance_minor, 0, url);
+  }
+});

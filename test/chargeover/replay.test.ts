@@ -1,5 +1,6 @@
  
-// Replays every recorded ChargeOver interaction (../shared/fixtures/chargeover-recorded): builds
+// Replays every recorded ChargeOver interaction (fixtures/chargeover-recorded in the shared folder
+// beside the checkout; skipped with a reason where it is absent, see test/helpers/shared.ts): builds
 // the state each one implies (customers, users, invoices, items, transactions, cards the recorded
 // answers show), sends the same request with ids translated to ours, and compares the status, the
 // envelope and the set of field names and JSON types of the answer.
@@ -8,8 +9,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { okBody, startChargeOver, type CoClient } from './helpers.ts';
+import { sharedData } from '../helpers/shared.ts';
 
-const DIR = join(import.meta.dirname, '../../../shared/fixtures/chargeover-recorded');
+const FIXTURES = sharedData('fixtures/chargeover-recorded');
+const DIR = FIXTURES.path;
 const TYPES = ['customer', 'user', 'invoice', 'transaction', 'item', 'creditcard', 'tokenized', 'ach'] as const;
 type Type = (typeof TYPES)[number];
 
@@ -198,7 +201,7 @@ async function replayAll(): Promise<Outcome[]> {
   return outcomes;
 }
 
-test('every recorded ChargeOver interaction replays with the same status, envelope and field shapes', async () => {
+test('every recorded ChargeOver interaction replays with the same status, envelope and field shapes', { skip: FIXTURES.skip }, async () => {
   const outcomes = await replayAll();
   const matched = outcomes.filter((o) => o.ok).length;
   const misses = outcomes.filter((o) => !o.ok);

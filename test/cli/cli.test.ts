@@ -1,89 +1,27 @@
-// The bursar CLI as a user runs it: a child process per command over one data folder (and, when
-// BURSAR_TEST_DATABASE_URL is set, a fresh PostgreSQL schema), checking exit codes, stdout JSON and
-// stderr; then `serve` twice on the same data, with HTTP calls against it in between.
+// The bursar CLI as a user runs it, in this process (test/cli/helpers.ts): one data folder (and,
+// when BURSAR_TEST_DATABASE_URL is set, a fresh PostgreSQL schema), checking exit codes, stdout
+// JSON and stderr; then `serve` twice on the same data, with HTTP calls against it in between.
+// One real child process (serve-process.test.ts) covers what only a process shows.
 import { after, before, describe, test } from 'node:test';
-import { FRONT_DOORS } from '../../src/vendors/index.ts';
-
-const DEMO_CREDENTIALS = FRONT_DOORS.flatMap((door) => door.demo);
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { FRONT_DOORS } from '../../src/vendors/index.ts';
 import { TEST_DATABASE_URL } from '../helpers/store.ts';
 import type { Json } from '../http/helpers.ts';
+import { assertSnakeCase, openCli, runJson, type Cli } from './helpers.ts';
 
-const MAIN = resolve(import.meta.dirname, '../../src/cli/main.ts');
 const VENDORS = ['chargeover', 'fluidpay', 'chargedesk', 'affinipay', 'invoiced'] as const;
 const DAY_MS = 86_400_000;
+const DEMO_CREDENTIALS = FRONT_DOORS.flatMap((door) => door.demo);
 
-let dataDir: string;
-let pgSchema: string | undefined;
-let env: NodeJS.ProcessEnv;
-
+let cli: Cli;
 before(() => {
-  dataDir = mkdtempSync(join(tmpdir(), 'bursar-cli-'));
-  pgSchema = TEST_DATABASE_URL ? `bursar_cli_${randomBytes(6).toString('hex')}` : undefined;
-  env = {
-    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('PG'))),
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    BURSAR_DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    // Each command is a fresh Node process; the compile cache makes the second and later ones start fast.
-    NODE_COMPILE_CACHE: join(tmpdir(), 'bursar-cli-test-compile-cache'),
-    ...(TEST_DATABASE_URL && pgSchema ? { DATABASE_URL: TEST_DATABASE_URL, BURSAR_PG_SCHEMA: pgSchema } : {}),
-  };
+  cli = openCli();
 });
+after(async () => cli.dispose());
 
-after(async () => {
-  if (pgSchema && TEST_DATABASE_URL) {
-    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await client.connect();
-    await client.query(`drop schema if exists ${pgSchema} cascade`);
-    await client.end();
-  }
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const bursar = (...args: string[]) => cli.run(...args);
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs one command. Commands that open the database run one at a time: two processes opening the
- * same SQLite file at once can fail with "database is locked" (see the report on sqlite-dialect.ts).
- */
-function bursar(...args: string[]): Promise<Result> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-  });
-}
-
-/** Runs a command that must succeed and print JSON. */
-async function json(...args: string[]): Promise<Json> {
-  const result = await bursar(...args);
-  assert.equal(result.code, 0, `bursar ${args.join(' ')} failed: ${result.stderr}${result.stdout}`);
-  try {
-    return JSON.parse(result.stdout);
-  } catch {
-    assert.fail(`bursar ${args.join(' ')} did not print JSON: ${result.stdout}`);
-  }
-}
+const json = (...args: string[]): Promise<Json> => runJson(cli, ...args);
 
 describe('--help', () => {
   const cases: Array<[string[], string[]]> = [
@@ -99,7 +37,8 @@ describe('--help', () => {
   ];
 
   test('every command and command group answers --help with exit 0 and lists its subcommands or options', async () => {
-    const results = await Promise.all(cases.map(([command]) => bursar(...command, '--help')));
+    const results: Array<{ code: number; stdout: string }> = [];
+    for (const [command] of cases) results.push(await bursar(...command, '--help'));
     cases.forEach(([command, words], index) => {
       const { code, stdout } = results[index];
       assert.equal(code, 0, `bursar ${command.join(' ')} --help`);
@@ -112,11 +51,22 @@ describe('--help', () => {
   });
 
   test('an unknown command or a bad option exits non-zero with a message on stderr', async () => {
-    const [unknown, badVendor] = await Promise.all([bursar('frobnicate'), bursar('key', 'create', '--vendor', 'stripe')]);
+    const unknown = await bursar('frobnicate');
+    const badVendor = await bursar('key', 'create', '--vendor', 'stripe');
     assert.notEqual(unknown.code, 0);
     assert.match(unknown.stderr, /unknown command 'frobnicate'/);
     assert.notEqual(badVendor.code, 0);
     assert.match(badVendor.stderr, /argument 'stripe' is invalid/);
+    for (const result of [unknown, badVendor]) assert.match(result.stderr, /^bursar: [^\n]+\n$/, 'one line');
+  });
+
+  test('--version and -V print the version', async () => {
+    const { version } = JSON.parse((await import('node:fs')).readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    for (const flag of ['--version', '-V']) {
+      const result = await bursar(flag);
+      assert.equal(result.code, 0);
+      assert.equal(result.stdout, `${version}\n`);
+    }
   });
 });
 
@@ -232,7 +182,7 @@ describe('operator commands', () => {
   });
 
   test('reset puts a test tenant’s clock back and keeps its keys; a live tenant cannot be reset', async () => {
-    const reset = await json('reset', '--tenant', 'cli-co', '--json');
+    const reset = await json('reset', '--tenant', 'cli-co', '--yes', '--json');
     assert.equal(reset.slug, 'cli-co');
     assert.equal(reset.clock.frozen, false);
     assert.equal(reset.clock.offset_ms, 0);
@@ -246,69 +196,26 @@ describe('operator commands', () => {
 });
 
 describe('serve', () => {
-  let child: ChildProcess | undefined;
-
-  after(() => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
-  });
-
-  /** Starts `bursar serve` and resolves with everything it printed once the summary is complete. */
-  function serve(...args: string[]): Promise<{ process: ChildProcess; stdout: string }> {
-    return new Promise((resolvePromise, reject) => {
-      const started = spawn(process.execPath, [MAIN, 'serve', ...args], { env: { ...env, PORT: '0', HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-      child = started;
-      let stdout = '';
-      let stderr = '';
-      const timer = setTimeout(() => {
-        started.kill('SIGKILL');
-        reject(new Error(`serve did not start: ${stdout}${stderr}`));
-      }, 20_000);
-      const done = () => {
-        clearTimeout(timer);
-        resolvePromise({ process: started, stdout });
-      };
-      started.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString('utf8');
-        if (args.includes('--json')) {
-          try {
-            JSON.parse(stdout);
-            done();
-          } catch {
-            // not complete yet
-          }
-        } else if (/^ {2}invoiced .*\n.*\n/m.test(stdout)) done();
-      });
-      started.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-      started.on('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`serve exited with ${code}: ${stdout}${stderr}`));
-      });
-    });
-  }
-
-  function stop(running: ChildProcess): Promise<number | null> {
-    return new Promise((resolvePromise) => {
-      running.removeAllListeners('exit');
-      running.once('exit', (code) => resolvePromise(code));
-      running.kill('SIGTERM');
-    });
-  }
-
+  const bases = { chargeover: '/chargeover/api/v3', fluidpay: '/fluidpay/api', chargedesk: '/chargedesk', affinipay: '/affinipay/v1', invoiced: '/invoiced' };
   /** The credential lines of the summary (indented secret lines), in order. */
   const credentialLines = (stdout: string) => stdout.split('\n').filter((line) => /^ {6}\S/.test(line));
 
-  test('starts, prints the admin token and demo credentials for all five doors, answers HTTP; a restart reuses them', async () => {
-    const first = await serve();
-    const url = /^Bursar listening on (http:\/\/127\.0\.0\.1:\d+) /m.exec(first.stdout)?.[1];
+  test('prints the truth: version, address, docs, admin token, each door (not-live ones marked) with credentials; a restart reuses them', async () => {
+    const first = await bursar('serve');
+    assert.equal(first.code, 0, first.stderr);
+    const server = cli.servers[0];
+    const url = /^Bursar \d+\.\d+\.\d+\S* listening on (http:\/\/127\.0\.0\.1:\d+) /m.exec(first.stdout)?.[1];
     assert.ok(url, first.stdout);
     assert.ok(!url.endsWith(':0'), 'the real port is printed');
-    assert.match(first.stdout, new RegExp(TEST_DATABASE_URL ? '\\(postgresql\\)' : `\\(sqlite \\(${dataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)\\)`));
+    assert.match(first.stdout, /^ {2}on 127\.0\.0\.1 only \(loopback: set HOST=:: to listen on every address\)\n/m);
+    assert.match(first.stdout, new RegExp(TEST_DATABASE_URL ? '\\(postgresql\\)' : `\\(sqlite \\(${cli.dataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)\\)`));
+    assert.match(first.stdout, new RegExp(`^Docs: +${url.replace(/\./g, '\\.')}/_docs `, 'm'));
     const token = /Authorization: Bearer (adm_\S+)\)/.exec(first.stdout)?.[1];
     assert.ok(token, first.stdout);
     assert.match(first.stdout, /Demo tenant "demo" created; credentials per front door:/);
-    const bases = { chargeover: '/chargeover/api/v3', fluidpay: '/fluidpay/api', chargedesk: '/chargedesk', affinipay: '/affinipay/v1', invoiced: '/invoiced' };
     for (const [vendor, base] of Object.entries(bases)) {
-      assert.match(first.stdout, new RegExp(`^ {2}${vendor} +${url.replace(/\./g, '\\.')}${base}$`, 'm'), vendor);
+      const live = vendor === 'chargeover' || vendor === 'fluidpay';
+      assert.match(first.stdout, new RegExp(`^ {2}${vendor} +${url.replace(/\./g, '\\.')}${base}${live ? '' : ' +\\(not live yet: every path answers not found\\)'}$`, 'm'), vendor);
     }
     const lines = credentialLines(first.stdout);
     assert.equal(lines.length, DEMO_CREDENTIALS.length, lines.join('\n'));
@@ -320,46 +227,58 @@ describe('serve', () => {
 
     const health = await fetch(`${url}/_health`);
     assert.equal(health.status, 200);
-    assert.deepEqual(await health.json(), { status: 'ok' });
+    const healthBody = (await health.json()) as Json;
+    assert.equal(healthBody.status, 'ok');
+    assert.equal(healthBody.database.kind, TEST_DATABASE_URL ? 'postgresql' : 'sqlite');
     const tenants = await fetch(`${url}/_admin/tenants`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(tenants.status, 200);
     const slugs = ((await tenants.json()) as { tenants: Array<{ slug: string }> }).tenants.map((t) => t.slug);
     assert.ok(slugs.includes('demo') && slugs.includes('cli-co'), 'the server sees the tenants the CLI created');
-    assert.equal((await fetch(`${url}/_admin/tenants`, { headers: { authorization: 'Bearer wrong' } })).status, 401);
-    const sale = await fetch(`${url}/_admin/tenants/demo/payments`, {
+    const fluidPayKey = server.demo.credentials.find((c) => c.vendor === 'fluidpay' && c.label === 'api')?.secret as string;
+    const sale = await fetch(`${url}/fluidpay/api/transaction`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ amount: 2500, currency: 'USD', card: { number: '4242424242424242', exp_month: 12, exp_year: 2099 } }),
+      headers: { authorization: fluidPayKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'sale', amount: 2500, payment_method: { card: { entry_type: 'keyed', number: '4242424242424242', expiration_date: '12/99' } } }),
     });
-    assert.equal(sale.status, 201);
-    assert.equal(await stop(first.process), 0, 'SIGTERM stops the server cleanly');
+    assert.equal(sale.status, 200);
+
+    // The journal lives in the server; the CLI reads and clears it over the admin API.
+    const listed = await json('requests', '--tenant', 'demo', '--url', url, '--json');
+    assert.deepEqual(listed.map((r: Json) => `${r.method} ${r.path} ${r.status}`), ['POST /fluidpay/api/transaction 200']);
+    assert.equal(listed[0].request.body.payment_method.card.number, '[redacted]');
+    assertSnakeCase(listed, 'requests');
+    const plain = await bursar('requests', 'list', '--tenant', 'demo', '--url', url);
+    assert.match(plain.stdout, /^\S+ {2}fluidpay +demo {2}POST \/fluidpay\/api\/transaction → 200 [\d.]+ ms {2}req_\w+\n$/);
+    assert.equal((await bursar('requests', 'clear', '--url', url)).code, 1, 'clear needs --tenant');
+    assert.equal((await bursar('requests', 'clear', '--tenant', 'demo', '--url', url)).code, 0);
+    assert.deepEqual(await json('requests', '--tenant', 'demo', '--url', url, '--json'), []);
+    await server.close();
+    const down = await bursar('requests', '--url', url);
+    assert.equal(down.code, 1);
+    assert.match(down.stderr, /^bursar: no Bursar server answers at http:\/\/127\.0\.0\.1:\d+: start one with `bursar serve`, or give its address with --url\n$/);
 
     // The CLI sees what the server wrote; reset wipes it; the next start reuses the demo tenant.
     const withSale = await json('verify', '--tenant', 'demo', '--json');
     assert.equal(withSale.ok, true);
     assert.equal(withSale.checked.transactions, 1);
-    await json('reset', '--tenant', 'demo', '--json');
+    await json('reset', '--tenant', 'demo', '--yes', '--json');
     assert.equal((await json('verify', '--tenant', 'demo', '--json')).checked.transactions, 0);
 
-    const second = await serve();
+    const second = await bursar('serve');
     assert.match(second.stdout, /Demo tenant "demo" reused; credentials per front door:/);
     assert.deepEqual(credentialLines(second.stdout), lines, 'the same credentials are printed again');
     assert.equal(/Authorization: Bearer (adm_\S+)\)/.exec(second.stdout)?.[1], token, 'the same admin token');
-    const secondUrl = /^Bursar listening on (http:\/\/127\.0\.0\.1:\d+) /m.exec(second.stdout)?.[1];
-    assert.ok(secondUrl);
-    assert.equal((await fetch(`${secondUrl}/_health`)).status, 200);
-    const events = await fetch(`${secondUrl}/_admin/tenants/demo/events`, { headers: { authorization: `Bearer ${token}` } });
-    assert.deepEqual(await events.json(), { events: [] });
-    assert.equal(await stop(second.process), 0);
+    await cli.servers[1].close();
 
-    const summary = await serve('--json');
-    const parsed = JSON.parse(summary.stdout);
-    assert.equal(parsed.admin_token, token);
-    assert.equal(parsed.demo_tenant.slug, 'demo');
-    assert.equal(parsed.demo_tenant.created, false);
-    assert.equal(parsed.credentials.length, DEMO_CREDENTIALS.length);
-    assert.deepEqual([...new Set(parsed.credentials.map((c: { vendor: string }) => c.vendor))].sort(), [...VENDORS].sort());
-    assert.equal((await fetch(`${parsed.url}/_health`)).status, 200);
-    assert.equal(await stop(summary.process), 0);
+    const summary = await json('serve', '--json');
+    assertSnakeCase(summary, 'serve --json');
+    assert.equal(summary.admin_token, token);
+    assert.equal(summary.demo_tenant.slug, 'demo');
+    assert.equal(summary.demo_tenant.created, false);
+    assert.equal(summary.credentials.length, DEMO_CREDENTIALS.length);
+    assert.deepEqual(summary.addresses, ['127.0.0.1']);
+    assert.deepEqual(summary.doors.map((d: Json) => `${d.vendor}:${d.live}`), ['chargeover:true', 'fluidpay:true', 'chargedesk:false', 'affinipay:false', 'invoiced:false']);
+    assert.deepEqual([...new Set(summary.credentials.map((c: { vendor: string }) => c.vendor))].sort(), [...VENDORS].sort());
+    assert.equal((await fetch(`${summary.url}/_health`)).status, 200);
   });
 });

@@ -258,7 +258,7 @@ describe('health and request ids', () => {
   test('/_health answers 200 with a request id, also with a body on the GET', async () => {
     const health = await raw(server.url, 'GET', '/_health');
     assert.equal(health.status, 200);
-    assert.deepEqual(health.json(), { status: 'ok' });
+    assert.equal(health.json().status, 'ok');
     const withBody = await raw(server.url, 'GET', '/_health', { body: '{}', headers: { 'content-type': 'application/json' } });
     assert.equal(withBody.status, 200);
     const admin = await raw(server.url, 'GET', '/_admin/tenants', { headers: { authorization: 'Bearer test-admin-token' } });

@@ -9,6 +9,7 @@ export const affiniPayDoor: Door = {
   live: false,
   prefix: '/affinipay',
   clientPath: '/v1',
+  readme: 'README.md#front-doors',
   credentials: {
     kinds: [CredentialKind.API_KEY, CredentialKind.PUBLIC_KEY, CredentialKind.OAUTH_CLIENT],
     secret: (kind, mode) => (kind === CredentialKind.PUBLIC_KEY ? `m_${mode}_pk_${randomAlnum(22)}` : `m_${mode}_sk_${randomAlnum(22)}`),

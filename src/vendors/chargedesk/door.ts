@@ -9,6 +9,7 @@ export const chargeDeskDoor: Door = {
   live: false,
   prefix: '/chargedesk',
   clientPath: '',
+  readme: 'README.md#front-doors',
   credentials: { kinds: [CredentialKind.API_KEY], secret: (_kind, mode) => `sk_${mode}_${randomAlnum(24)}` },
   demo: [{ kind: CredentialKind.API_KEY, label: 'secret' }],
   // The document's 60/min block would break test suites; off until configured (spec G41).

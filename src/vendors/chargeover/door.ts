@@ -84,6 +84,7 @@ export const chargeOverDoor: Door = {
   live: true,
   prefix: '/chargeover',
   clientPath: API,
+  readme: 'src/vendors/chargeover/README.md',
   credentials: { kinds: [CredentialKind.KEY_PAIR], secret: () => randomAlnum(32) },
   demo: [
     { kind: CredentialKind.KEY_PAIR, label: 'demo' },

@@ -8,6 +8,9 @@ import { consumeLoginToken } from '../../core/customers/contacts.ts';
 import { customerByPublicToken } from '../../core/customers/queries.ts';
 import { invoiceForPublicLink } from '../../core/invoices/queries.ts';
 import { contextFor, getTenant } from '../../core/tenants/tenants.ts';
+import { isoDate } from '../../core/clock/clock.ts';
+import { invoiceStatus } from '../../core/invoices/status.ts';
+import { invoiceStatusStr } from './invoice-view.ts';
 
 const TOKEN = /^[a-z0-9]{6,40}$/;
 const invoiceByToken = async (services: CoreServices, token: string) => (TOKEN.test(token) ? invoiceForPublicLink(services, token) : undefined);
@@ -24,7 +27,9 @@ export function registerLinks(app: FastifyInstance, services: CoreServices): voi
   const invoicePage = (kind: string) => async (request: { params: unknown }, reply: FastifyReply) => {
     const invoice = await invoiceByToken(services, (request.params as { token: string }).token);
     if (!invoice) return notFound(reply);
-    return page(reply, 200, { page: kind, invoice_id: invoice.id, status: invoice.status, currency: invoice.currency, total_minor: invoice.total, balance_minor: invoice.balance, due_date: invoice.due_date });
+    // Paid, partially paid and overdue are derived from the balance and the tenant's clock, not stored.
+    const today = isoDate(contextFor(services, await getTenant(services, invoice.tenant_id)).clock.now());
+    return page(reply, 200, { page: kind, invoice_id: invoice.id, status: invoiceStatus(invoice, today), invoice_status_str: invoiceStatusStr(invoice, today), currency: invoice.currency, total_minor: invoice.total, balance_minor: invoice.balance, due_date: invoice.due_date });
   };
   app.get('/r/invoice/view/:token', invoicePage('invoice'));
   app.get('/r/trans/pay/:token', invoicePage('pay'));

@@ -85,3 +85,8 @@ export async function dispatch(req: CoRequest): Promise<CoResult> {
   }
   throw bad(INVALID_ENDPOINT);
 }
+
+/** The registered resources, for the generated API reference (src/http/docs/). */
+export function registeredResources(): ReadonlyMap<string, Resource> {
+  return new Map(Object.entries(RESOURCES));
+}

@@ -47,6 +47,7 @@ export const fluidPayDoor: Door = {
   live: true,
   prefix: '/fluidpay',
   clientPath: '/api',
+  readme: 'src/vendors/fluidpay/README.md',
   credentials: {
     kinds: [CredentialKind.API_KEY, CredentialKind.PASSWORD],
     secret: (_kind, _mode, label) => `${label === 'pub' ? 'pub' : 'api'}_${randomAlnum(27)}`,

@@ -9,6 +9,7 @@ export const invoicedDoor: Door = {
   live: false,
   prefix: '/invoiced',
   clientPath: '',
+  readme: 'README.md#front-doors',
   credentials: { kinds: [CredentialKind.API_KEY], secret: () => randomAlnum(40) },
   demo: [{ kind: CredentialKind.API_KEY, label: 'api' }],
   rateLimit: { max: 0, windowMs: 60_000 },

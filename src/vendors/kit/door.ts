@@ -41,6 +41,7 @@ export interface Door extends FrontDoor {
   live: boolean;
   /** What a client appends to the door's base URL (the prefix on the main port; the root of its own port). */
   clientPath: string;
+  readme: string;
   credentials: CredentialFormat;
   demo: readonly DemoCredential[];
   /** After the demo tenant's credentials exist (FluidPay's demo user behind its password). */

@@ -1,0 +1,113 @@
+// JSON schemas of the admin API, one per route (attached as the routes are declared), from which
+// @fastify/swagger builds the OpenAPI document at /_admin/openapi.json. They describe; the handlers
+// validate input themselves (with the admin API's own error messages), and a test checks real
+// answers against the response schemas, so the document cannot drift from what the API does.
+import { VENDOR_NAMES as VENDORS } from '../vendors/index.ts';
+import { FORCE_DECLINE_VALUES } from './validate.ts';
+
+type Schema = Record<string, unknown>;
+
+const str = { type: 'string' };
+const int = { type: 'integer' };
+const bool = { type: 'boolean' };
+const nullable = (schema: Schema): Schema => ({ ...schema, type: [schema.type as string, 'null'] });
+const obj = (properties: Record<string, Schema>, required: string[] = Object.keys(properties), extra = false): Schema => ({ type: 'object', properties, required, additionalProperties: extra });
+const anyObject: Schema = { type: 'object', additionalProperties: true };
+
+const clock = obj({ now: { ...int, description: 'epoch ms on the tenant clock' }, iso: str, frozen: bool, offset_ms: int });
+const faults = obj(
+  { latency_ms: { ...int, minimum: 0, maximum: 60000 }, force_decline: { type: ['string', 'null'], enum: [...FORCE_DECLINE_VALUES, null] }, processor_error: bool },
+  [],
+);
+const tenant = obj({ id: int, name: str, slug: str, is_test: bool, is_demo: bool, clock, settlement_cutoff: str, faults, created_at: { ...str, format: 'date-time' } });
+const credential = obj({ id: int, vendor: str, kind: str, mode: str, label: str, public_id: nullable(str), secret: nullable(str), created_at: int, revoked_at: nullable(int) });
+const issued = obj({ id: int, vendor: str, kind: str, mode: str, label: str, public_id: nullable(str), secret: str });
+const error = obj({ error: obj({ type: str, message: str, field: str }, ['type', 'message']) });
+const report = obj({ ok: bool, checked: { type: 'object', additionalProperties: int }, violation: nullable(str) });
+const journalEntry = obj({
+  id: int,
+  at: { ...str, format: 'date-time' },
+  door: str,
+  tenant: nullable(str),
+  request_id: str,
+  method: str,
+  path: str,
+  query: nullable(str),
+  status: int,
+  duration_ms: { type: 'number' },
+  request: obj({ headers: { type: 'object', additionalProperties: str }, body: { description: 'parsed JSON or form fields with card data and secrets redacted, else masked text' } }),
+  response: obj({ body: { description: 'as the request body' } }),
+  error: nullable(obj({ kind: str, message: str })),
+});
+const journal = obj({ size: { ...int, description: 'requests kept per tenant' }, requests: { type: 'array', items: journalEntry } });
+
+const tenantParam = obj({ tenant: { ...str, description: 'tenant id or slug' } });
+const journalQuery = obj(
+  { door: { type: 'string', enum: [...VENDORS] }, status: { ...str, pattern: '^(\\d{3}|[1-5]xx)$', description: '404, or a class: 4xx' }, path: { ...str, description: 'part of the path' }, limit: { ...str, pattern: '^\\d+$' } },
+  [],
+);
+
+const ok = (schema: Schema, status = 200) => ({ [status]: schema, 400: error, 401: error, 404: error });
+const route = (summary: string, parts: Schema) => ({ summary, tags: [String(summary.split(':')[0])], security: [{ adminToken: [] }], ...parts });
+
+/** Route schemas by "METHOD /path" as Fastify sees the path (with the /_admin prefix). */
+export const ADMIN_SCHEMAS: Record<string, Schema> = {
+  'GET /_admin/tenants': route('tenants: list', { response: ok(obj({ tenants: { type: 'array', items: tenant } })) }),
+  'POST /_admin/tenants': route('tenants: create', { body: obj({ name: str, slug: str, is_test: { ...bool, default: true } }, ['name']), response: ok(obj({ tenant }), 201) }),
+  'GET /_admin/tenants/:tenant': route('tenants: one', { params: tenantParam, response: ok(obj({ tenant })) }),
+  'GET /_admin/tenants/:tenant/credentials': route('credentials: list', { params: tenantParam, querystring: obj({ vendor: { type: 'string', enum: [...VENDORS] } }, []), response: ok(obj({ credentials: { type: 'array', items: credential } })) }),
+  'POST /_admin/tenants/:tenant/credentials': route('credentials: issue (the secret is shown once)', {
+    params: tenantParam,
+    body: obj({ vendor: { type: 'string', enum: [...VENDORS] }, kind: { ...str, description: 'default per door; chargeover key_pair; fluidpay api_key or password; affinipay api_key, public_key or oauth_client' }, mode: { type: 'string', enum: ['test', 'live'] }, label: str, public_id: str, secret: str }, ['vendor']),
+    response: ok(obj({ credential: issued }), 201),
+  }),
+  'DELETE /_admin/tenants/:tenant/credentials/:id': route('credentials: revoke', { params: obj({ tenant: str, id: str }), response: { 204: { type: 'null' }, 401: error, 404: error } }),
+  'GET /_admin/tenants/:tenant/clock': route('clock: read', { params: tenantParam, response: ok(obj({ clock })) }),
+  'POST /_admin/tenants/:tenant/clock': route('clock: set (forward only; due jobs run before the answer)', { params: tenantParam, body: obj({ to: { type: ['string', 'integer'], description: 'ISO 8601 or epoch ms' }, freeze: bool }, ['to']), response: ok(obj({ clock })) }),
+  'POST /_admin/tenants/:tenant/clock/advance': route('clock: advance', { params: tenantParam, body: obj({ by: { ...str, examples: ['3d', '2h'] }, ms: int }, []), response: ok(obj({ clock })) }),
+  'GET /_admin/tenants/:tenant/faults': route('faults: read', { params: tenantParam, response: ok(obj({ faults })) }),
+  'PUT /_admin/tenants/:tenant/faults': route('faults: set (replaces all knobs)', { params: tenantParam, body: faults, response: ok(obj({ faults })) }),
+  'PUT /_admin/tenants/:tenant/rate-limits': route('rate limits: requests a minute per door (0 none, null the vendor’s)', {
+    params: tenantParam,
+    body: { type: 'object', additionalProperties: { type: ['integer', 'null'] } },
+    response: ok(obj({ rate_limits: { type: 'object', additionalProperties: int } })),
+  }),
+  'POST /_admin/tenants/:tenant/reset': route('tenants: reset a test tenant (credentials stay)', { params: tenantParam, response: ok(obj({ tenant })) }),
+  'GET /_admin/verify': route('verify: ledger invariants (409 names the first violation)', { querystring: obj({ tenant: str }, []), response: { 200: report, 409: report, 401: error, 404: error } }),
+  'GET /_admin/tenants/:tenant/events': route('events: the event log', {
+    params: tenantParam,
+    querystring: obj({ after: str, limit: str, type: str }, []),
+    response: ok(obj({ events: { type: 'array', items: anyObject } })),
+  }),
+  'GET /_admin/tenants/:tenant/outbox': route('outbox: emails the tenant would have sent', { params: tenantParam, response: ok(obj({ messages: { type: 'array', items: anyObject } })) }),
+  'GET /_admin/tenants/:tenant/settlements': route('settlements: batches', { params: tenantParam, response: ok(obj({ batches: { type: 'array', items: anyObject } })) }),
+  'POST /_admin/tenants/:tenant/customers': route('core: create a customer', {
+    params: tenantParam,
+    body: obj({ first_name: str, last_name: str, company: str, email: str, currency: str, external_key: str }, []),
+    response: ok(obj({ customer: anyObject }), 201),
+  }),
+  'POST /_admin/tenants/:tenant/payments': route('core: a payment (honours Idempotency-Key)', {
+    params: tenantParam,
+    body: obj(
+      {
+        type: { type: 'string', enum: ['sale', 'authorize', 'credit'] },
+        amount: { ...int, description: 'minor units' },
+        currency: str,
+        customer_id: int,
+        card: obj({ number: str, exp_month: int, exp_year: int, cvv: str }, ['number', 'exp_month', 'exp_year']),
+        bank: obj({ routing_number: str, account_number: str }),
+      },
+      ['amount'],
+    ),
+    response: { 200: obj({ transaction: anyObject }), 201: obj({ transaction: anyObject }), 400: error, 401: error, 404: error },
+  }),
+  'POST /_admin/tenants/:tenant/payments/:id/:action': route('core: capture, void or refund a payment', {
+    params: obj({ tenant: str, id: str, action: { type: 'string', enum: ['capture', 'void', 'refund'] } }),
+    body: obj({ amount: int }, []),
+    response: ok(anyObject),
+  }),
+  'GET /_admin/requests': route('journal: every tenant’s recent requests and the unauthenticated ones, newest first', { querystring: journalQuery, response: ok(journal) }),
+  'DELETE /_admin/requests': route('journal: clear everything', { response: { 204: { type: 'null' }, 401: error } }),
+  'GET /_admin/tenants/:tenant/requests': route('journal: a tenant’s recent requests, newest first', { params: tenantParam, querystring: journalQuery, response: ok(journal) }),
+  'DELETE /_admin/tenants/:tenant/requests': route('journal: clear a tenant’s', { params: tenantParam, response: { 204: { type: 'null' }, 401: error, 404: error } }),
+};
