@@ -12,8 +12,8 @@ export default tseslint.config(
     },
   },
   {
-    // The layers (a door only translates; the core knows no door and no HTTP): a door runs no SQL
-    // and reaches the database only through core modules; row types may still be named.
+    // The layers (a door only translates; the core knows no door, no HTTP and no store engine): a
+    // door runs no SQL and reaches the database only through core modules; row types may be named.
     files: ['src/vendors/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
@@ -21,8 +21,8 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['kysely', 'kysely/*'], message: 'A door runs no SQL: use the core query modules (src/core/<domain>/queries.ts).' },
-            { group: ['**/store/*', '!**/store/schema.ts'], message: 'A door does not reach the store: use the core.' },
-            { group: ['**/store/schema.ts'], allowTypeImports: true, message: 'A door may name row types only (import type).' },
+            { group: ['**/store/*', '**/store/**'], message: 'A door does not reach the store: use the core.' },
+            { group: ['**/core/database.ts', '**/core/db.ts'], allowTypeImports: true, message: 'A door may name row types only (import type).' },
             { group: ['**/core/work.ts'], allowTypeImports: true, message: 'A door opens no transactions: call one core use-case.' },
           ],
         },
@@ -34,7 +34,12 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/vendors/*', '**/vendors/**', '**/http/*', '**/http/**', '**/admin/*', '**/cli/*', 'fastify', 'fastify/*'], message: 'The core knows no front door and no HTTP.' }] },
+        {
+          patterns: [
+            { group: ['**/vendors/*', '**/vendors/**', '**/http/*', '**/http/**', '**/admin/*', '**/cli/*', 'fastify', 'fastify/*'], message: 'The core knows no front door and no HTTP.' },
+            { group: ['**/store/*', '**/store/**'], message: 'The core owns its data; the store (engines, migrations) depends on the core, not the other way.' },
+          ],
+        },
       ],
     },
   },

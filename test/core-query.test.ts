@@ -4,7 +4,7 @@ import { openTestStore } from './helpers/store.ts';
 import { createTenant, contextFor } from '../src/core/tenants/tenants.ts';
 import { createCustomer } from '../src/core/customers/customers.ts';
 import { applyFilters, pageWithTotal, type FieldMap } from '../src/core/query/filters.ts';
-import type { Database } from '../src/store/schema.ts';
+import type { Database } from '../src/core/database.ts';
 
 const FIELDS: FieldMap<Database, 'customers'> = {
   customer_id: { column: 'customers.id', type: 'number' },

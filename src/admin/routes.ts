@@ -15,7 +15,7 @@ import { capture, createPayment, getTransaction, refund, voidTransaction, type P
 import { createCustomer } from '../core/customers/customers.ts';
 import { resolvePayment } from '../core/flows/resolve-payment.ts';
 import { listBatches } from '../core/settlement/settlement.ts';
-import type { Tenant } from '../store/schema.ts';
+import type { Tenant } from '../core/database.ts';
 import { FailureKind, type FrontDoor, type HttpFailure } from '../http/front-door.ts';
 import { unauthorized } from '../http/failures.ts';
 import type { Journal } from '../http/journal.ts';

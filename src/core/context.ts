@@ -3,8 +3,8 @@
 import type { Logger } from 'pino';
 import type { SecretBox } from './crypto/secrets.ts';
 import type { Clock } from './clock/clock.ts';
-import type { Db } from '../store/tx.ts';
-import type { Tenant } from '../store/schema.ts';
+import type { Db } from './db.ts';
+import type { Tenant } from './database.ts';
 import type { IdempotencyClaim } from './idempotency/claim.ts';
 import type { Processor } from './processor/processor.ts';
 

@@ -3,7 +3,7 @@
 // transaction. Every core call made with that TxContext joins the same transaction, so building
 // blocks take a TxContext and never open one of their own. The first business transaction of a
 // request also records the request's idempotency key (see idempotency/keyed.ts).
-import type { Tx } from '../store/tx.ts';
+import type { Tx } from './db.ts';
 import { keyedWork } from './idempotency/keyed.ts';
 import type { TenantContext } from './context.ts';
 

@@ -10,8 +10,8 @@ import type { IdempotencyClaim } from '../core/idempotency/claim.ts';
 import { findRecord, insertRecord, storedResponse, storeResponse, type StoredResponse } from '../core/idempotency/records.ts';
 import { faultsOf } from '../core/tenants/tenants.ts';
 import { ANSWER_ONLY } from '../core/idempotency/keyed.ts';
-import type { Db } from '../store/tx.ts';
-import { isUniqueViolation } from '../store/tx.ts';
+import type { Db } from '../core/db.ts';
+import { isUniqueViolation } from '../core/db.ts';
 import { FailureKind } from './front-door.ts';
 import { HttpFailureError } from './failures.ts';
 

@@ -4,7 +4,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { Migrator, type MigrationProvider } from 'kysely/migration';
 import pg from 'pg';
 import { NodeSqliteDialect } from './sqlite-dialect.ts';
-import type { Database } from './schema.ts';
+import type { Database } from '../core/database.ts';
 import { migrations } from './migrations/index.ts';
 
 export type DialectName = 'sqlite' | 'postgres';

@@ -15,7 +15,7 @@ import { advanceClock } from '../../src/core/clock/tenant-clock.ts';
 import { verify } from '../../src/core/verify/verify.ts';
 import { DomainError } from '../../src/core/errors/domain-error.ts';
 import type { TenantContext } from '../../src/core/context.ts';
-import type { Tenant } from '../../src/store/schema.ts';
+import type { Tenant } from '../../src/core/database.ts';
 
 let t: TestStore;
 let runs = 0;

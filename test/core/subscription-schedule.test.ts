@@ -32,7 +32,7 @@ test('the start defaults to today on the tenant clock; the next bill date follow
   const trial = await createSubscription(ctx, { customerId, amount: 1000, schedule: { unit: 'month', interval: 1, anchors: [{ kind: 'lastDayOfMonth' }], shortMonths: 'clamp', trialDays: 14 } });
   assert.equal(trial.next_bill_date, '2030-02-28', 'trial to Feb 14, then the month\'s last day');
   const capped = await createSubscription(ctx, { customerId, amount: 1000, schedule: { unit: 'week', interval: 2, anchors: [], shortMonths: 'clamp', maxOccurrences: 3 } });
-  assert.equal(capped.duration, 3, 'the legacy column mirrors the cap');
+  assert.equal(subscriptionSchedule(capped).maxOccurrences, 3, 'the cap is the schedule’s (no second copy)');
 });
 
 test('a bad schedule is refused with the neutral field name and writes nothing', async () => {

@@ -16,7 +16,7 @@ import { accountBalance } from '../../src/core/ledger/ledger.ts';
 import { verify } from '../../src/core/verify/verify.ts';
 import { DomainError } from '../../src/core/errors/domain-error.ts';
 import type { TenantContext } from '../../src/core/context.ts';
-import type { Tenant } from '../../src/store/schema.ts';
+import type { Tenant } from '../../src/core/database.ts';
 
 let t: TestStore;
 let tenantCount = 0;

@@ -3,6 +3,7 @@
 // FluidPay's field names, what is stored, and migration 005 turning FluidPay-shaped rows neutral.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Kysely } from 'kysely';
 import { DomainError } from '../../src/core/errors/domain-error.ts';
 import { occurrenceDates, type Cadence, type Schedule } from '../../src/core/subscriptions/schedule.ts';
 import { durationOf, maxOccurrencesOf, parseSchedule, refuseInFluidPayWords, renderScheduleFields } from '../../src/vendors/fluidpay/schedule-wire.ts';
@@ -158,15 +159,19 @@ describe('over HTTP, stored neutral', () => {
       { schedule: { frequency: 'twice_monthly', interval: 1, days: [1, 15] }, duration: 0, next: '2030-01-15', wire: ['twice_monthly', 1, '1,15'], neutral: { unit: 'month', interval: 1, anchors: [{ kind: 'dayOfMonth', day: 1 }, { kind: 'dayOfMonth', day: 15 }], shortMonths: 'clamp', start: '2030-01-15' } },
     ];
     const db = fp.server.store.store.db;
+    // Rows as they were before the neutral schedule: the duration column came back for this test only.
+    const legacyDb = db as unknown as Kysely<any>;
+    await legacyDb.schema.alterTable('subscriptions').addColumn('duration', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
     const made: { id: number; wireId: string; createdAt: number }[] = [];
     for (const l of legacy) {
       const wireId = (await fp.call('POST', '/recurring/subscription', { customer: { id: customerId }, amount: 100, billing_cycle_interval: 1, billing_frequency: 'monthly', billing_days: '1' })).body.data.id;
       const id = await lastRowId();
-      await db.updateTable('subscriptions').set({ schedule: JSON.stringify(l.schedule), duration: l.duration, next_bill_date: l.next, vendor_data: JSON.stringify({ other: { kept: true } }) }).where('id', '=', id).execute();
+      await legacyDb.updateTable('subscriptions').set({ schedule: JSON.stringify(l.schedule), duration: l.duration, next_bill_date: l.next, vendor_data: JSON.stringify({ other: { kept: true } }) }).where('id', '=', id).execute();
       made.push({ id, wireId, createdAt: Number((await storedRow(id)).created_at) });
     }
     await migrate005(db as never, fp.server.store.store.dialect);
     await migrate005(db as never, fp.server.store.store.dialect); // a second run changes nothing
+    await legacyDb.schema.alterTable('subscriptions').dropColumn('duration').execute();
     for (const [i, l] of legacy.entries()) {
       const row = await storedRow(made[i].id);
       const createdDay = new Date(made[i].createdAt).toISOString().slice(0, 10);

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app.ts';
 import { ensureAdminToken } from '../../src/core/tenants/bootstrap.ts';
 import { createTenant } from '../../src/core/tenants/tenants.ts';
-import type { Tenant } from '../../src/store/schema.ts';
+import type { Tenant } from '../../src/core/database.ts';
 import { openTestStore, type TestStore } from './store.ts';
 
 export interface TestServer {

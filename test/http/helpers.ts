@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { buildApp } from '../../src/http/app.ts';
 import type { FrontDoorDeps } from '../../src/http/front-door.ts';
 import { FRONT_DOORS } from '../../src/vendors/index.ts';
-import type { Db } from '../../src/store/tx.ts';
+import type { Db } from '../../src/core/db.ts';
 import { openTestStore, type TestStore } from '../helpers/store.ts';
 
 export const VENDOR_PREFIXES = ['/chargeover', '/fluidpay', '/chargedesk', '/affinipay', '/invoiced'] as const;

@@ -1,5 +1,5 @@
 // Editing and listing catalog items (the create/get/delete live in catalog.ts).
-import type { CatalogItemRow } from '../../store/schema.ts';
+import type { CatalogItemRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { invalid } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';

@@ -1,6 +1,6 @@
 // Catalog: items, products, plans, add-ons and discounts, with a price per currency and, for
 // recurring things, a billing interval (used by the recurring engine in a later issue).
-import type { CatalogItemRow } from '../../store/schema.ts';
+import type { CatalogItemRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { randomAlnum } from '../crypto/secrets.ts';
 import { invalid, notFound } from '../errors/domain-error.ts';

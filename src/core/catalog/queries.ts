@@ -1,5 +1,5 @@
 // Reading catalog items (items, products, plans, add-ons, discounts): in bulk, by token, lists.
-import type { CatalogItemRow } from '../../store/schema.ts';
+import type { CatalogItemRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { column, type FieldSet, type ScalarField } from '../query/compile.ts';
 import type { ListQuery, Page } from '../query/conditions.ts';

@@ -1,6 +1,6 @@
 // Every tenant has its own clock: real time by default; a test tenant's clock can be frozen, set or
 // advanced (forward only). Domain code asks the tenant's clock, never Date.now().
-import type { Tenant } from '../../store/schema.ts';
+import type { Tenant } from '../database.ts';
 
 /** The one source of real time; everything else derives from a tenant clock. */
 export const systemTime = (): number => Date.now();

@@ -1,6 +1,6 @@
 // Moving a tenant's clock. Time only moves forward; when it moves, every job that fell due in
 // between (settlement cut-offs, and later renewals and expiries) runs before the call returns.
-import type { Tenant } from '../../store/schema.ts';
+import type { Tenant } from '../database.ts';
 import type { CoreServices } from '../context.ts';
 import { DomainError, ErrorCode, invalid } from '../errors/domain-error.ts';
 import { contextFor } from '../tenants/tenants.ts';

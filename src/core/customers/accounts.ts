@@ -2,7 +2,7 @@
 // contact and that contact's portal login (ChargeOver's superuser_* fields), a contact with its
 // login (ChargeOver's users). Each use-case is one transaction, so a refused login (a username in
 // use) or a duplicate external reference leaves nothing behind.
-import type { ContactRow, CustomerRow } from '../../store/schema.ts';
+import type { ContactRow, CustomerRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { inWork } from '../work.ts';
 import { primaryContacts } from './contact-queries.ts';

@@ -1,7 +1,7 @@
 // A customer's addresses: any number per customer (FluidPay's vault address tokens), two of them
 // the customer's default billing and shipping address (what ChargeOver shows as bill_/ship_).
 // Soft-deleted so old references still resolve for history; deleting a default clears the pointer.
-import type { AddressRow, CustomerRow } from '../../store/schema.ts';
+import type { AddressRow, CustomerRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { notFound } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';

@@ -1,6 +1,6 @@
 // Reading contacts (a customer's people; ChargeOver's users): by id or token, by reference, lists.
 import { sql } from 'kysely';
-import type { ContactRow } from '../../store/schema.ts';
+import type { ContactRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { column, type FieldSet, type ScalarField } from '../query/compile.ts';
 import type { ListQuery, Page } from '../query/conditions.ts';

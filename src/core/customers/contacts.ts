@@ -2,8 +2,8 @@
 // contact to primary), choose the primary contact, and customer-portal logins (username, hashed
 // password, one-time login tokens).
 import { createHash } from 'node:crypto';
-import type { ContactRow } from '../../store/schema.ts';
-import { isUniqueViolation } from '../../store/tx.ts';
+import type { ContactRow } from '../database.ts';
+import { isUniqueViolation } from '../db.ts';
 import type { TenantContext } from '../context.ts';
 import { hashPassword, randomAlnum, randomToken } from '../crypto/secrets.ts';
 import { DomainError, ErrorCode, invalid, notFound } from '../errors/domain-error.ts';

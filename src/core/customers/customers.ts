@@ -1,6 +1,6 @@
 // One customer model for every front door; fields only one vendor has live in vendor_data under
 // that vendor's name, so nothing a client sent is lost.
-import type { ContactRow, CustomerRow } from '../../store/schema.ts';
+import type { ContactRow, CustomerRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { randomAlnum } from '../crypto/secrets.ts';
 import { DomainError, ErrorCode, invalid, notFound } from '../errors/domain-error.ts';

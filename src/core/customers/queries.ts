@@ -1,7 +1,7 @@
 // Reading customers: by id, by public token or external reference, in bulk, and lists over the
 // core's filter language with the fields every door can map its own onto.
 import { sql } from 'kysely';
-import type { CustomerRow } from '../../store/schema.ts';
+import type { CustomerRow } from '../database.ts';
 import { isoDate } from '../clock/clock.ts';
 import type { CoreServices, TenantContext } from '../context.ts';
 import { column, type FieldSet, type ScalarField } from '../query/compile.ts';

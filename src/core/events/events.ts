@@ -1,6 +1,6 @@
 // Append-only domain events, each written in the same transaction as the change it records, with a
 // snapshot of the object. Webhook delivery reads from here (a later issue).
-import type { EventRow } from '../../store/schema.ts';
+import type { EventRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import type { TxContext } from '../work.ts';
 

@@ -2,7 +2,7 @@
 // for, take the amount given or else what those invoices owe, charge the sources in order, and
 // apply the approved payment as planned (named invoices, or a strategy over open ones). What is not
 // applied stays as the customer's credit.
-import type { TransactionRow } from '../../store/schema.ts';
+import type { TransactionRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { invalid } from '../errors/domain-error.ts';
 import { keyedWork } from '../idempotency/keyed.ts';

@@ -1,6 +1,6 @@
 // The step pay-an-invoice and charge-and-apply share: try the payment sources in order until one
 // is approved, inside the flow's transaction, with sequence numbers reserved before it opened.
-import type { TransactionRow } from '../../store/schema.ts';
+import type { TransactionRow } from '../database.ts';
 import { TxnStatus } from '../payments/states.ts';
 import { chargeWithin, type PaymentInput, type PaymentSource } from '../payments/processing.ts';
 import { declineMessage } from '../processor/simulator.ts';

@@ -2,7 +2,7 @@
 // customer for free-form bill-to details), the invoice, its lines (which may carry ids a door
 // derives from the invoice's own id, as FluidPay's item ids are) and invoice-level charges, then
 // issue it so its total is posted once.
-import type { InvoiceRow } from '../../store/schema.ts';
+import type { InvoiceRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { createInvoice, issueInvoice, updateInvoice } from '../invoices/invoices.ts';
 import { recipientCustomer, type RecipientInput } from '../invoices/recipients.ts';

@@ -3,7 +3,7 @@
 // or charge the customer's saved methods in order; apply what was taken. An invoice paid in full
 // has its scheduled payments cancelled in the same transaction (allocations.ts). A decline is
 // stored and noted against the invoice; it is an answer, not an error.
-import type { TransactionRow } from '../../store/schema.ts';
+import type { TransactionRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { keyedWork } from '../idempotency/keyed.ts';
 import type { KeyedOperation } from '../idempotency/claim.ts';

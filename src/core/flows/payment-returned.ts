@@ -1,7 +1,7 @@
 // A payment recorded as received comes back (an ACH return, a bounced cheque): it is taken off its
 // invoices, its ledger lines are reversed, it becomes declined, and the invoices note the failed
 // attempt. One use-case, one transaction.
-import type { TransactionRow } from '../../store/schema.ts';
+import type { TransactionRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { DomainError, ErrorCode } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';

@@ -1,7 +1,7 @@
 // Record a payment or credit received outside the processor and apply it as planned (one
 // use-case, one transaction). A payment recorded as failed is stored declined and noted against
 // the invoices it was for.
-import type { TransactionRow } from '../../store/schema.ts';
+import type { TransactionRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { invalid } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';

@@ -1,7 +1,7 @@
 // Resolve a payment whose processor answer was lost (`unknown`): ask the processor (inquire), move
 // the transaction to what really happened, and, when it was taken to pay invoices, apply it to them
 // now. One use-case, one transaction; the due-work run calls it for every unresolved payment.
-import type { TransactionRow } from '../../store/schema.ts';
+import type { TransactionRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { keyedWork } from '../idempotency/keyed.ts';
 import { applyPlan } from '../invoices/apply-plan.ts';

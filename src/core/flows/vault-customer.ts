@@ -2,7 +2,7 @@
 // (the default payment method), its billing address and its shipping address (the same row when
 // they are equal), as the customer's defaults. And closing one: its cards and addresses go, the
 // customer is soft-deleted, its payments stay as history.
-import type { CustomerRow } from '../../store/schema.ts';
+import type { CustomerRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { createAddress, deleteAddress, listAddresses, type AddressFields } from '../customers/addresses.ts';
 import { createCustomer, deleteCustomer, getCustomer, setCustomerDefaults, type CustomerInput } from '../customers/customers.ts';

@@ -2,8 +2,8 @@
 // transaction's first write, so a concurrent duplicate waits on its unique index and then reads the
 // committed result; a retry after a crash finds it too. A request refused before anything is
 // written leaves no record (its transaction rolled back), so a corrected retry goes through.
-import { inTransaction, isUniqueViolation } from '../../store/tx.ts';
-import type { IdempotencyRecord } from '../../store/schema.ts';
+import { inTransaction, isUniqueViolation } from '../db.ts';
+import type { IdempotencyRecord } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { DomainError, ErrorCode } from '../errors/domain-error.ts';
 import type { TxContext } from '../work.ts';

@@ -1,7 +1,7 @@
 // The idempotency records table: one row per (scope, key), written by the business transaction
 // that the key protects, naming the object it produced; the answer sent is added afterwards.
-import type { IdempotencyRecord } from '../../store/schema.ts';
-import type { Db } from '../../store/tx.ts';
+import type { IdempotencyRecord } from '../database.ts';
+import type { Db } from '../db.ts';
 import { systemTime } from '../clock/clock.ts';
 import type { IdempotencyClaim } from './claim.ts';
 

@@ -1,8 +1,8 @@
 // Applying payments and credits to invoices, and taking them off again. An allocation moves money
 // held for the customer onto an invoice: DR customer_credit, CR receivable, in one transaction
 // with the invoice's paid/credited/balance figures, which verify() proves equal to the ledger.
-import type { InvoiceRow, TransactionRow } from '../../store/schema.ts';
-import { forUpdate } from '../../store/locks.ts';
+import type { InvoiceRow, TransactionRow } from '../database.ts';
+import { forUpdate } from '../db.ts';
 import type { TenantContext } from '../context.ts';
 import { DomainError, ErrorCode, invalid, notFound } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';

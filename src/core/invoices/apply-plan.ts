@@ -1,7 +1,7 @@
 // Where a payment goes once it is in: to named invoices (each up to an amount, or what is left of
 // it), or spread over the customer's open invoices by a strategy. The named invoices are locked
 // and checked first, so a flow decides amounts from rows no concurrent request can change.
-import type { InvoiceRow, TransactionRow } from '../../store/schema.ts';
+import type { InvoiceRow, TransactionRow } from '../database.ts';
 import { DomainError, ErrorCode, invalid } from '../errors/domain-error.ts';
 import type { TxContext } from '../work.ts';
 import { applyWithin, autoApplyWithin, lockInvoice, unappliedAmount, type AutoApplyStrategy } from './allocations.ts';

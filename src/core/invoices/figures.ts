@@ -2,7 +2,7 @@
 // DR receivable / CR revenue (net subtotal + adjustments) and CR tax payable (line and
 // invoice-level tax); a change to an issued invoice's figures posts only the difference, so the
 // receivable always equals what the core total says.
-import type { InvoiceRow } from '../../store/schema.ts';
+import type { InvoiceRow } from '../database.ts';
 import { DomainError, ErrorCode } from '../errors/domain-error.ts';
 import { Account } from '../ledger/accounts.ts';
 import { post } from '../ledger/ledger.ts';

@@ -2,9 +2,9 @@
 // itself is in totals.ts. Issuing posts DR receivable / CR revenue (net subtotal + adjustments) and
 // tax payable (line and invoice-level tax); changing an issued invoice posts the difference;
 // voiding takes payments back off and reverses what is left.
-import type { InvoiceLineRow, InvoiceRow } from '../../store/schema.ts';
-import { isUniqueViolation } from '../../store/tx.ts';
-import { forUpdate } from '../../store/locks.ts';
+import type { InvoiceLineRow, InvoiceRow } from '../database.ts';
+import { isUniqueViolation } from '../db.ts';
+import { forUpdate } from '../db.ts';
 import type { TenantContext } from '../context.ts';
 import { addDays, isIsoDate, isoDate } from '../clock/clock.ts';
 import { randomAlnum } from '../crypto/secrets.ts';

@@ -2,7 +2,7 @@
 // the filter language with the fields every door maps its own onto (including any line's item and
 // any payment applied).
 import { sql } from 'kysely';
-import type { InvoiceRow } from '../../store/schema.ts';
+import type { InvoiceRow } from '../database.ts';
 import { isoDate } from '../clock/clock.ts';
 import type { CoreServices, TenantContext } from '../context.ts';
 import { column, type FieldSet, type ScalarField } from '../query/compile.ts';

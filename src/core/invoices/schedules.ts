@@ -1,7 +1,7 @@
 // Payments scheduled on an invoice: stored now, charged when their date comes by the recurring
 // engine (a later issue). Schedules append; unscheduling, voiding or paying the invoice in full
 // cancels them (in the same transaction as the change).
-import type { ScheduledPaymentsTable } from '../../store/schema.ts';
+import type { ScheduledPaymentsTable } from '../database.ts';
 import type { Selectable } from 'kysely';
 import type { TenantContext } from '../context.ts';
 import { isIsoDate } from '../clock/clock.ts';

@@ -1,4 +1,4 @@
-import type { InvoiceRow } from '../../store/schema.ts';
+import type { InvoiceRow } from '../database.ts';
 import { daysBetween } from '../clock/clock.ts';
 
 /** Stored states; paid, partially paid and overdue are derived from the balance and the clock. */

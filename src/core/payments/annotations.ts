@@ -1,8 +1,8 @@
 // Vendor fields a front door keeps on a transaction (FluidPay's tax_amount, po_number, addresses ...)
 // that change after the money moved, e.g. capture overrides. No money moves here; the change is
 // recorded as an event.
-import type { TransactionRow } from '../../store/schema.ts';
-import { forUpdate } from '../../store/locks.ts';
+import type { TransactionRow } from '../database.ts';
+import { forUpdate } from '../db.ts';
 import type { TenantContext } from '../context.ts';
 import { notFound } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';

@@ -1,6 +1,6 @@
 // The keyed operations of the payments module: how each names its result for the idempotency
 // record, and how a replay loads it again.
-import type { TransactionRow } from '../../store/schema.ts';
+import type { TransactionRow } from '../database.ts';
 import type { KeyedOperation } from '../idempotency/claim.ts';
 import type { ProcessorOutcome } from '../processor/processor.ts';
 import { getTransaction } from './rows.ts';

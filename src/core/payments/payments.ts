@@ -2,7 +2,7 @@
 // resolution of an ambiguous (`unknown`) answer. Each is one database transaction (the state change,
 // its ledger entry, its event and the request's idempotency record), with the state machine's table
 // (states.ts) deciding what is allowed. Payments recorded outside the processor are in recorded.ts.
-import type { TransactionRow } from '../../store/schema.ts';
+import type { TransactionRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { DomainError, ErrorCode } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';

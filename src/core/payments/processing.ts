@@ -1,7 +1,7 @@
 // What happens around a processor call: the simulated latency and the sequence numbers are taken
 // before the database transaction opens (so a slow processor holds no lock and stalls no other
 // tenant on SQLite), and the processor's answer becomes a transaction row with its ledger entry.
-import type { PaymentMethodRow, TransactionRow } from '../../store/schema.ts';
+import type { PaymentMethodRow, TransactionRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { invalid, notFound } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';

@@ -1,7 +1,7 @@
 // Reading transactions: in bulk by id, by public token or external reference, refunds of a payment,
 // and lists over the filter language with the fields every door maps its own onto.
 import { sql } from 'kysely';
-import type { TransactionRow } from '../../store/schema.ts';
+import type { TransactionRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { column, type FieldSet, type ScalarField } from '../query/compile.ts';
 import type { ListQuery, Page } from '../query/conditions.ts';

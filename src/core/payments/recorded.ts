@@ -1,6 +1,6 @@
 // Payments received outside the processor (cheque, cash, wire) and credit memos: settled at once,
 // held as customer credit until applied to invoices.
-import type { TransactionRow } from '../../store/schema.ts';
+import type { TransactionRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { invalid } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';

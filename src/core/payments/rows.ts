@@ -1,8 +1,8 @@
 // Building blocks shared by every transaction service: the transaction row with its defaults,
 // per-tenant sequence numbers and row locks.
-import type { NewTransaction, TransactionRow } from '../../store/schema.ts';
-import type { Db } from '../../store/tx.ts';
-import { forUpdate } from '../../store/locks.ts';
+import type { NewTransaction, TransactionRow } from '../database.ts';
+import type { Db } from '../db.ts';
+import { forUpdate } from '../db.ts';
 import type { TenantContext } from '../context.ts';
 import { invalid, notFound } from '../errors/domain-error.ts';
 import { gatewayRefFor } from '../processor/simulator.ts';

@@ -2,7 +2,7 @@
 // tree compiled by the domain's field set, the order (plain columns only; the id breaks ties), one
 // page, and the total before paging when asked.
 import { sql, type SelectQueryBuilder } from 'kysely';
-import type { Database } from '../../store/schema.ts';
+import type { Database } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { compile, orderColumn, type FieldSet } from './compile.ts';
 import type { ListQuery, OrderBy, Page } from './conditions.ts';

@@ -2,7 +2,7 @@
 // external keys, ChargeDesk client-chosen ids, AffiniPay source ids, a vendor's own ids. One table,
 // unique per (tenant, vendor, object type, kind, value) by an index, so two writers racing for one
 // key cannot both win; a write that loses gets a CONFLICT naming the kind.
-import { isUniqueViolation } from '../../store/tx.ts';
+import { isUniqueViolation } from '../db.ts';
 import type { TenantContext } from '../context.ts';
 import { DomainError, ErrorCode } from '../errors/domain-error.ts';
 import type { TxContext } from '../work.ts';

@@ -1,6 +1,6 @@
 // Settlement: at each daily cut-off on the tenant's clock, every captured card and bank transaction
 // from before the cut-off is closed into a batch per currency: status settled, clearing moved to bank.
-import type { SettlementBatchRow, TransactionRow } from '../../store/schema.ts';
+import type { SettlementBatchRow, TransactionRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { recordEvent } from '../events/events.ts';
 import { Account } from '../ledger/accounts.ts';

@@ -2,8 +2,8 @@
 // (./schedule.ts: cadence, start, trial, end, occurrence and amount caps), with the next bill date
 // computed from it. Charging on schedule comes with the recurring engine (a later issue); this keeps
 // the record, its schedule and its next date.
-import type { SubscriptionRow } from '../../store/schema.ts';
-import { forUpdate } from '../../store/locks.ts';
+import type { SubscriptionRow } from '../database.ts';
+import { forUpdate } from '../db.ts';
 import type { TenantContext } from '../context.ts';
 import { isIsoDate, isoDate } from '../clock/clock.ts';
 import { invalid, notFound } from '../errors/domain-error.ts';
@@ -89,7 +89,6 @@ export async function createSubscription(ctx: TenantContext, input: Subscription
         schedule: JSON.stringify(schedule),
         // The column predates the neutral schedule; kept in step with maxOccurrences until the
         // schema drops it. Read the schedule, not this.
-        duration: schedule.maxOccurrences ?? 0,
         next_bill_date: input.nextBillDate ?? firstBillDate(schedule, today),
         items: JSON.stringify(input.items ?? { add_ons: [], discounts: [] }),
         status: 'active',
@@ -128,7 +127,6 @@ export async function updateSubscription(ctx: TenantContext, id: number, changes
       const stored = subscriptionSchedule(before);
       const schedule = placeSchedule(changes.schedule ?? stored, stored.start, changes.amount ?? before.amount);
       set.schedule = JSON.stringify(schedule);
-      set.duration = schedule.maxOccurrences ?? 0;
       // A new timing moves the next bill date unless the caller set one.
       if (!changes.nextBillDate && timingOf(schedule) !== timingOf(stored)) set.next_bill_date = firstBillDate(schedule, isoDate(now));
     }

@@ -2,8 +2,8 @@
 // secrets are kept encrypted so every later start can print them again.
 import type { CoreServices, TenantContext } from '../context.ts';
 import { randomToken, sha256Hex } from '../crypto/secrets.ts';
-import { isUniqueViolation } from '../../store/tx.ts';
-import type { Tenant } from '../../store/schema.ts';
+import { isUniqueViolation } from '../db.ts';
+import type { Tenant } from '../database.ts';
 import { issueCredential, listCredentials, type CredentialSummary, type IssueOptions } from './credentials.ts';
 import { contextFor, createTenant, getTenant } from './tenants.ts';
 

@@ -1,8 +1,8 @@
 // Credentials per tenant and front door. High-entropy secrets are stored as SHA-256 lookups;
 // passwords with scrypt; a secret that must be used or shown again (ChargeOver's HMAC private key,
 // the demo tenant's keys) is also kept encrypted.
-import { inTransaction } from '../../store/tx.ts';
-import type { Credential, Tenant } from '../../store/schema.ts';
+import { inTransaction } from '../db.ts';
+import type { Credential, Tenant } from '../database.ts';
 import type { CoreServices } from '../context.ts';
 import { systemTime } from '../clock/clock.ts';
 import { hashPassword, randomAlnum, sha256Hex, verifyPassword } from '../crypto/secrets.ts';

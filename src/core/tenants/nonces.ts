@@ -1,7 +1,7 @@
 // One-time values a front door's signed requests carry (ChargeOver's signature-v1 co_nonce): a
 // nonce may be used once per scope until it expires. The primary key on (scope, nonce) decides
 // two requests racing with the same nonce, never a check-then-insert.
-import { isUniqueViolation } from '../../store/tx.ts';
+import { isUniqueViolation } from '../db.ts';
 import type { CoreServices } from '../context.ts';
 
 /**

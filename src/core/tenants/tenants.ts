@@ -1,5 +1,5 @@
-import { inTransaction } from '../../store/tx.ts';
-import type { Tenant } from '../../store/schema.ts';
+import { inTransaction } from '../db.ts';
+import type { Tenant } from '../database.ts';
 import type { CoreServices, TenantContext } from '../context.ts';
 import { systemTime, tenantClock } from '../clock/clock.ts';
 import { DomainError, ErrorCode, invalid, notFound } from '../errors/domain-error.ts';

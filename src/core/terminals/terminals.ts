@@ -1,7 +1,7 @@
 // Card-present terminals. There is no API to register one, so every merchant gets simulated
 // devices on first use (an active Dejavoo Z11 and an inactive Z8); a terminal sale "reads" the
 // simulated device's test card.
-import type { TerminalRow } from '../../store/schema.ts';
+import type { TerminalRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { notFound } from '../errors/domain-error.ts';
 

@@ -1,5 +1,5 @@
 // API keys a user creates for themselves: credentials of the merchant that act as that user.
-import type { Credential } from '../../store/schema.ts';
+import type { Credential } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { sha256Hex } from '../crypto/secrets.ts';
 import { notFound } from '../errors/domain-error.ts';

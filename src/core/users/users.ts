@@ -2,8 +2,8 @@
 // a JWT id that logout revokes, password resets by emailed code (the outbox), and API keys owned by
 // a user. Usernames are unique system-wide: login names no merchant.
 import { createHash, randomInt } from 'node:crypto';
-import type { Credential, Tenant, UserRow } from '../../store/schema.ts';
-import { isUniqueViolation } from '../../store/tx.ts';
+import type { Credential, Tenant, UserRow } from '../database.ts';
+import { isUniqueViolation } from '../db.ts';
 import type { CoreServices, TenantContext } from '../context.ts';
 import { systemTime } from '../clock/clock.ts';
 import { hashPassword, randomToken, verifyPassword } from '../crypto/secrets.ts';

@@ -1,6 +1,6 @@
 // Replacing a stored card's number or expiry in place (FluidPay's payment-method update keeps the
 // token id). The number is encrypted again and its brand, first6/last4 and fingerprint recomputed.
-import type { PaymentMethodRow } from '../../store/schema.ts';
+import type { PaymentMethodRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { invalid, notFound } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';

@@ -1,7 +1,7 @@
 // Payment methods that live at another gateway and are known here only by that gateway's token
 // (ChargeOver's /tokenized: a Stripe customer or card id). Kept encrypted; not chargeable through
 // the simulated processor.
-import type { PaymentMethodRow } from '../../store/schema.ts';
+import type { PaymentMethodRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { randomAlnum } from '../crypto/secrets.ts';
 import { invalid } from '../errors/domain-error.ts';

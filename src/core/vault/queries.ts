@@ -1,6 +1,6 @@
 // Reading payment methods: in bulk by id, each customer's default (its chosen one, else its oldest
 // active card or bank account), by token or reference, and lists over the filter language.
-import type { PaymentMethodRow } from '../../store/schema.ts';
+import type { PaymentMethodRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { column, type FieldSet, type ScalarField } from '../query/compile.ts';
 import type { ListQuery, Page } from '../query/conditions.ts';

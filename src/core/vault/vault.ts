@@ -1,6 +1,6 @@
 // Payment-method vault: cards (full number AES-256-GCM encrypted, only brand/first6/last4/expiry
 // visible) and bank accounts (routing number, masked account), plus one-time tokens that expire.
-import type { PaymentMethodRow } from '../../store/schema.ts';
+import type { PaymentMethodRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { randomAlnum, randomToken } from '../crypto/secrets.ts';
 import { DomainError, ErrorCode, invalid, notFound } from '../errors/domain-error.ts';

@@ -11,6 +11,7 @@ import * as externalReferences from './external_references.ts';
 import * as oneAddressModel from './one_address_model.ts';
 import * as invoiceLevelTax from './invoice_level_tax.ts';
 import * as neutralSchedules from './neutral_schedules.ts';
+import * as dropSubscriptionDuration from './drop_subscription_duration.ts';
 
 type Up = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
 
@@ -26,6 +27,7 @@ const ORDERED: ReadonlyArray<[string, Up]> = [
   ['one_address_model', oneAddressModel.up],
   ['invoice_level_tax', invoiceLevelTax.up],
   ['neutral_schedules', neutralSchedules.up],
+  ['drop_subscription_duration', dropSubscriptionDuration.up],
 ];
 
 /** Migration names as recorded in the database (position-prefixed, so they sort in list order). */

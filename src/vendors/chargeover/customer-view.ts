@@ -9,7 +9,7 @@ import { refsOf } from '../../core/refs/refs.ts';
 import { parseVendorData } from '../../core/vendor-data.ts';
 import { defaultPaymentMethods } from '../../core/vault/queries.ts';
 import type { AddressFields } from '../../core/customers/addresses.ts';
-import type { AddressRow, CustomerRow } from '../../store/schema.ts';
+import type { AddressRow, CustomerRow } from '../../core/database.ts';
 import type { CoRequest } from './envelope.ts';
 import { ADMINS, currencyId, customerBlock, datetime, money, symbolOf, TERMS, VENDOR, vendorData, type AddressLines } from './wire.ts';
 

@@ -5,7 +5,7 @@ import { declineCounts } from '../../core/invoices/attempts.ts';
 import { invoiceLines } from '../../core/invoices/invoices.ts';
 import type { Condition } from '../../core/query/conditions.ts';
 import { refsOf } from '../../core/refs/refs.ts';
-import type { InvoiceLineRow, InvoiceRow } from '../../store/schema.ts';
+import type { InvoiceLineRow, InvoiceRow } from '../../core/database.ts';
 import type { WireFilter } from '../kit/filters.ts';
 import type { CoRequest } from './envelope.ts';
 import { ALWAYS_NULL, CURRENCY_ID, datetimeField, EXTERNAL_KEY, vendorNumber, vendorText } from './fields.ts';

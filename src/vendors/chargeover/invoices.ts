@@ -11,7 +11,7 @@ import { countInvoices, invoicesByIds, listInvoices } from '../../core/invoices/
 import { schedulePayments, unschedulePayments, type ScheduleInput } from '../../core/invoices/schedules.ts';
 import { queueEmail } from '../../core/outbox/outbox.ts';
 import { normalizeDecimalText } from '../../core/money/money.ts';
-import type { InvoiceRow } from '../../store/schema.ts';
+import type { InvoiceRow } from '../../core/database.ts';
 import { accepted, bad, created, duplicateKey, ok, type CoRequest, type CoResult } from './envelope.ts';
 import { listing, pageOf, whereOf } from './lists.ts';
 import { payloadRef, target } from './refs.ts';

@@ -4,7 +4,7 @@ import { createCatalogItem, deleteCatalogItem } from '../../core/catalog/catalog
 import { catalogItemsByIds, countCatalog, listCatalog } from '../../core/catalog/queries.ts';
 import { reasonOf } from '../../core/errors/domain-error.ts';
 import { refsOf } from '../../core/refs/refs.ts';
-import type { CatalogItemRow } from '../../store/schema.ts';
+import type { CatalogItemRow } from '../../core/database.ts';
 import { bad, created, duplicateKey, ok, type CoRequest, type CoResult } from './envelope.ts';
 import { EXTERNAL_KEY, vendorText } from './fields.ts';
 import { listing, pageOf, whereOf, type FieldTable } from './lists.ts';

@@ -6,7 +6,7 @@ import { refsOf } from '../../core/refs/refs.ts';
 import { storeBank, storeCard, deletePaymentMethod } from '../../core/vault/vault.ts';
 import { revealGatewayToken, storeGatewayToken } from '../../core/vault/gateway-tokens.ts';
 import { activeMethodsInOrder, countPaymentMethods, listPaymentMethodsBy } from '../../core/vault/queries.ts';
-import type { PaymentMethodRow } from '../../store/schema.ts';
+import type { PaymentMethodRow } from '../../core/database.ts';
 import type { CoRequest, CoResult } from './envelope.ts';
 import { created, duplicateKey, ok } from './envelope.ts';
 import { EXTERNAL_KEY } from './fields.ts';

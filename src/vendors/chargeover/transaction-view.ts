@@ -5,7 +5,7 @@ import { applicationsOf } from '../../core/payments/queries.ts';
 import { TxnStatus } from '../../core/payments/states.ts';
 import { refsOf } from '../../core/refs/refs.ts';
 import { paymentMethodsByIds } from '../../core/vault/queries.ts';
-import type { TransactionRow } from '../../store/schema.ts';
+import type { TransactionRow } from '../../core/database.ts';
 import type { CoRequest } from './envelope.ts';
 import { ALWAYS_NULL, CURRENCY_ID, EXTERNAL_KEY, vendorNumber, vendorText } from './fields.ts';
 import type { FieldTable } from './lists.ts';

@@ -7,7 +7,7 @@ import { customersByIds } from '../../core/customers/queries.ts';
 import { DomainError, ErrorCode, reasonOf } from '../../core/errors/domain-error.ts';
 import { queueEmail } from '../../core/outbox/outbox.ts';
 import { refsOf, type RefChange } from '../../core/refs/refs.ts';
-import type { ContactRow } from '../../store/schema.ts';
+import type { ContactRow } from '../../core/database.ts';
 import { accepted, bad, created, duplicateKey, ok, type CoRequest, type CoResult } from './envelope.ts';
 import { EXTERNAL_KEY, vendorNumber, vendorText } from './fields.ts';
 import { listing, pageOf, whereOf, type FieldTable } from './lists.ts';

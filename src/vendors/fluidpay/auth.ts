@@ -9,7 +9,7 @@ import { keyMeta } from '../../core/users/api-keys.ts';
 import { FLUIDPAY_SUITE_API_KEY, suiteKeyDisabled } from './suite-key.ts';
 import { credentialOwner, findSession } from '../../core/users/users.ts';
 import { contextFor } from '../../core/tenants/tenants.ts';
-import type { UserRow } from '../../store/schema.ts';
+import type { UserRow } from '../../core/database.ts';
 import { attachTenant } from '../../http/auth.ts';
 import { unauthorized } from '../../http/failures.ts';
 import { encodeId } from './ids.ts';

@@ -8,7 +8,7 @@ import { InvoiceState } from '../../core/invoices/status.ts';
 import type { LineInput } from '../../core/invoices/invoices.ts';
 import { applyPercent, multiplyQuantity } from '../../core/money/money.ts';
 import { parseVendorData } from '../../core/vendor-data.ts';
-import type { InvoiceLineRow, InvoiceRow } from '../../store/schema.ts';
+import type { InvoiceLineRow, InvoiceRow } from '../../core/database.ts';
 import { decodeId, encodeId } from './ids.ts';
 import { isObject, oneOf, optBool, optInt, optString, ts, ZERO_TIME, type Body, type WireAddress } from './wire.ts';
 

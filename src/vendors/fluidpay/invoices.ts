@@ -17,7 +17,7 @@ import { AdjustmentKind, type AdjustmentInput } from '../../core/invoices/totals
 import { addressesByIds } from '../../core/customers/addresses.ts';
 import type { Condition } from '../../core/query/conditions.ts';
 import { invoicesByIds, listInvoices } from '../../core/invoices/queries.ts';
-import type { InvoiceRow } from '../../store/schema.ts';
+import type { InvoiceRow } from '../../core/database.ts';
 import { tenantOf } from '../../http/auth.ts';
 import { decodeId, encodeId, sameSecond } from './ids.ts';
 import { dateRange, idMatch, intCriterion, intMatch, paging, rangeMatch, stringCriterion } from './search.ts';

@@ -7,7 +7,7 @@ import { createCatalogItem, deleteCatalogItem, getCatalogItem, priceOf, type Cat
 import { listCatalogItems, updateCatalogItem } from '../../core/catalog/catalog-edit.ts';
 import { invalid, notFound } from '../../core/errors/domain-error.ts';
 import { adjustmentTotal, type Adjustment } from '../../core/subscriptions/subscriptions.ts';
-import type { CatalogItemRow } from '../../store/schema.ts';
+import type { CatalogItemRow } from '../../core/database.ts';
 import { tenantOf } from '../../http/auth.ts';
 import { decodeId, encodeId, sameSecond, type IdKind } from './ids.ts';
 import { parseScheduleFields } from './schedule-wire.ts';

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Condition } from '../../core/query/conditions.ts';
 import { searchBatches } from '../../core/settlement/settlement.ts';
-import type { SettlementBatchRow } from '../../store/schema.ts';
+import type { SettlementBatchRow } from '../../core/database.ts';
 import { tenantOf } from '../../http/auth.ts';
 import { decodeId, encodeId } from './ids.ts';
 import { dateRange, idMatch, paging, rangeMatch, stringCriterion } from './search.ts';

@@ -20,7 +20,7 @@ import {
   type Adjustment,
   type SubscriptionItems,
 } from '../../core/subscriptions/subscriptions.ts';
-import type { CatalogItemRow, SubscriptionRow } from '../../store/schema.ts';
+import type { CatalogItemRow, SubscriptionRow } from '../../core/database.ts';
 import { tenantOf } from '../../http/auth.ts';
 import { decodeId, encodeId, sameSecond } from './ids.ts';
 import type { Schedule } from '../../core/subscriptions/schedule.ts';

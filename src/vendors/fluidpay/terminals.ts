@@ -5,7 +5,7 @@ import type { TenantContext } from '../../core/context.ts';
 import { invalid } from '../../core/errors/domain-error.ts';
 import { getTerminal, listTerminals, TERMINAL_TEST_CARD } from '../../core/terminals/terminals.ts';
 import type { PaymentSource } from '../../core/payments/payments.ts';
-import type { TerminalRow } from '../../store/schema.ts';
+import type { TerminalRow } from '../../core/database.ts';
 import { tenantOf } from '../../http/auth.ts';
 import { decodeId, encodeId, sameSecond } from './ids.ts';
 import type { FluidPayTxnData } from './transaction-wire.ts';

@@ -1,7 +1,7 @@
 // Core transaction → FluidPay transaction object (spec §3.3-3.6): the union of the documented
 // samples, field for field, with response_body.card / .ach, response codes (§4.1) and statuses.
 import { formatDecimal } from '../../core/money/money.ts';
-import type { PaymentMethodRow, Tenant, TransactionRow } from '../../store/schema.ts';
+import type { PaymentMethodRow, Tenant, TransactionRow } from '../../core/database.ts';
 import { TxnStatus, TxnType } from '../../core/payments/states.ts';
 import { DeclineReason } from '../../core/processor/test-numbers.ts';
 import { encodeId } from './ids.ts';

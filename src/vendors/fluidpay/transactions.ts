@@ -12,7 +12,7 @@ import { transactionsByIds } from '../../core/payments/queries.ts';
 import { paymentMethodsByIds } from '../../core/vault/queries.ts';
 import { customersByIds } from '../../core/customers/queries.ts';
 import { cleanCardNumber, isValidCardNumber } from '../../core/processor/cards.ts';
-import type { TransactionRow } from '../../store/schema.ts';
+import type { TransactionRow } from '../../core/database.ts';
 import { tenantOf } from '../../http/auth.ts';
 import { decodeId, encodeId, sameSecond } from './ids.ts';
 import { fluidPayData, processorsOf, renderTransaction, wireStatus, type FluidPayTxnData, type RenderContext } from './transaction-wire.ts';

@@ -24,7 +24,7 @@ import {
 } from '../../core/users/users.ts';
 import { contextFor } from '../../core/tenants/tenants.ts';
 import { revealSecret } from '../../core/tenants/credentials.ts';
-import type { Credential, UserRow } from '../../store/schema.ts';
+import type { Credential, UserRow } from '../../core/database.ts';
 import { tenantOf } from '../../http/auth.ts';
 import { HttpFailureError, unauthorized } from '../../http/failures.ts';
 import { FailureKind } from '../../http/front-door.ts';

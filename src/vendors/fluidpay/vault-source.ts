@@ -7,7 +7,7 @@ import { annotateTransaction } from '../../core/payments/annotations.ts';
 import { paymentMethodsByIds } from '../../core/vault/queries.ts';
 import type { PaymentSource } from '../../core/payments/payments.ts';
 import { addressesByIds } from '../../core/customers/addresses.ts';
-import type { TransactionRow } from '../../store/schema.ts';
+import type { TransactionRow } from '../../core/database.ts';
 import { decodeId, encodeId } from './ids.ts';
 import type { FluidPayTxnData } from './transaction-wire.ts';
 import { createVaultCustomer, findCard, findCustomer } from './vault.ts';

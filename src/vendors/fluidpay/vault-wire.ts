@@ -4,7 +4,7 @@ import type { TenantContext } from '../../core/context.ts';
 import { addressesByIds } from '../../core/customers/addresses.ts';
 import { paymentMethodsByIds } from '../../core/vault/queries.ts';
 import type { AddressFields } from '../../core/customers/addresses.ts';
-import type { AddressRow, CustomerRow, PaymentMethodRow } from '../../store/schema.ts';
+import type { AddressRow, CustomerRow, PaymentMethodRow } from '../../core/database.ts';
 import { encodeId } from './ids.ts';
 import { cardType, maskedCard } from './transaction-wire.ts';
 import { expirationText, ts, type WireAddress } from './wire.ts';

@@ -11,7 +11,7 @@ import { cleanCardNumber, isValidCardNumber } from '../../core/processor/cards.t
 import type { Condition } from '../../core/query/conditions.ts';
 import { listCustomers } from '../../core/customers/queries.ts';
 import { closeVaultCustomer, openVaultCustomer } from '../../core/flows/vault-customer.ts';
-import type { AddressRow, CustomerRow, PaymentMethodRow } from '../../store/schema.ts';
+import type { AddressRow, CustomerRow, PaymentMethodRow } from '../../core/database.ts';
 import { tenantOf } from '../../http/auth.ts';
 import { decodeId, sameSecond } from './ids.ts';
 import { dateRange, idMatch, paging, rangeMatch, stringCriterion } from './search.ts';

@@ -1,8 +1,10 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from './schema.ts';
+// The database handle as the core sees it, and the few things about transactions that differ by
+// engine: running a unit in one transaction (retrying what PostgreSQL aborts for a lost race), the
+// row lock of balance-carrying rows, and telling a unique-index violation apart.
+import type { SelectQueryBuilder } from 'kysely';
+import type { Db, Tx } from './database.ts';
 
-export type Db = Kysely<Database>;
-export type Tx = Transaction<Database>;
+export type { Db, Tx } from './database.ts';
 
 // PostgreSQL may abort a transaction that lost a race (serialization failure, deadlock); such a
 // transaction wrote nothing, so it is safe to run again.
@@ -31,4 +33,12 @@ export function isUniqueViolation(error: unknown): boolean {
   if (!e) return false;
   if (e.code === '23505') return true;
   return typeof e.message === 'string' && e.message.includes('UNIQUE constraint failed');
+}
+
+/**
+ * Row lock for balance-carrying rows. PostgreSQL needs FOR UPDATE; SQLite already holds the single
+ * writer lock from BEGIN IMMEDIATE and has no such clause.
+ */
+export function forUpdate<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, dialect: 'sqlite' | 'postgres'): SelectQueryBuilder<DB, TB, O> {
+  return dialect === 'postgres' ? query.forUpdate() : query;
 }
