@@ -51,9 +51,13 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         { selector: "CallExpression[callee.property.name='toFixed']", message: 'Format money with src/core/money (formatDecimal), not toFixed.' },
-        { selector: "CallExpression[callee.name='parseFloat'], CallExpression[callee.object.name='Number'][callee.property.name='parseFloat']", message: 'Parse money with src/core/money, not parseFloat.' },
         {
-          selector: "CallExpression[callee.object.name='Math'][callee.property.name='round'] BinaryExpression:matches([operator='*'], [operator='/']) > Literal.right:matches([value=100], [value=1000])",
+          selector: "CallExpression[callee.name='parseFloat'], CallExpression[callee.object.name='Number'][callee.property.name='parseFloat']",
+          message: 'Parse money with src/core/money, not parseFloat.',
+        },
+        {
+          selector:
+            "CallExpression[callee.object.name='Math'][callee.property.name='round'] BinaryExpression:matches([operator='*'], [operator='/']) > Literal.right:matches([value=100], [value=1000])",
           message: 'Minor units come from src/core/money (exponent per currency), not x100 arithmetic.',
         },
       ],

@@ -97,7 +97,11 @@ async function main(): Promise<void> {
     : table(
         ['measure', 'value', 'runs'],
         [
-          [`spawn \`node src/cli/main.ts serve\` → first 200 from GET /_health (median of ${STARTUP_RUNS})`, `${fmt(median(startupRuns.map((r) => r.ms)))} ms`, startupRuns.map((r) => fmt(r.ms)).join(' / ') + ' ms'],
+          [
+            `spawn \`node src/cli/main.ts serve\` → first 200 from GET /_health (median of ${STARTUP_RUNS})`,
+            `${fmt(median(startupRuns.map((r) => r.ms)))} ms`,
+            startupRuns.map((r) => fmt(r.ms)).join(' / ') + ' ms',
+          ],
           ['idle RSS (VmRSS after ~1 s idle, median)', rss.length ? `${fmt(median(rss), 1)} MiB` : 'n/a (no /proc)', rss.map((v) => fmt(v, 1)).join(' / ') + (rss.length ? ' MiB' : '')],
         ],
       );

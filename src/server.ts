@@ -38,7 +38,10 @@ export async function openServices(config: Config): Promise<OpenedServices> {
     try {
       key = keyFromConfig(config.secretKey, config.dataDir);
     } catch (error) {
-      throw new StartupError(`cannot read or create the encryption key in ${join(config.dataDir, 'secret.key')} (${(error as { code?: string }).code ?? (error as Error).message}): fix its permissions, or set BURSAR_SECRET_KEY`, { cause: error });
+      throw new StartupError(
+        `cannot read or create the encryption key in ${join(config.dataDir, 'secret.key')} (${(error as { code?: string }).code ?? (error as Error).message}): fix its permissions, or set BURSAR_SECRET_KEY`,
+        { cause: error },
+      );
     }
     const services: CoreServices = { db: store.db, dialect: store.dialect, secrets: createSecretBox(key), log: createLogger(config.logLevel) };
     await checkSecretKey(services, { fromEnv: Boolean(config.secretKey), dataDir: config.dataDir });
@@ -90,7 +93,8 @@ async function listen(app: FastifyInstance, port: number, host: string, setting:
     const code = (error as { code?: string }).code;
     if (code === 'EADDRINUSE') throw new StartupError(`port ${port} is already in use on ${host} (another Bursar, or another program): stop it, or set ${setting} to a free port`, { cause: error });
     if (code === 'EACCES') throw new StartupError(`not allowed to listen on port ${port}: set ${setting} to a port above 1023`, { cause: error });
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw new StartupError(`cannot listen on HOST=${host} (${code}): this machine has no such address; unset HOST for loopback, or HOST=:: for every address`, { cause: error });
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+      throw new StartupError(`cannot listen on HOST=${host} (${code}): this machine has no such address; unset HOST for loopback, or HOST=:: for every address`, { cause: error });
     throw error;
   }
 }
@@ -109,7 +113,8 @@ async function listenAll(app: FastifyInstance, port: number, host: string, setti
     const v6 = await bindIpv6Loopback(app, (app.server.address() as { port: number }).port);
     if (v6) extra.push(v6);
   } catch (error) {
-    if ((error as { code?: string }).code === 'EADDRINUSE') throw new StartupError(`port ${port} is already in use on ::1 (another Bursar, or another program): stop it, or set ${setting} to a free port`, { cause: error });
+    if ((error as { code?: string }).code === 'EADDRINUSE')
+      throw new StartupError(`port ${port} is already in use on ::1 (another Bursar, or another program): stop it, or set ${setting} to a free port`, { cause: error });
     throw error;
   }
 }

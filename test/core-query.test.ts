@@ -19,11 +19,13 @@ test('filters, ordering and paging run the same on both databases', async () => 
     const ctx = contextFor(t.services, tenant);
     for (const company of ['Acme, Inc.', 'Beta 50%', 'acme labs', null]) await createCustomer(ctx, { company });
     const base = () => t.services.db.selectFrom('customers').selectAll().where('tenant_id', '=', tenant.id);
-    const run = (filters: Parameters<typeof applyFilters>[1], limit = 10) =>
-      pageWithTotal(applyFilters(base(), filters, FIELDS), { limit }, FIELDS, { field: 'customer_id', direction: 'asc' });
+    const run = (filters: Parameters<typeof applyFilters>[1], limit = 10) => pageWithTotal(applyFilters(base(), filters, FIELDS), { limit }, FIELDS, { field: 'customer_id', direction: 'asc' });
 
     const contains = await run([{ field: 'company', op: 'contains', value: 'ACME' }]);
-    assert.deepEqual(contains.rows.map((r) => r.company), ['Acme, Inc.', 'acme labs']);
+    assert.deepEqual(
+      contains.rows.map((r) => r.company),
+      ['Acme, Inc.', 'acme labs'],
+    );
     assert.equal((await run([{ field: 'company', op: 'contains', value: '50%' }])).total, 1);
     assert.equal((await run([{ field: 'company', op: 'contains', value: '_' }])).total, 0);
     assert.equal((await run([{ field: 'company', op: 'eq', value: 'ACME LABS' }])).total, 1);

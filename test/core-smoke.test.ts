@@ -17,7 +17,13 @@ test('a payment applied to an invoice, refunded in part and settled keeps the le
     const customer = await createCustomer(ctx, { firstName: 'Ada', currency: 'USD' });
     const invoice = await createInvoice(ctx, { customerId: customer.id, lines: [{ unitPrice: 1500, quantity: '2' }] });
     assert.equal(invoice.total, 3000);
-    const { transaction } = await createPayment(ctx, { type: 'authorize', amount: 3000, currency: 'USD', customerId: customer.id, source: { card: { number: '4111111111111111', expMonth: 12, expYear: 2099 } } });
+    const { transaction } = await createPayment(ctx, {
+      type: 'authorize',
+      amount: 3000,
+      currency: 'USD',
+      customerId: customer.id,
+      source: { card: { number: '4111111111111111', expMonth: 12, expYear: 2099 } },
+    });
     assert.equal(transaction.status, 'authorized');
     await capture(ctx, transaction.id);
     const paid = await applyToInvoice(ctx, transaction.id, invoice.id);

@@ -39,14 +39,20 @@ test('the vault keeps card and bank numbers encrypted, shows only first6/last4, 
 
     const { token: stale } = await createToken(ctx, card.id, { ttlMs: 60_000 });
     await advanceClock(t.services, tenant, 61_000);
-    const later = contextFor(t.services, (await t.services.db.selectFrom('tenants').selectAll().where('id', '=', tenant.id).executeTakeFirstOrThrow()));
+    const later = contextFor(t.services, await t.services.db.selectFrom('tenants').selectAll().where('id', '=', tenant.id).executeTakeFirstOrThrow());
     await assert.rejects(createPayment(later, { type: 'sale', amount: 700, currency: 'USD', source: { token: stale } }), (e: unknown) => e instanceof DomainError && e.code === 'not_found');
     const count = await t.services.db.selectFrom('transactions').select('id').where('tenant_id', '=', tenant.id).execute();
     assert.equal(count.length, 1);
 
-    assert.deepEqual((await listPaymentMethods(ctx, customer.id)).map((m) => m.id), [card.id, again.id, bank.id]);
+    assert.deepEqual(
+      (await listPaymentMethods(ctx, customer.id)).map((m) => m.id),
+      [card.id, again.id, bank.id],
+    );
     await deletePaymentMethod(ctx, again.id);
-    assert.deepEqual((await listPaymentMethods(ctx, customer.id)).map((m) => m.id), [card.id, bank.id]);
+    assert.deepEqual(
+      (await listPaymentMethods(ctx, customer.id)).map((m) => m.id),
+      [card.id, bank.id],
+    );
   } finally {
     await t.dispose();
   }

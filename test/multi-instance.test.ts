@@ -28,9 +28,15 @@ test('two instances sharing PostgreSQL charge once for racing retries split betw
       });
     const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => request(i % 2 === 0 ? appA : appB)));
     const ids = new Set(responses.map((r) => (r.json() as { transaction: { id: number } }).transaction.id));
-    assert.deepEqual(responses.map((r) => r.statusCode).filter((s) => s !== 201 && s !== 200), []);
+    assert.deepEqual(
+      responses.map((r) => r.statusCode).filter((s) => s !== 201 && s !== 200),
+      [],
+    );
     assert.equal(ids.size, 1);
-    const count = await first.services.db.selectFrom('transactions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const count = await first.services.db
+      .selectFrom('transactions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     assert.equal(Number(count.n), 1);
   } finally {
     await appA.close();

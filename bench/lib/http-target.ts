@@ -5,10 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { openBenchStore, type BenchStore } from './backends.ts';
 import { isScenario, type HttpRequestSpec, type ScenarioBackend } from './scenario.ts';
 
-export type TargetMessage =
-  | { type: 'ready'; url: string; request: HttpRequestSpec }
-  | { type: 'error'; message: string }
-  | { type: 'closed' };
+export type TargetMessage = { type: 'ready'; url: string; request: HttpRequestSpec } | { type: 'error'; message: string } | { type: 'closed' };
 
 function send(message: TargetMessage): Promise<void> {
   return new Promise((resolve) => process.send!(message, undefined, {}, () => resolve()));

@@ -31,7 +31,18 @@ export default defineScenario({
     path: '/chargeover/api/v3/_bulk',
     headers: { authorization, 'content-type': 'application/json' },
     body: JSON.stringify([
-      { request_method: 'POST', uri: '/api/v3/invoice', id: 'inv', payload: { customer_id: customer, line_items: [{ item_id: item, line_rate: 12.5, line_quantity: 2 }, { item_id: item, line_rate: 5, line_quantity: 1 }] } },
+      {
+        request_method: 'POST',
+        uri: '/api/v3/invoice',
+        id: 'inv',
+        payload: {
+          customer_id: customer,
+          line_items: [
+            { item_id: item, line_rate: 12.5, line_quantity: 2 },
+            { item_id: item, line_rate: 5, line_quantity: 1 },
+          ],
+        },
+      },
       { request_method: 'POST', uri: '/api/v3/transaction?action=pay', payload: { customer_id: customer, applied_to: [{ invoice_jsonpath: 'inv:$.response.id' }] } },
     ]),
   }),

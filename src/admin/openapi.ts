@@ -24,7 +24,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       info: {
         title: 'Bursar admin API',
         version: VERSION,
-        description: 'Operate a Bursar server: tenants, credentials per front door, test clocks, processor fault knobs, rate limits, ledger checks, the request journal, and core operations for seeding data. Every route needs `Authorization: Bearer <admin token>` (printed at start).',
+        description:
+          'Operate a Bursar server: tenants, credentials per front door, test clocks, processor fault knobs, rate limits, ledger checks, the request journal, and core operations for seeding data. Every route needs `Authorization: Bearer <admin token>` (printed at start).',
       },
       components: { securitySchemes: { adminToken: { type: 'http', scheme: 'bearer' } } },
     },

@@ -15,10 +15,7 @@ const obj = (properties: Record<string, Schema>, required: string[] = Object.key
 const anyObject: Schema = { type: 'object', additionalProperties: true };
 
 const clock = obj({ now: { ...int, description: 'epoch ms on the tenant clock' }, iso: str, frozen: bool, offset_ms: int });
-const faults = obj(
-  { latency_ms: { ...int, minimum: 0, maximum: 60000 }, force_decline: { type: ['string', 'null'], enum: [...FORCE_DECLINE_VALUES, null] }, processor_error: bool },
-  [],
-);
+const faults = obj({ latency_ms: { ...int, minimum: 0, maximum: 60000 }, force_decline: { type: ['string', 'null'], enum: [...FORCE_DECLINE_VALUES, null] }, processor_error: bool }, []);
 const tenant = obj({ id: int, name: str, slug: str, is_test: bool, is_demo: bool, clock, settlement_cutoff: str, faults, created_at: { ...str, format: 'date-time' } });
 const credential = obj({ id: int, vendor: str, kind: str, mode: str, label: str, public_id: nullable(str), secret: nullable(str), created_at: int, revoked_at: nullable(int) });
 const issued = obj({ id: int, vendor: str, kind: str, mode: str, label: str, public_id: nullable(str), secret: str });
@@ -43,7 +40,12 @@ const journal = obj({ size: { ...int, description: 'requests kept per tenant' },
 
 const tenantParam = obj({ tenant: { ...str, description: 'tenant id or slug' } });
 const journalQuery = obj(
-  { door: { type: 'string', enum: [...VENDORS] }, status: { ...str, pattern: '^(\\d{3}|[1-5]xx)$', description: '404, or a class: 4xx' }, path: { ...str, description: 'part of the path' }, limit: { ...str, pattern: '^\\d+$' } },
+  {
+    door: { type: 'string', enum: [...VENDORS] },
+    status: { ...str, pattern: '^(\\d{3}|[1-5]xx)$', description: '404, or a class: 4xx' },
+    path: { ...str, description: 'part of the path' },
+    limit: { ...str, pattern: '^\\d+$' },
+  },
   [],
 );
 
@@ -55,15 +57,33 @@ export const ADMIN_SCHEMAS: Record<string, Schema> = {
   'GET /_admin/tenants': route('tenants: list', { response: ok(obj({ tenants: { type: 'array', items: tenant } })) }),
   'POST /_admin/tenants': route('tenants: create', { body: obj({ name: str, slug: str, is_test: { ...bool, default: true } }, ['name']), response: ok(obj({ tenant }), 201) }),
   'GET /_admin/tenants/:tenant': route('tenants: one', { params: tenantParam, response: ok(obj({ tenant })) }),
-  'GET /_admin/tenants/:tenant/credentials': route('credentials: list', { params: tenantParam, querystring: obj({ vendor: { type: 'string', enum: [...VENDORS] } }, []), response: ok(obj({ credentials: { type: 'array', items: credential } })) }),
+  'GET /_admin/tenants/:tenant/credentials': route('credentials: list', {
+    params: tenantParam,
+    querystring: obj({ vendor: { type: 'string', enum: [...VENDORS] } }, []),
+    response: ok(obj({ credentials: { type: 'array', items: credential } })),
+  }),
   'POST /_admin/tenants/:tenant/credentials': route('credentials: issue (the secret is shown once)', {
     params: tenantParam,
-    body: obj({ vendor: { type: 'string', enum: [...VENDORS] }, kind: { ...str, description: 'default per door; chargeover key_pair; fluidpay api_key or password; affinipay api_key, public_key or oauth_client' }, mode: { type: 'string', enum: ['test', 'live'] }, label: str, public_id: str, secret: str }, ['vendor']),
+    body: obj(
+      {
+        vendor: { type: 'string', enum: [...VENDORS] },
+        kind: { ...str, description: 'default per door; chargeover key_pair; fluidpay api_key or password; affinipay api_key, public_key or oauth_client' },
+        mode: { type: 'string', enum: ['test', 'live'] },
+        label: str,
+        public_id: str,
+        secret: str,
+      },
+      ['vendor'],
+    ),
     response: ok(obj({ credential: issued }), 201),
   }),
   'DELETE /_admin/tenants/:tenant/credentials/:id': route('credentials: revoke', { params: obj({ tenant: str, id: str }), response: { 204: { type: 'null' }, 401: error, 404: error } }),
   'GET /_admin/tenants/:tenant/clock': route('clock: read', { params: tenantParam, response: ok(obj({ clock })) }),
-  'POST /_admin/tenants/:tenant/clock': route('clock: set (forward only; due jobs run before the answer)', { params: tenantParam, body: obj({ to: { type: ['string', 'integer'], description: 'ISO 8601 or epoch ms' }, freeze: bool }, ['to']), response: ok(obj({ clock })) }),
+  'POST /_admin/tenants/:tenant/clock': route('clock: set (forward only; due jobs run before the answer)', {
+    params: tenantParam,
+    body: obj({ to: { type: ['string', 'integer'], description: 'ISO 8601 or epoch ms' }, freeze: bool }, ['to']),
+    response: ok(obj({ clock })),
+  }),
   'POST /_admin/tenants/:tenant/clock/advance': route('clock: advance', { params: tenantParam, body: obj({ by: { ...str, examples: ['3d', '2h'] }, ms: int }, []), response: ok(obj({ clock })) }),
   'GET /_admin/tenants/:tenant/faults': route('faults: read', { params: tenantParam, response: ok(obj({ faults })) }),
   'PUT /_admin/tenants/:tenant/faults': route('faults: set (replaces all knobs)', { params: tenantParam, body: faults, response: ok(obj({ faults })) }),

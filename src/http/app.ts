@@ -63,7 +63,13 @@ function doorFor(url: string, options: AppOptions): Pick<FrontDoor, 'renderError
 
 function rawAnswer(status: number, body: unknown, headers: Record<string, string> = {}): string {
   const text = JSON.stringify(body);
-  const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`, `Content-Length: ${Buffer.byteLength(text)}`, 'Content-Type: application/json; charset=utf-8', 'Connection: close', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+  const lines = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`,
+    `Content-Length: ${Buffer.byteLength(text)}`,
+    'Content-Type: application/json; charset=utf-8',
+    'Connection: close',
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ];
   return `${lines.join('\r\n')}\r\n\r\n${text}`;
 }
 
@@ -95,7 +101,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Malformed percent-encoding and over-long path parameters: the door's envelope, not Fastify's.
     frameworkErrors: (error, request, reply) => {
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
-      const failure = { kind: FailureKind.BAD_REQUEST, status: tooLong ? 414 : 400, message: tooLong ? 'A path segment is too long' : 'The path is not valid percent-encoded UTF-8', requestId: String(request.id) };
+      const failure = {
+        kind: FailureKind.BAD_REQUEST,
+        status: tooLong ? 414 : 400,
+        message: tooLong ? 'A path segment is too long' : 'The path is not valid percent-encoded UTF-8',
+        requestId: String(request.id),
+      };
       void send(doorFor(request.url, options), failure, request, reply);
     },
     genReqId: (() => {

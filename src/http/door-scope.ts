@@ -13,7 +13,11 @@ import { rateLimitOverride } from '../core/tenants/tenants.ts';
 export function send(door: Pick<FrontDoor, 'renderError'>, failure: HttpFailure, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const rendered = door.renderError(failure, request);
   if (failure.retryAfterSeconds !== undefined) reply.header('retry-after', String(failure.retryAfterSeconds));
-  return reply.code(rendered.status).headers(rendered.headers ?? {}).type('application/json; charset=utf-8').send(JSON.stringify(rendered.body));
+  return reply
+    .code(rendered.status)
+    .headers(rendered.headers ?? {})
+    .type('application/json; charset=utf-8')
+    .send(JSON.stringify(rendered.body));
 }
 
 export async function mountDoor(app: FastifyInstance, door: FrontDoor, services: CoreServices, prefix: string): Promise<void> {

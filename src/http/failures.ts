@@ -12,8 +12,7 @@ export class HttpFailureError extends Error {
   }
 }
 
-export const unauthorized = (message = 'Unauthorized'): HttpFailureError =>
-  new HttpFailureError({ kind: FailureKind.UNAUTHORIZED, status: 401, message });
+export const unauthorized = (message = 'Unauthorized'): HttpFailureError => new HttpFailureError({ kind: FailureKind.UNAUTHORIZED, status: 401, message });
 
 const DOMAIN_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.NOT_FOUND]: 404,

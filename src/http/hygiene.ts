@@ -26,8 +26,7 @@ export function findUnstorable(value: unknown, path = '', depth = 0): string | n
   return null;
 }
 
-export const badRequest = (message: string, status = 400, field?: string): HttpFailureError =>
-  new HttpFailureError({ kind: FailureKind.BAD_REQUEST, status, message, ...(field ? { field } : {}) });
+export const badRequest = (message: string, status = 400, field?: string): HttpFailureError => new HttpFailureError({ kind: FailureKind.BAD_REQUEST, status, message, ...(field ? { field } : {}) });
 
 export async function refuseUnstorableInput(request: FastifyRequest): Promise<void> {
   const url = request.url;

@@ -50,7 +50,8 @@ async function replay(reply: FastifyReply, stored: StoredResponse): Promise<void
   await reply.send(stored.body);
 }
 
-const mismatch = () => new HttpFailureError({ kind: FailureKind.IDEMPOTENCY_MISMATCH, status: 422, message: 'This idempotency key was already used with a different request', field: 'Idempotency-Key' });
+const mismatch = () =>
+  new HttpFailureError({ kind: FailureKind.IDEMPOTENCY_MISMATCH, status: 422, message: 'This idempotency key was already used with a different request', field: 'Idempotency-Key' });
 
 export interface IdempotencyOptions {
   db: Db;

@@ -14,9 +14,27 @@ export function scrubText(text: string): string {
 }
 
 const SECRET_FIELDS = new Set([
-  'number', 'card_number', 'cardnumber', 'cc_number', 'pan', 'cvv', 'cvv2', 'cvc', 'cvc2', 'security_code',
-  'account_number', 'accountnumber', 'password', 'new_password', 'current_password', 'private_key', 'secret',
-  'api_key', 'access_token', 'refresh_token', 'client_secret',
+  'number',
+  'card_number',
+  'cardnumber',
+  'cc_number',
+  'pan',
+  'cvv',
+  'cvv2',
+  'cvc',
+  'cvc2',
+  'security_code',
+  'account_number',
+  'accountnumber',
+  'password',
+  'new_password',
+  'current_password',
+  'private_key',
+  'secret',
+  'api_key',
+  'access_token',
+  'refresh_token',
+  'client_secret',
 ]);
 export const REDACTED = '[redacted]';
 

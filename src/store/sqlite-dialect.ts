@@ -3,15 +3,7 @@
 // adapter serialises access with a mutex and opens write transactions with BEGIN IMMEDIATE so a
 // second process on the same file waits on busy_timeout instead of failing mid-transaction.
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import {
-  CompiledQuery,
-  SqliteDialect,
-  SqliteDriver,
-  type DatabaseConnection,
-  type Driver,
-  type SqliteDatabase,
-  type SqliteStatement,
-} from 'kysely';
+import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteStatement } from 'kysely';
 
 type SqlParam = null | number | bigint | string | Uint8Array;
 

@@ -45,7 +45,14 @@ export async function issueDoorCredential(services: CoreServices, tenantId: numb
 export function ensureDemo(services: CoreServices): Promise<DemoTenant> {
   const seed: DemoSeed = {
     credentials: FRONT_DOORS.flatMap((door) =>
-      door.demo.map((demo) => ({ vendor: door.vendor, kind: demo.kind, mode: demo.mode ?? 'test', label: demo.label, publicId: demo.publicId, secret: demo.secret ?? door.credentials.secret(demo.kind, demo.mode ?? 'test', demo.label) })),
+      door.demo.map((demo) => ({
+        vendor: door.vendor,
+        kind: demo.kind,
+        mode: demo.mode ?? 'test',
+        label: demo.label,
+        publicId: demo.publicId,
+        secret: demo.secret ?? door.credentials.secret(demo.kind, demo.mode ?? 'test', demo.label),
+      })),
     ),
     async seed(ctx) {
       for (const door of FRONT_DOORS) await door.seedDemo?.(ctx);

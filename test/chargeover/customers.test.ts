@@ -1,4 +1,3 @@
- 
 // Conformance cases 1-20 and 56, 60 (spec 5): auth, envelope, routing, customers, lists.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +9,16 @@ before(async () => {
 });
 after(async () => co.close());
 
-const KARLI = { company: 'Test Company Name', bill_addr1: '16 Dog Lane', bill_addr2: 'Suite D', bill_city: 'Storrs', bill_state: 'CT', superuser_name: 'Karli Marie', superuser_phone: '860-647-8567', superuser_email: 'karli@example.com' };
+const KARLI = {
+  company: 'Test Company Name',
+  bill_addr1: '16 Dog Lane',
+  bill_addr2: 'Suite D',
+  bill_city: 'Storrs',
+  bill_state: 'CT',
+  superuser_name: 'Karli Marie',
+  superuser_phone: '860-647-8567',
+  superuser_email: 'karli@example.com',
+};
 let C = 0;
 
 test('1-2: missing or wrong credentials are 401 with WWW-Authenticate: Basic', async () => {
@@ -51,7 +59,19 @@ test('6-8: create a customer with a primary contact', async () => {
 });
 
 test('9-11: update, lookups by external key and token, duplicate external key', async () => {
-  const answer = await co.put(`/customer/${C}`, { company: 'Test API Company, LLC', bill_addr1: '220 ChargeOver Street', bill_addr2: 'Suite 10', bill_city: 'Minneapolis', bill_state: 'MN', bill_postcode: '55416', bill_country: 'USA', external_key: 'abcd3325', superuser_name: 'David Palmer', superuser_email: 'david@palmer.com', superuser_phone: '860-634-1111' });
+  const answer = await co.put(`/customer/${C}`, {
+    company: 'Test API Company, LLC',
+    bill_addr1: '220 ChargeOver Street',
+    bill_addr2: 'Suite 10',
+    bill_city: 'Minneapolis',
+    bill_state: 'MN',
+    bill_postcode: '55416',
+    bill_country: 'USA',
+    external_key: 'abcd3325',
+    superuser_name: 'David Palmer',
+    superuser_email: 'david@palmer.com',
+    superuser_phone: '860-634-1111',
+  });
   assert.deepEqual(okBody(answer, 202), { id: C });
   const c = okBody(await co.get(`/customer/${C}`));
   assert.deepEqual([c.company, c.bill_addr1, c.bill_postcode, c.bill_country, c.external_key], ['Test API Company, LLC', '220 ChargeOver Street', '55416', 'USA', 'abcd3325']);
@@ -76,7 +96,10 @@ test('12-17: where, count, paging, order', async () => {
   assert.ok(okBody(await co.get('/customer?limit=1000')).length <= 100);
   const top = okBody(await co.get('/customer?order=customer_id:DESC&limit=1'));
   assert.equal(top[0].customer_id, Math.max(...okBody(await co.get('/customer?limit=100')).map((x: any) => x.customer_id)));
-  assert.deepEqual(okBody(await co.get('/customer?where=superuser_email:EQUALS:david@palmer.com')).map((x: any) => x.customer_id), [C]);
+  assert.deepEqual(
+    okBody(await co.get('/customer?where=superuser_email:EQUALS:david@palmer.com')).map((x: any) => x.customer_id),
+    [C],
+  );
   errorBody(await co.get('/customer?where=nosuchfield:EQUALS:1'), 400);
   errorBody(await co.get('/customer?where=company:LIKE:1'), 400);
   errorBody(await co.get('/customer?order=company:SIDEWAYS'), 400);

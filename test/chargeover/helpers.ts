@@ -1,4 +1,3 @@
- 
 // A ChargeOver client for tests: a real server, a key pair, Basic auth, and envelope assertions.
 import assert from 'node:assert/strict';
 import { issueDoorCredential as issueCredential } from '../../src/vendors/index.ts';

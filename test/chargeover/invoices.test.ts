@@ -1,4 +1,3 @@
- 
 // Conformance cases 28-36, 46-48, 57 (spec 5): invoices, line items, totals, void, email, schedules.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +15,17 @@ before(async () => {
 });
 after(async () => co.close());
 
-const body = () => ({ customer_id: C, bill_addr1: '72 E Blue Grass Road', bill_city: 'Willington', bill_state: 'Connecticut', bill_postcode: '06279', line_items: [{ item_id: items['307'], descrip: 'My description goes here', line_rate: 29.95, line_quantity: 12 }, { item_id: items['293'], descrip: 'Another description', line_rate: 12.95, line_quantity: 2 }] });
+const body = () => ({
+  customer_id: C,
+  bill_addr1: '72 E Blue Grass Road',
+  bill_city: 'Willington',
+  bill_state: 'Connecticut',
+  bill_postcode: '06279',
+  line_items: [
+    { item_id: items['307'], descrip: 'My description goes here', line_rate: 29.95, line_quantity: 12 },
+    { item_id: items['293'], descrip: 'Another description', line_rate: 12.95, line_quantity: 2 },
+  ],
+});
 
 test('28-30: create an invoice, read it with lines, list without lines', async () => {
   const answer = await co.post('/invoice', body());
@@ -26,7 +35,10 @@ test('28-30: create an invoice, read it with lines, list without lines', async (
   assert.equal(inv.line_items.length, 2);
   assert.ok(inv.line_items.every((l: any) => Number.isInteger(l.line_item_id)));
   L1 = inv.line_items[0].line_item_id;
-  assert.deepEqual(inv.line_items.map((l: any) => l.line_total), [359.4, 25.9]);
+  assert.deepEqual(
+    inv.line_items.map((l: any) => l.line_total),
+    [359.4, 25.9],
+  );
   assert.deepEqual([inv.subtotal, inv.total, inv.balance, inv.payments, inv.is_paid, inv.is_void], [385.3, 385.3, 385.3, 0, false, false]);
   assert.equal(inv.invoice_status_state, 'o');
   assert.ok(['open-unpaid', 'open-overdue'].includes(inv.invoice_status_str));
@@ -59,7 +71,10 @@ test('31-32: validation and customer references', async () => {
 });
 
 test('33-35: update keeps listed lines, adds new ones, drops the rest; totals follow', async () => {
-  assert.deepEqual(okBody(await co.put(`/invoice/${I}`, { line_items: [{ item_id: items['3'], line_rate: 29.95, line_quantity: 3, descrip: 'Add this new line item to the invoice.' }, { line_item_id: L1 }] }), 202), { id: I });
+  assert.deepEqual(
+    okBody(await co.put(`/invoice/${I}`, { line_items: [{ item_id: items['3'], line_rate: 29.95, line_quantity: 3, descrip: 'Add this new line item to the invoice.' }, { line_item_id: L1 }] }), 202),
+    { id: I },
+  );
   const inv = okBody(await co.get(`/invoice/${I}`));
   assert.equal(inv.line_items.length, 2);
   assert.ok(inv.line_items.some((l: any) => l.line_item_id === L1));
@@ -89,7 +104,13 @@ test('46-48: void, email, schedule and unschedule', async () => {
   assert.equal(okBody(await co.post(`/invoice/${I5}?action=email`, {})), true);
   const mail = (await co.server.admin('/_admin/tenants/acme/outbox')).body.messages;
   assert.ok(mail.some((m: any) => m.recipient === 'johndoe@send-invoice-to.com') && mail.some((m: any) => m.recipient === 'void@example.com'));
-  assert.deepEqual((await co.post(`/invoice/${I5}?action=schedule`, { schedule: [{ amount: 10, date: '2030-10-28', paymethod: 'any' }] })).body, { code: 200, status: 'OK', message: '', details: {}, response: true });
+  assert.deepEqual((await co.post(`/invoice/${I5}?action=schedule`, { schedule: [{ amount: 10, date: '2030-10-28', paymethod: 'any' }] })).body, {
+    code: 200,
+    status: 'OK',
+    message: '',
+    details: {},
+    response: true,
+  });
   errorBody(await co.post(`/invoice/${I5}?action=schedule`, { schedule: [{ amount: 100, date: '2030-10-28' }] }), 400);
   errorBody(await co.post(`/invoice/${I5}?action=schedule`, { schedule: [{ amount: 1, date: '2030-10-28', paymethod: 'cash' }] }), 400);
   errorBody(await co.post(`/invoice/${I5}?action=schedule`, { schedule: [] }), 400);
@@ -107,7 +128,10 @@ test('57: date ranges', async () => {
   const x = okBody(await co.post('/invoice', { customer_id: d, date: '2015-02-03', line_items: [{ item_id: items['3'], line_rate: 1 }] }), 201).id;
   okBody(await co.post('/invoice', { customer_id: d, date: '2015-02-07', line_items: [{ item_id: items['3'], line_rate: 1 }] }), 201);
   const found = okBody(await co.get('/invoice?where=date:GTE:2015-02-01,date:LTE:2015-02-05'));
-  assert.deepEqual(found.map((i: any) => i.invoice_id), [x]);
+  assert.deepEqual(
+    found.map((i: any) => i.invoice_id),
+    [x],
+  );
   const inv = okBody(await co.get(`/invoice/${x}`));
   assert.deepEqual([inv.invoice_status_str, inv.is_overdue, inv.invoice_status_name], ['open-overdue', true, 'Overdue']);
   assert.equal(okBody(await co.get(`/customer/${d}`)).customer_status_str, 'active-overdue');

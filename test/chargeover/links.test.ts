@@ -1,4 +1,3 @@
- 
 // url_* links resolve on this server: public pages by token, the PDF answers 501 for now, the
 // one-time portal login works once, url_self answers the object to an authenticated caller.
 import { after, before, test } from 'node:test';

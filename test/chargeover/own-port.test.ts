@@ -31,7 +31,7 @@ test('/api/v3 at the root of the ChargeOver port', async () => {
   }
 });
 
-test('the demo tenant accepts the key pairs printed in ChargeOver\'s document', async () => {
+test("the demo tenant accepts the key pairs printed in ChargeOver's document", async () => {
   const store = await openTestStore();
   const app = await buildApp({ services: store.services, logLevel: 'silent', only: chargeOverDoor });
   try {
@@ -39,7 +39,10 @@ test('the demo tenant accepts the key pairs printed in ChargeOver\'s document', 
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();
     const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/api/v3`;
-    for (const header of ['Basic czI3bEhUNGh4UTNuUkNhRUJQMGR6S2V0anVpTmZMbXk6UnF6M0xEWTZjaXBLYkZPVHdCRTlOb1ZKblM1c1FVcmw=', 'Basic N3N1dFdGRU8yektWWUlHbVpNSjNOaWo1aGZMeERSYjg6OXZDSmJtZFpLU2llVmNoeXJSSXRGUXc4TUJONGxPSDM=']) {
+    for (const header of [
+      'Basic czI3bEhUNGh4UTNuUkNhRUJQMGR6S2V0anVpTmZMbXk6UnF6M0xEWTZjaXBLYkZPVHdCRTlOb1ZKblM1c1FVcmw=',
+      'Basic N3N1dFdGRU8yektWWUlHbVpNSjNOaWo1aGZMeERSYjg6OXZDSmJtZFpLU2llVmNoeXJSSXRGUXc4TUJONGxPSDM=',
+    ]) {
       assert.equal((await fetch(`${base}/customer/_count`, { headers: { authorization: header } })).status, 200);
     }
   } finally {

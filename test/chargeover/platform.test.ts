@@ -1,4 +1,3 @@
- 
 // Conformance cases 50-55 (bulk, reports, escaping), the signature scheme (clients.md) and bad
 // input that must leave nothing behind.
 import { after, before, test } from 'node:test';
@@ -44,7 +43,10 @@ test('51-52: JSONPath references; more than 25 requests is refused whole', async
     { request_method: 'POST', uri: '/api/v3/_bulk', payload: [] },
   ]);
   const items = okBody(answer)._bulk;
-  assert.deepEqual(items.map((i: any) => i.code), [201, 201, 400, 400, 400]);
+  assert.deepEqual(
+    items.map((i: any) => i.code),
+    [201, 201, 400, 400, 400],
+  );
   const inv = okBody(await co.get(`/invoice/${items[1].response.id}`));
   assert.equal(inv.customer_id, items[0].response.id);
   assert.equal(inv.line_items[0].line_total, 5.9);
@@ -79,16 +81,31 @@ test('55: escaped colons and commas in where values', async () => {
   const id = okBody(await co.post('/item', { name: 'Escaped', external_key: 'Example:ID' }), 201).id;
   for (const path of ['/item?where=external_key:EQUALS:Example\\:ID', '/item?where=external_key%3AEQUALS%3AExample%5C%3AID']) {
     const found = okBody(await co.get(path));
-    assert.deepEqual(found.map((i: any) => [i.item_id, i.external_key]), [[id, 'Example:ID']]);
+    assert.deepEqual(
+      found.map((i: any) => [i.item_id, i.external_key]),
+      [[id, 'Example:ID']],
+    );
   }
   const c = await createCustomer(co, { company: 'a,b Company' });
-  assert.deepEqual(okBody(await co.get('/customer?where=company%3ACONTAINS%3Aa%5C%2Cb')).map((x: any) => x.customer_id), [c]);
+  assert.deepEqual(
+    okBody(await co.get('/customer?where=company%3ACONTAINS%3Aa%5C%2Cb')).map((x: any) => x.customer_id),
+    [c],
+  );
   assert.equal(okBody(await co.get(`/item/external_key:${encodeURIComponent('Example:ID')}`)).item_id, id);
 });
 
 test('signature-v1: the worked example string, a valid request, tampering, staleness, replay', async () => {
-  const worked = stringToSign('co_public_test', 'http://127.0.0.1:8001/api/v3/customer?_dummy=1&where=bill_state%3AEQUALS%3AAZ,company%3ACONTAINS%3Aa%5C%2Cb&order=customer_id%3AASC&offset=0&limit=10', 'uqvls483', '1795435162', '');
-  assert.equal(worked.toString(), 'co_public_test||http://127.0.0.1:8001/api/v3/customer?_dummy=1&where=bill_state%3aequals%3aaz,company%3acontains%3aa%5c%2cb&order=customer_id%3aasc&offset=0&limit=10||uqvls483||1795435162||');
+  const worked = stringToSign(
+    'co_public_test',
+    'http://127.0.0.1:8001/api/v3/customer?_dummy=1&where=bill_state%3AEQUALS%3AAZ,company%3ACONTAINS%3Aa%5C%2Cb&order=customer_id%3AASC&offset=0&limit=10',
+    'uqvls483',
+    '1795435162',
+    '',
+  );
+  assert.equal(
+    worked.toString(),
+    'co_public_test||http://127.0.0.1:8001/api/v3/customer?_dummy=1&where=bill_state%3aequals%3aaz,company%3acontains%3aa%5c%2cb&order=customer_id%3aasc&offset=0&limit=10||uqvls483||1795435162||',
+  );
   const cred = await issueCredential(co.server.store.services, co.server.tenant.id, { vendor: 'chargeover', publicId: 'co_public_test' });
   const send = async (method: string, path: string, body: string | undefined, opts: { nonce?: string; ts?: number; signBody?: string } = {}) => {
     const url = `${co.base}${path}`;

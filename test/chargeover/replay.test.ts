@@ -1,4 +1,3 @@
- 
 // Replays every recorded ChargeOver interaction (fixtures/chargeover-recorded in the shared folder
 // beside the checkout; skipped with a reason where it is absent, see test/helpers/shared.ts): builds
 // the state each one implies (customers, users, invoices, items, transactions, cards the recorded
@@ -36,7 +35,8 @@ export function shapeDiff(expected: any, actual: any, path = 'response'): string
   for (const key of Object.keys(expected)) {
     if (!(key in actual)) out.push(`${path}.${key} missing`);
     else if (kind(expected[key]) !== 'object' && kind(expected[key]) !== 'array') {
-      if (kind(expected[key]) !== 'null' && kind(actual[key]) !== 'null' && kind(expected[key]) !== kind(actual[key])) out.push(`${path}.${key}: ${kind(expected[key])} recorded, ${kind(actual[key])} here`);
+      if (kind(expected[key]) !== 'null' && kind(actual[key]) !== 'null' && kind(expected[key]) !== kind(actual[key]))
+        out.push(`${path}.${key}: ${kind(expected[key])} recorded, ${kind(actual[key])} here`);
     } else out.push(...shapeDiff(expected[key], actual[key], `${path}.${key}`));
   }
   return out;
@@ -56,7 +56,9 @@ class Replayer {
     if (!value || typeof value !== 'object') return;
     for (const type of TYPES) {
       const id = value[`${type}_id`];
-      const marker = { customer: 'company', user: 'first_name', invoice: 'total', transaction: 'transaction_type', item: 'tiersets', creditcard: 'mask_number', tokenized: 'type', ach: 'routing' }[type];
+      const marker = { customer: 'company', user: 'first_name', invoice: 'total', transaction: 'transaction_type', item: 'tiersets', creditcard: 'mask_number', tokenized: 'type', ach: 'routing' }[
+        type
+      ];
       if (id !== undefined && id !== null && marker in value && !this.snapshots.has(`${type}:${Number(id)}`)) this.snapshots.set(`${type}:${Number(id)}`, value);
     }
   }
@@ -71,15 +73,34 @@ class Replayer {
     let id: number;
     switch (type) {
       case 'customer':
-        id = okBody(await this.co.post('/customer', { company: snap.company ?? `Replay ${String(fid)}`, external_key: snap.external_key ?? undefined, superuser_name: snap.superuser_name || undefined, superuser_email: snap.superuser_email ?? 'replay@example.com', bill_country: snap.bill_country ?? undefined }), 201).id;
+        id = okBody(
+          await this.co.post('/customer', {
+            company: snap.company ?? `Replay ${String(fid)}`,
+            external_key: snap.external_key ?? undefined,
+            superuser_name: snap.superuser_name || undefined,
+            superuser_email: snap.superuser_email ?? 'replay@example.com',
+            bill_country: snap.bill_country ?? undefined,
+          }),
+          201,
+        ).id;
         break;
       case 'user': {
         const customer = await this.ensure('customer', snap.customers?.[0]?.customer_id ?? hint.customer_id ?? `u${String(fid)}`);
-        id = okBody(await this.co.post('/user', { customer_id: customer, first_name: snap.first_name ?? 'Re', last_name: snap.last_name ?? 'Play', email: snap.email ?? 'replay@example.com' }), 201).id;
+        id = okBody(
+          await this.co.post('/user', { customer_id: customer, first_name: snap.first_name ?? 'Re', last_name: snap.last_name ?? 'Play', email: snap.email ?? 'replay@example.com' }),
+          201,
+        ).id;
         break;
       }
       case 'item':
-        id = okBody(await this.co.post('/item', { name: snap.name ?? `Item ${String(fid)}`, external_key: snap.external_key ?? undefined, pricemodel: { base: snap.tiersets?.[0]?.base ?? 10, paycycle: snap.tiersets?.[0]?.paycycle ?? 'evy' } }), 201).id;
+        id = okBody(
+          await this.co.post('/item', {
+            name: snap.name ?? `Item ${String(fid)}`,
+            external_key: snap.external_key ?? undefined,
+            pricemodel: { base: snap.tiersets?.[0]?.base ?? 10, paycycle: snap.tiersets?.[0]?.paycycle ?? 'evy' },
+          }),
+          201,
+        ).id;
         break;
       case 'invoice': {
         const customer = await this.ensure('customer', snap.customer_id ?? hint.customer_id ?? `i${String(fid)}`);
@@ -95,7 +116,10 @@ class Replayer {
         const type = snap.transaction_type ?? 'pay';
         const amount = Math.abs(Number(snap.amount ?? 10)) || 10;
         const method = { Visa: 'visa', Mastercard: 'mastercard', Credit: 'credit' }[snap.transaction_method as string] ?? (type === 'cre' ? 'credit' : 'check');
-        const parent = okBody(await this.co.post('/transaction', { customer_id: customer, transaction_type: type === 'cre' ? 'cre' : 'pay', gateway_method: method, amount, gateway_status: snap.gateway_status ?? 1 }), 201).id;
+        const parent = okBody(
+          await this.co.post('/transaction', { customer_id: customer, transaction_type: type === 'cre' ? 'cre' : 'pay', gateway_method: method, amount, gateway_status: snap.gateway_status ?? 1 }),
+          201,
+        ).id;
         id = type === 'ref' ? Number(okBody(await this.co.post(`/transaction/${parent}?action=refund`, { amount })).id) : parent;
         break;
       }
@@ -103,7 +127,12 @@ class Replayer {
       case 'ach':
       case 'tokenized': {
         const customer = await this.ensure('customer', snap.customer_id ?? hint.customer_id ?? `m${String(fid)}`);
-        const body = type === 'creditcard' ? { customer_id: customer, number: String(hint.number ?? '4242424242424242'), expdate_month: snap.expdate_month ?? 5, expdate_year: snap.expdate_year ?? 2099, name: snap.name ?? '' } : type === 'ach' ? { customer_id: customer, number: '123412341234', routing: '072403004' } : { customer_id: customer, type: snap.type ?? 'customer', token: snap.token ?? 'cus_replay' };
+        const body =
+          type === 'creditcard'
+            ? { customer_id: customer, number: String(hint.number ?? '4242424242424242'), expdate_month: snap.expdate_month ?? 5, expdate_year: snap.expdate_year ?? 2099, name: snap.name ?? '' }
+            : type === 'ach'
+              ? { customer_id: customer, number: '123412341234', routing: '072403004' }
+              : { customer_id: customer, type: snap.type ?? 'customer', token: snap.token ?? 'cus_replay' };
         id = okBody(await this.co.post(`/${type}`, body), 201).id;
         break;
       }
@@ -151,7 +180,8 @@ class Replayer {
       }
       out.applied_to = applied;
       // ?action=pay needs a stored method: a good card, or an expired one when the recording failed.
-      if (i.path.includes('action=pay')) await this.ensure('creditcard', `pm${String(body.customer_id)}`, { customer_id: body.customer_id, number: i.status >= 400 ? '4000000000000069' : '4242424242424242' });
+      if (i.path.includes('action=pay'))
+        await this.ensure('creditcard', `pm${String(body.customer_id)}`, { customer_id: body.customer_id, number: i.status >= 400 ? '4000000000000069' : '4242424242424242' });
     }
     return out;
   }
@@ -169,7 +199,9 @@ async function replayAll(): Promise<Outcome[]> {
   const co = await startChargeOver();
   const outcomes: Outcome[] = [];
   try {
-    for (const file of readdirSync(DIR).filter((f) => f.endsWith('.json')).sort()) {
+    for (const file of readdirSync(DIR)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       const { interactions } = JSON.parse(readFileSync(join(DIR, file), 'utf8')) as { interactions: Interaction[] };
       await co.newTenant(`replay-${file.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`.slice(0, 60));
       const r = new Replayer(co, interactions);
@@ -216,5 +248,8 @@ test('every recorded ChargeOver interaction replays with the same status, envelo
     o.reasons.every((r) => /^response\.(applied_to\[0\]\.invoice_id|customers\[0\]\.customer_id): string recorded, number here$/.test(r)) ||
     o.path.includes('EQUALS:44limit=100?offset=0');
   const unexplained = misses.filter((o) => !explained(o));
-  assert.deepEqual(unexplained.map((o) => `${o.file} ${o.method} ${o.path}: ${o.reasons.join('; ')}`), []);
+  assert.deepEqual(
+    unexplained.map((o) => `${o.file} ${o.method} ${o.path}: ${o.reasons.join('; ')}`),
+    [],
+  );
 });

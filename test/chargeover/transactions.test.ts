@@ -1,4 +1,3 @@
- 
 // Conformance cases 37-45, 49, 59 (spec 5): recorded payments, credits, application, invoice pay,
 // attempts against stored methods, refunds, mark declined; and the stored-method endpoints.
 import { after, before, test } from 'node:test';
@@ -16,7 +15,16 @@ after(async () => co.close());
 async function invoice(customer: number, rate: number): Promise<number> {
   return okBody(await co.post('/invoice', { customer_id: customer, line_items: [{ item_id: item, line_rate: rate, line_quantity: 1 }] }), 201).id;
 }
-const PAYMENT = { gateway_id: 1, gateway_status: 1, gateway_transid: 'abcd1234', gateway_msg: 'test gateway message', gateway_method: 'check', transaction_type: 'pay', transaction_detail: 'here are some details', transaction_datetime: '2013-06-20 18:48:17' };
+const PAYMENT = {
+  gateway_id: 1,
+  gateway_status: 1,
+  gateway_transid: 'abcd1234',
+  gateway_msg: 'test gateway message',
+  gateway_method: 'check',
+  transaction_type: 'pay',
+  transaction_detail: 'here are some details',
+  transaction_datetime: '2013-06-20 18:48:17',
+};
 
 test('37-42: record a payment, apply it, query both ways, validation, explicit split', async () => {
   const C = await createCustomer(co, { company: 'Payer' });
@@ -31,7 +39,10 @@ test('37-42: record a payment, apply it, query both ways, validation, explicit s
   assert.match(t.token, /^[a-z0-9]{12}$/);
   const inv = okBody(await co.get(`/invoice/${I}`));
   assert.deepEqual([inv.payments, inv.applied, inv.balance], [100, 100, 349.25]);
-  assert.deepEqual(okBody(await co.get(`/invoice?where=transaction.transaction_id:EQUALS:${T}`)).map((x: any) => x.invoice_id), [I]);
+  assert.deepEqual(
+    okBody(await co.get(`/invoice?where=transaction.transaction_id:EQUALS:${T}`)).map((x: any) => x.invoice_id),
+    [I],
+  );
   assert.ok(okBody(await co.get(`/transaction?where=applied_to.invoice_id:EQUALS:${I}`)).some((x: any) => x.transaction_id === T));
   const pays = okBody(await co.get('/transaction?where=transaction_type:EQUALS:pay'));
   assert.ok(pays.length >= 1 && pays.every((x: any) => x.transaction_type === 'pay'));
@@ -43,7 +54,18 @@ test('37-42: record a payment, apply it, query both ways, validation, explicit s
   errorBody(await co.post('/transaction', { ...PAYMENT, customer_id: C, amount: 5, applied_to: [{ invoice_id: I, applied: 6 }] }), 400);
   assert.equal(okBody(await co.get('/transaction/_count')), count);
   const I2 = await invoice(C, 20);
-  okBody(await co.post('/transaction', { ...PAYMENT, customer_id: C, amount: 15.95, applied_to: [{ invoice_id: I, applied: 10.95 }, { invoice_id: I2, applied: 5.0 }] }), 201);
+  okBody(
+    await co.post('/transaction', {
+      ...PAYMENT,
+      customer_id: C,
+      amount: 15.95,
+      applied_to: [
+        { invoice_id: I, applied: 10.95 },
+        { invoice_id: I2, applied: 5.0 },
+      ],
+    }),
+    201,
+  );
   assert.equal(okBody(await co.get(`/invoice/${I}`)).payments, 110.95);
   assert.equal(okBody(await co.get(`/invoice/${I2}`)).payments, 5);
   const c = okBody(await co.get(`/customer/${C}`));
@@ -72,7 +94,17 @@ test('43: overpayment becomes customer balance, spent with use_customer_balance;
 test('44-45: pay an invoice with a card or a bank account given inline; declines', async () => {
   const C = await createCustomer(co, { company: 'Card Payer' });
   const I = await invoice(C, 449.25);
-  const card = { number: '4111 1111 1111 1111', expdate_year: '2017', expdate_month: '08', name: 'Keith Palmer', address: '72 E Blue Grass Road', city: 'Willington', state: 'CT', postcode: '06279', country: 'United States' };
+  const card = {
+    number: '4111 1111 1111 1111',
+    expdate_year: '2017',
+    expdate_month: '08',
+    name: 'Keith Palmer',
+    address: '72 E Blue Grass Road',
+    city: 'Willington',
+    state: 'CT',
+    postcode: '06279',
+    country: 'United States',
+  };
   assert.deepEqual((await co.post(`/invoice/${I}?action=pay`, card)).body, { code: 200, status: 'OK', message: '', details: {}, response: true });
   const inv = okBody(await co.get(`/invoice/${I}`));
   assert.deepEqual([inv.is_paid, inv.balance, inv.invoice_status_str, inv.invoice_status_state], [true, 0, 'closed-paid', 'c']);
@@ -113,12 +145,22 @@ test('49: attempt a payment with stored methods; card, ACH and tokenized endpoin
   const t = okBody(await co.get(`/transaction/${T}`));
   assert.deepEqual(t.applied_to, [{ invoice_id: I6, applied: 25 }]);
   const schedules = await co.server.store.services.db.selectFrom('scheduled_payments').select('status').where('invoice_id', '=', I6).execute();
-  assert.deepEqual(schedules.map((r) => r.status), ['cancelled']);
+  assert.deepEqual(
+    schedules.map((r) => r.status),
+    ['cancelled'],
+  );
   assert.equal(t.creditcard_id, cc);
   const ach = okBody(await co.post('/ach', { customer_id: C, number: '1234-1234-1234', routing: '072403004', name: 'Keith', type: 'chec' }), 201).id;
   assert.equal(okBody(await co.get(`/ach/${ach}`)).mask_number, 'x1234');
   const tok = okBody(await co.post('/tokenized', { customer_id: C, type: 'customer', token: 'cus_1CoGUjtUMyLIDR' }), 201).id;
-  assert.deepEqual(okBody(await co.get(`/tokenized/${tok}`)), { tokenized_id: tok, type: 'customer', token: 'cus_1CoGUjtUMyLIDR', customer_id: C, external_key: null, write_datetime: okBody(await co.get(`/tokenized/${tok}`)).write_datetime });
+  assert.deepEqual(okBody(await co.get(`/tokenized/${tok}`)), {
+    tokenized_id: tok,
+    type: 'customer',
+    token: 'cus_1CoGUjtUMyLIDR',
+    customer_id: C,
+    external_key: null,
+    write_datetime: okBody(await co.get(`/tokenized/${tok}`)).write_datetime,
+  });
   assert.equal(okBody(await co.del(`/creditcard/${cc}`)), true);
   errorBody(await co.get(`/creditcard/${cc}`), 404);
   errorBody(await co.post('/creditcard', { customer_id: C, number: '4242424242424241', expdate_month: 1, expdate_year: 2099 }), 400);

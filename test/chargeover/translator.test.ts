@@ -39,7 +39,8 @@ test('the door runs no SQL and imports nothing from the store but row types', ()
 test('routes are one static table: no side-effect imports, every type a key', () => {
   assert.doesNotMatch(readFileSync(join(DOOR, 'door.ts'), 'utf8'), /^import '\.\//m);
   const router = readFileSync(join(DOOR, 'router.ts'), 'utf8');
-  for (const type of ['customer', 'user', 'invoice', 'transaction', 'creditcard', 'ach', 'tokenized', 'item', 'package', '_bulk', '_report']) assert.match(router, new RegExp(`^  ${type}[:,]`, 'm'), type);
+  for (const type of ['customer', 'user', 'invoice', 'transaction', 'creditcard', 'ach', 'tokenized', 'item', 'package', '_bulk', '_report'])
+    assert.match(router, new RegExp(`^  ${type}[:,]`, 'm'), type);
 });
 
 test('N parallel transaction creates with one external_key: one 201, the rest the duplicate-key 400', async () => {
@@ -49,7 +50,10 @@ test('N parallel transaction creates with one external_key: one 201, the rest th
   for (const a of answers.filter((x) => x.status !== 201)) assert.equal(errorBody(a, 400).message, 'A transaction already exists with the external_key value "race-tx"');
   const won = answers.find((a) => a.status === 201)?.body.response.id;
   assert.equal(okBody(await co.get('/transaction/external_key:race-tx')).transaction_id, won);
-  assert.deepEqual(okBody(await co.get('/transaction?where=external_key:EQUALS:race-tx')).map((t: any) => t.transaction_id), [won]);
+  assert.deepEqual(
+    okBody(await co.get('/transaction?where=external_key:EQUALS:race-tx')).map((t: any) => t.transaction_id),
+    [won],
+  );
   // The losers left no money behind: one payment of 3.
   assert.equal(okBody(await co.get(`/customer/${C}`)).balance, -3);
   assert.equal(okBody(await co.get(`/transaction/_count?where=customer_id:EQUALS:${C}`)), 1);
@@ -101,10 +105,10 @@ test('bill_/ship_ are the default address rows: merged on update, notes kept, em
   assert.equal(c.bill_block, '1 Main St\nMansfield CT');
   okBody(await co.put(`/customer/${C}`, { bill_state: null }), 202);
   assert.equal(okBody(await co.get(`/customer/${C}`)).bill_state, null);
-  assert.ok((okBody(await co.get('/customer?where=bill_city:EQUALS:mansfield'))).some((r: any) => r.customer_id === C));
-  assert.ok((okBody(await co.get('/customer?where=bill_state:IS:NULL&limit=100'))).some((r: any) => r.customer_id === C));
-  assert.ok(!(okBody(await co.get('/customer?where=bill_addr1:IS:NULL&limit=100'))).some((r: any) => r.customer_id === C));
-  assert.ok((okBody(await co.get('/customer?where=bill_addr2:IS:NULL&limit=100'))).some((r: any) => r.customer_id === C));
+  assert.ok(okBody(await co.get('/customer?where=bill_city:EQUALS:mansfield')).some((r: any) => r.customer_id === C));
+  assert.ok(okBody(await co.get('/customer?where=bill_state:IS:NULL&limit=100')).some((r: any) => r.customer_id === C));
+  assert.ok(!okBody(await co.get('/customer?where=bill_addr1:IS:NULL&limit=100')).some((r: any) => r.customer_id === C));
+  assert.ok(okBody(await co.get('/customer?where=bill_addr2:IS:NULL&limit=100')).some((r: any) => r.customer_id === C));
   // An invoice keeps the address it was issued to.
   const I = okBody(await co.post('/invoice', { customer_id: C, line_items: [{ item_id: item }] }), 201).id;
   okBody(await co.put(`/customer/${C}`, { bill_addr1: '2 New St' }), 202);
@@ -128,16 +132,28 @@ test('where= translations: refnumber, write_datetime, transaction tokens, status
   assert.equal(okBody(await co.get('/customer/_count?where=write_datetime:GTE:2000-01-01')), all);
   assert.equal(okBody(await co.get('/customer/_count?where=write_datetime:LT:2000-01-01%2000:00:00')), 0);
   const mine = okBody(await co.get(`/customer/${C}`));
-  assert.deepEqual(okBody(await co.get(`/customer?where=write_datetime:EQUALS:${encodeURIComponent(mine.write_datetime)},customer_id:EQUALS:${C}`)).map((c: any) => c.customer_id), [C]);
+  assert.deepEqual(
+    okBody(await co.get(`/customer?where=write_datetime:EQUALS:${encodeURIComponent(mine.write_datetime)},customer_id:EQUALS:${C}`)).map((c: any) => c.customer_id),
+    [C],
+  );
   errorBody(await co.get('/customer?where=write_datetime:GT:yesterday'), 400);
 
   const T = okBody(await co.post('/transaction', { customer_id: C, transaction_type: 'pay', gateway_method: 'check', amount: 1, gateway_status: 0 }), 201).id;
   const t = okBody(await co.get(`/transaction/${T}`));
   assert.match(t.token, /^[a-z0-9]{12}$/);
   assert.equal(okBody(await co.get(`/transaction/token:${t.token}`)).transaction_id, T);
-  assert.deepEqual(okBody(await co.get(`/transaction?where=token:EQUALS:${t.token}`)).map((x: any) => x.transaction_id), [T]);
-  assert.deepEqual(okBody(await co.get(`/transaction?where=customer_id:EQUALS:${C},gateway_status:EQUALS:0`)).map((x: any) => x.transaction_id), [T]);
-  assert.deepEqual(okBody(await co.get(`/transaction?where=customer_id:EQUALS:${C},transaction_status.str:EQUALS:failed-failed`)).map((x: any) => x.transaction_id), [T]);
+  assert.deepEqual(
+    okBody(await co.get(`/transaction?where=token:EQUALS:${t.token}`)).map((x: any) => x.transaction_id),
+    [T],
+  );
+  assert.deepEqual(
+    okBody(await co.get(`/transaction?where=customer_id:EQUALS:${C},gateway_status:EQUALS:0`)).map((x: any) => x.transaction_id),
+    [T],
+  );
+  assert.deepEqual(
+    okBody(await co.get(`/transaction?where=customer_id:EQUALS:${C},transaction_status.str:EQUALS:failed-failed`)).map((x: any) => x.transaction_id),
+    [T],
+  );
   assert.deepEqual(okBody(await co.get(`/transaction?where=customer_id:EQUALS:${C},gateway_status:EQUALS:1`)), []);
 });
 

@@ -1,4 +1,3 @@
- 
 // Conformance cases 21-27 (spec 5): users/contacts.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,7 +17,10 @@ test('21: add a contact; the password is never returned', async () => {
   U2 = okBody(answer, 201).id;
   assert.ok(answer.headers.get('location')?.endsWith(`/api/v3/user/${U2}`));
   const u = okBody(await co.get(`/user/${U2}`));
-  assert.deepEqual([u.username, u.name, u.first_name, u.last_name, u.email, u.phone, u.customer_id], ['my_test_username_393', 'Ryan Bantz', 'Ryan', 'Bantz', 'ryan@adgadgagadg.com', '888-555-1212', C]);
+  assert.deepEqual(
+    [u.username, u.name, u.first_name, u.last_name, u.email, u.phone, u.customer_id],
+    ['my_test_username_393', 'Ryan Bantz', 'Ryan', 'Bantz', 'ryan@adgadgagadg.com', '888-555-1212', C],
+  );
   assert.equal('password' in u, false);
   errorBody(await co.post('/user', { name: 'No Customer' }), 400);
   errorBody(await co.post('/user', { customer_id: 999999, name: 'Ghost' }), 400);
@@ -33,7 +35,10 @@ test('22-24: update, query, paging', async () => {
   assert.ok(jessicas.length >= 1 && jessicas.every((x: any) => x.first_name === 'Jessica'));
   const other = await createCustomer(co, { company: 'Other', superuser_name: 'Other Person' });
   const mine = okBody(await co.get(`/user?where=customers.customer_id:EQUALS:${C}`));
-  assert.deepEqual(mine.map((x: any) => x.customer_id), [C, C]);
+  assert.deepEqual(
+    mine.map((x: any) => x.customer_id),
+    [C, C],
+  );
   for (let i = 0; i < 8; i++) okBody(await co.post('/user', { customer_id: other, name: `Filler ${i}` }), 201);
   const all = okBody(await co.get('/user?limit=100')).map((x: any) => x.user_id);
   const page = okBody(await co.get('/user?offset=8&limit=2')).map((x: any) => x.user_id);

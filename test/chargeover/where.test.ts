@@ -16,7 +16,10 @@ test('where: nine operators, comma AND, escapes, dotted fields', () => {
     { field: 'i', op: 'not_null' },
   ]);
   assert.deepEqual(parseWhere('external_key:EQUALS:Example\\:ID'), [{ field: 'external_key', op: 'eq', value: 'Example:ID' }]);
-  assert.deepEqual(parseWhere('company:CONTAINS:a\\,b,x:EQUALS:1'), [{ field: 'company', op: 'contains', value: 'a,b' }, { field: 'x', op: 'eq', value: '1' }]);
+  assert.deepEqual(parseWhere('company:CONTAINS:a\\,b,x:EQUALS:1'), [
+    { field: 'company', op: 'contains', value: 'a,b' },
+    { field: 'x', op: 'eq', value: '1' },
+  ]);
   assert.deepEqual(parseWhere('transaction_datetime:GTE:2015-02-01 10:00:00'), [{ field: 'transaction_datetime', op: 'gte', value: '2015-02-01 10:00:00' }]);
   assert.deepEqual(parseWhere('customers.customer_id:EQUALS:4'), [{ field: 'customers.customer_id', op: 'eq', value: '4' }]);
   assert.throws(() => parseWhere('a:LIKE:1'));
@@ -25,7 +28,11 @@ test('where: nine operators, comma AND, escapes, dotted fields', () => {
 });
 
 test('order and paging', () => {
-  assert.deepEqual(parseOrder('a:ASC,b:desc,c'), [{ field: 'a', direction: 'asc' }, { field: 'b', direction: 'desc' }, { field: 'c', direction: 'asc' }]);
+  assert.deepEqual(parseOrder('a:ASC,b:desc,c'), [
+    { field: 'a', direction: 'asc' },
+    { field: 'b', direction: 'desc' },
+    { field: 'c', direction: 'asc' },
+  ]);
   assert.throws(() => parseOrder('a:UP'));
   assert.deepEqual(parsePaging({}), { offset: 0, limit: 10 });
   assert.deepEqual(parsePaging({ offset: '3', limit: '1000' }), { offset: 3, limit: 100 });

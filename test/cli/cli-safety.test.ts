@@ -76,4 +76,3 @@ describe('destructive commands and checked values', () => {
     for (const [command, output] of outputs) assertSnakeCase(output, command);
   });
 });
-

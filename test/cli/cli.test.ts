@@ -32,8 +32,14 @@ describe('--help', () => {
     [['serve'], ['--json']],
     [['verify'], ['--tenant', '--json']],
     [['reset'], ['--tenant', '--json']],
-    [['key', 'create'], ['--vendor', '--tenant', '--kind', '--mode', '--label', '--json']],
-    [['clock', 'set'], ['--freeze', '--tenant', '--json']],
+    [
+      ['key', 'create'],
+      ['--vendor', '--tenant', '--kind', '--mode', '--label', '--json'],
+    ],
+    [
+      ['clock', 'set'],
+      ['--freeze', '--tenant', '--json'],
+    ],
   ];
 
   test('every command and command group answers --help with exit 0 and lists its subcommands or options', async () => {
@@ -113,13 +119,19 @@ describe('operator commands', () => {
     assert.match(fluidPay.secret, /^api_/);
 
     const list = await json('key', 'list', '--tenant', 'cli-co', '--json');
-    assert.deepEqual(list.map((c: { id: number }) => c.id).sort((a: number, b: number) => a - b), issued.map((c) => c.id).sort((a, b) => a - b));
+    assert.deepEqual(
+      list.map((c: { id: number }) => c.id).sort((a: number, b: number) => a - b),
+      issued.map((c) => c.id).sort((a, b) => a - b),
+    );
     const text = JSON.stringify(list);
     for (const credential of issued) {
       if (credential.kind !== 'key_pair') assert.ok(!text.includes(credential.secret), `${credential.vendor} secret is not listed`);
     }
     const onlyFluidPay = await json('key', 'list', '--tenant', 'cli-co', '--vendor', 'fluidpay', '--json');
-    assert.deepEqual(onlyFluidPay.map((c: { id: number }) => c.id), [fluidPay.id]);
+    assert.deepEqual(
+      onlyFluidPay.map((c: { id: number }) => c.id),
+      [fluidPay.id],
+    );
 
     const revoked = await json('key', 'revoke', String(fluidPay.id), '--tenant', 'cli-co', '--json');
     assert.deepEqual(revoked, { revoked: fluidPay.id });
@@ -244,7 +256,10 @@ describe('serve', () => {
 
     // The journal lives in the server; the CLI reads and clears it over the admin API.
     const listed = await json('requests', '--tenant', 'demo', '--url', url, '--json');
-    assert.deepEqual(listed.map((r: Json) => `${r.method} ${r.path} ${r.status}`), ['POST /fluidpay/api/transaction 200']);
+    assert.deepEqual(
+      listed.map((r: Json) => `${r.method} ${r.path} ${r.status}`),
+      ['POST /fluidpay/api/transaction 200'],
+    );
     assert.equal(listed[0].request.body.payment_method.card.number, '[redacted]');
     assertSnakeCase(listed, 'requests');
     const plain = await bursar('requests', 'list', '--tenant', 'demo', '--url', url);
@@ -277,7 +292,10 @@ describe('serve', () => {
     assert.equal(summary.demo_tenant.created, false);
     assert.equal(summary.credentials.length, DEMO_CREDENTIALS.length);
     assert.deepEqual(summary.addresses, ['127.0.0.1']);
-    assert.deepEqual(summary.doors.map((d: Json) => `${d.vendor}:${d.live}`), ['chargeover:true', 'fluidpay:true', 'chargedesk:false', 'affinipay:false', 'invoiced:false']);
+    assert.deepEqual(
+      summary.doors.map((d: Json) => `${d.vendor}:${d.live}`),
+      ['chargeover:true', 'fluidpay:true', 'chargedesk:false', 'affinipay:false', 'invoiced:false'],
+    );
     assert.deepEqual([...new Set(summary.credentials.map((c: { vendor: string }) => c.vendor))].sort(), [...VENDORS].sort());
     assert.equal((await fetch(`${summary.url}/_health`)).status, 200);
   });

@@ -31,7 +31,13 @@ async function customerWithInvoice(rate = 100): Promise<{ customer: number; invo
 }
 
 async function charged(customer: number): Promise<{ count: number; total: number }> {
-  const rows = await db().selectFrom('transactions').select(['amount_captured']).where('customer_id', '=', customer).where('type', '=', 'sale').where('status', 'in', ['captured', 'settled']).execute();
+  const rows = await db()
+    .selectFrom('transactions')
+    .select(['amount_captured'])
+    .where('customer_id', '=', customer)
+    .where('type', '=', 'sale')
+    .where('status', 'in', ['captured', 'settled'])
+    .execute();
   return { count: rows.length, total: rows.reduce((sum, row) => sum + row.amount_captured, 0) };
 }
 
@@ -70,7 +76,11 @@ describe('different keys (or none): the outcome of one request', () => {
     const fromBalance = await burst(() => co.post(`/invoice/${second}?action=pay`, { use_customer_balance: true }));
     assert.equal(fromBalance.filter((a) => a.status === 200).length, 1);
     assert.equal(await invoiceBalance(second), 0);
-    const applied = await db().selectFrom('allocations').select((eb) => eb.fn.sum<number>('amount').as('n')).where('invoice_id', '=', second).executeTakeFirstOrThrow();
+    const applied = await db()
+      .selectFrom('allocations')
+      .select((eb) => eb.fn.sum<number>('amount').as('n'))
+      .where('invoice_id', '=', second)
+      .executeTakeFirstOrThrow();
     assert.equal(Number(applied.n), 6000);
     await assertLedger();
   });
@@ -87,7 +97,9 @@ describe('different keys (or none): the outcome of one request', () => {
 
   test('recording a payment applied to an invoice: one is applied, the rest exceed its balance', async () => {
     const { customer, invoice } = await customerWithInvoice(40);
-    const answers = await burst(() => co.post('/transaction', { customer_id: customer, amount: 40, transaction_type: 'pay', gateway_method: 'check', applied_to: [{ invoice_id: invoice, applied: 40 }] }));
+    const answers = await burst(() =>
+      co.post('/transaction', { customer_id: customer, amount: 40, transaction_type: 'pay', gateway_method: 'check', applied_to: [{ invoice_id: invoice, applied: 40 }] }),
+    );
     assert.equal(answers.filter((a) => a.status === 201).length, 1, JSON.stringify(answers.map((a) => a.body.message)));
     assert.deepEqual(await charged(customer), { count: 1, total: 4000 });
     assert.equal(await invoiceBalance(invoice), 0);
@@ -101,7 +113,10 @@ describe('different keys (or none): the outcome of one request', () => {
     const answers = await burst(() => co.post(`/transaction/${payment.id}?action=refund`, {}));
     assert.equal(answers.filter((a) => a.status === 200).length, 1, JSON.stringify(answers.map((a) => a.body.message)));
     const refunds = await db().selectFrom('transactions').select('amount').where('parent_id', '=', payment.id).execute();
-    assert.deepEqual(refunds.map((r) => r.amount), [3000]);
+    assert.deepEqual(
+      refunds.map((r) => r.amount),
+      [3000],
+    );
     await assertLedger();
   });
 });
@@ -137,7 +152,10 @@ describe('one key: one write, identical answers', () => {
 
     assert.deepEqual(await charged(customer), { count: 2, total: 5500 });
     const refundRows = await db().selectFrom('transactions').select('amount').where('parent_id', '=', paymentId).execute();
-    assert.deepEqual(refundRows.map((r) => r.amount), [1000]);
+    assert.deepEqual(
+      refundRows.map((r) => r.amount),
+      [1000],
+    );
     await assertLedger();
   });
 });

@@ -55,7 +55,10 @@ describe('different keys (or none): the outcome of one request', () => {
     const replies = await burst(() => fp.call('POST', `/transaction/${sale.id}/refund`, {}));
     assert.equal(statusOk(replies), 1, JSON.stringify(replies.map((r) => r.body)));
     const refunds = await db().selectFrom('transactions').select('amount').where('parent_id', '=', sale.row).execute();
-    assert.deepEqual(refunds.map((r) => r.amount), [3300]);
+    assert.deepEqual(
+      refunds.map((r) => r.amount),
+      [3300],
+    );
     await fp.assertLedger();
   });
 });
@@ -82,7 +85,10 @@ describe('one key: one write, identical answers', () => {
     assert.equal(new Set(replies.map((r) => `${r.status} ${r.text}`)).size, 1);
     assert.equal(replies[0].status, 200);
     const refunds = await db().selectFrom('transactions').select('amount').where('parent_id', '=', sale.row).execute();
-    assert.deepEqual(refunds.map((r) => r.amount), [700]);
+    assert.deepEqual(
+      refunds.map((r) => r.amount),
+      [700],
+    );
     await fp.assertLedger();
   });
 });

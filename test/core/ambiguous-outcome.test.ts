@@ -23,7 +23,11 @@ after(async () => {
 });
 
 async function co(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${server.url}/chargeover/api/v3${path}`, { method, headers: { authorization: coAuth, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${server.url}/chargeover/api/v3${path}`, {
+    method,
+    headers: { authorization: coAuth, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: response.status, body: JSON.parse(await response.text()) };
 }
 

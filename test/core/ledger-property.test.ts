@@ -43,18 +43,20 @@ const operation = fc.oneof(
     op: fc.constant('invoice' as const),
     customer: index,
     draft: fc.boolean(),
-    lines: fc.array(
-      fc.record({
-        unitPrice: fc.integer({ min: 0, max: 10_000 }),
-        quantity: fc.constantFrom('1', '2', '0.5', '1.25', '3'),
-        taxRate: fc.constantFrom('0', '8.25', '10', '20'),
-        discount: fc.constantFrom(0, 0, 50),
-      }),
-      { minLength: 1, maxLength: 3 },
-    ).map((lines) =>
-      // A discount never exceeds its line here (see the separate test for what happens when it does).
-      lines.map((line) => (line.unitPrice >= 100 ? line : { ...line, discount: 0 })),
-    ),
+    lines: fc
+      .array(
+        fc.record({
+          unitPrice: fc.integer({ min: 0, max: 10_000 }),
+          quantity: fc.constantFrom('1', '2', '0.5', '1.25', '3'),
+          taxRate: fc.constantFrom('0', '8.25', '10', '20'),
+          discount: fc.constantFrom(0, 0, 50),
+        }),
+        { minLength: 1, maxLength: 3 },
+      )
+      .map((lines) =>
+        // A discount never exceeds its line here (see the separate test for what happens when it does).
+        lines.map((line) => (line.unitPrice >= 100 ? line : { ...line, discount: 0 })),
+      ),
   }),
   fc.record({ op: fc.constant('issue' as const), invoice: index }),
   fc.record({

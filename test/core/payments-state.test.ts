@@ -348,7 +348,10 @@ describe('concurrency', () => {
     // Every refund got its own number after the sale's (refused attempts leave gaps).
     const seqs = refunds.map((row) => row.seq);
     assert.equal(new Set(seqs).size, 3);
-    assert.ok(seqs.every((seq) => seq > sale.seq && seq <= sale.seq + 10), String(seqs));
+    assert.ok(
+      seqs.every((seq) => seq > sale.seq && seq <= sale.seq + 10),
+      String(seqs),
+    );
     await assertVerified(f);
   });
 
@@ -466,7 +469,10 @@ describe('idempotency keys', () => {
     const a = await fixture();
     const b = await fixture();
     const inA = await payKeyed(a, 'shared-key', 'sale', 100);
-    const inB = await createPayment({ ...b.ctx, idempotency: { scope: 'other', key: 'shared-key', fingerprint: 'shared-key', ttlMs: 60_000 } }, { type: 'sale', amount: 100, currency: 'USD', customerId: b.customerId, source: { card: VISA } });
+    const inB = await createPayment(
+      { ...b.ctx, idempotency: { scope: 'other', key: 'shared-key', fingerprint: 'shared-key', ttlMs: 60_000 } },
+      { type: 'sale', amount: 100, currency: 'USD', customerId: b.customerId, source: { card: VISA } },
+    );
     assert.equal(inB.replayed, false);
     assert.notEqual(inB.transaction.id, inA.transaction.id);
     assert.equal(inB.transaction.tenant_id, b.tenant.id);

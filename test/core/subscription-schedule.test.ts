@@ -30,7 +30,7 @@ test('the start defaults to today on the tenant clock; the next bill date follow
   assert.equal(subscriptionSchedule(monthly).start, '2030-01-31');
   assert.equal(monthly.next_bill_date, '2030-01-31');
   const trial = await createSubscription(ctx, { customerId, amount: 1000, schedule: { unit: 'month', interval: 1, anchors: [{ kind: 'lastDayOfMonth' }], shortMonths: 'clamp', trialDays: 14 } });
-  assert.equal(trial.next_bill_date, '2030-02-28', 'trial to Feb 14, then the month\'s last day');
+  assert.equal(trial.next_bill_date, '2030-02-28', "trial to Feb 14, then the month's last day");
   const capped = await createSubscription(ctx, { customerId, amount: 1000, schedule: { unit: 'week', interval: 2, anchors: [], shortMonths: 'clamp', maxOccurrences: 3 } });
   assert.equal(subscriptionSchedule(capped).maxOccurrences, 3, 'the cap is the schedule’s (no second copy)');
 });
@@ -47,15 +47,23 @@ test('a bad schedule is refused with the neutral field name and writes nothing',
     await assert.rejects(attempt(schedule, amount), (error: unknown) => error instanceof DomainError && error.field === field, field);
   }
   const rows = await t.store.db.selectFrom('subscriptions').select('id').where('tenant_id', '=', ctx.tenant.id).execute();
-  assert.equal(rows.length, 3, 'only the first test\'s three');
+  assert.equal(rows.length, 3, "only the first test's three");
 });
 
 test('an update that changes the timing moves the next bill date; one that changes only a cap does not', async () => {
-  const sub = await createSubscription(ctx, { customerId, amount: 1000, schedule: { unit: 'month', interval: 1, anchors: [{ kind: 'dayOfMonth', day: 5 }], shortMonths: 'clamp' }, nextBillDate: '2030-03-09' });
+  const sub = await createSubscription(ctx, {
+    customerId,
+    amount: 1000,
+    schedule: { unit: 'month', interval: 1, anchors: [{ kind: 'dayOfMonth', day: 5 }], shortMonths: 'clamp' },
+    nextBillDate: '2030-03-09',
+  });
   assert.equal(sub.next_bill_date, '2030-03-09', 'a next bill date set by the caller stands');
   const capped = await updateSubscription(ctx, sub.id, { schedule: { ...subscriptionSchedule(sub), maxOccurrences: 4 } });
   assert.equal(capped.next_bill_date, '2030-03-09');
   const moved = await updateSubscription(ctx, sub.id, { schedule: { ...subscriptionSchedule(capped), anchors: [{ kind: 'dayOfMonth', day: 20 }] } });
   assert.equal(moved.next_bill_date, '2030-02-20');
-  await assert.rejects(updateSubscription(ctx, sub.id, { amount: 5000, schedule: { ...subscriptionSchedule(moved), maxAmount: 4000 } }), (error: unknown) => error instanceof DomainError && error.field === 'schedule.maxAmount');
+  await assert.rejects(
+    updateSubscription(ctx, sub.id, { amount: 5000, schedule: { ...subscriptionSchedule(moved), maxAmount: 4000 } }),
+    (error: unknown) => error instanceof DomainError && error.field === 'schedule.maxAmount',
+  );
 });

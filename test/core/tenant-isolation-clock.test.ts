@@ -105,27 +105,24 @@ describe('tenant isolation', () => {
     assert.equal((await verify(t.services, b.tenant.id)).violation, null);
   });
 
-  test(
-    "a payment in tenant B cannot name tenant A's customer",
-    async () => {
-      const a = await newTenant();
-      const b = await newTenant();
-      const customerA = await createCustomer(a.ctx, { firstName: 'Alice', currency: 'USD' });
-      let leaked: number | undefined;
-      try {
-        await rejectsWith(
-          createPayment(b.ctx, { type: 'authorize', amount: 100, currency: 'USD', customerId: customerA.id, source: { card: VISA } }).then((result) => {
-            leaked = result.transaction.id;
-            return result;
-          }),
-          'not_found',
-        );
-      } finally {
-        // An authorization posts nothing; void it so the file's final verify() stays meaningful.
-        if (leaked !== undefined) await voidTransaction(b.ctx, leaked);
-      }
-    },
-  );
+  test("a payment in tenant B cannot name tenant A's customer", async () => {
+    const a = await newTenant();
+    const b = await newTenant();
+    const customerA = await createCustomer(a.ctx, { firstName: 'Alice', currency: 'USD' });
+    let leaked: number | undefined;
+    try {
+      await rejectsWith(
+        createPayment(b.ctx, { type: 'authorize', amount: 100, currency: 'USD', customerId: customerA.id, source: { card: VISA } }).then((result) => {
+          leaked = result.transaction.id;
+          return result;
+        }),
+        'not_found',
+      );
+    } finally {
+      // An authorization posts nothing; void it so the file's final verify() stays meaningful.
+      if (leaked !== undefined) await voidTransaction(b.ctx, leaked);
+    }
+  });
 });
 
 describe('tenant clock', () => {

@@ -76,7 +76,11 @@ function serve(): Promise<{ child: ChildProcess; url: string }> {
 const exited = (child: ChildProcess) => new Promise<void>((resolvePromise) => (child.exitCode !== null || child.signalCode !== null ? resolvePromise() : child.once('exit', () => resolvePromise())));
 
 async function admin(url: string, method: string, path: string, body?: unknown): Promise<any> {
-  const response = await fetch(url + path, { method, headers: { authorization: `Bearer ${ADMIN}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const response = await fetch(url + path, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   const text = await response.text();
   assert.ok(response.status < 300, `${method} ${path}: ${response.status} ${text}`);
   return text ? JSON.parse(text) : null;

@@ -35,7 +35,21 @@ const coOk = async (method: string, path: string, body?: unknown): Promise<any> 
   return answer.body.response;
 };
 
-const billTo = (email: string) => ({ id: null, first_name: 'Rita', last_name: 'Recipient', company: 'Recipient Co', address_line_1: '1 Main St', address_line_2: '', city: 'Springfield', state: 'IL', postal_code: '62701', country: 'US', phone: '5551234567', fax: '', email });
+const billTo = (email: string) => ({
+  id: null,
+  first_name: 'Rita',
+  last_name: 'Recipient',
+  company: 'Recipient Co',
+  address_line_1: '1 Main St',
+  address_line_2: '',
+  city: 'Springfield',
+  state: 'IL',
+  postal_code: '62701',
+  country: 'US',
+  phone: '5551234567',
+  fax: '',
+  email,
+});
 
 async function fluidPayInvoice(body: Record<string, unknown>): Promise<any> {
   const reply = await fp.call('POST', '/invoice', { currency: 'USD', date_due: '2030-02-13T06:00:00Z', bill_to: billTo('rita@example.com'), payable_to: { id: null }, ...body });
@@ -57,7 +71,10 @@ test('a FluidPay invoice is listed and read by ChargeOver with the same totals',
   // 3 × 1999 = 5997, 10 % = 599.7 → 600, amount 5397, item tax 8.25 % = 445.25 → 445;
   // 5000 − 500 = 4500; subtotal 9897; invoice tax 7.125 % of 9897 = 705.16 → 705; tax 1150;
   // total 9897 + 1150 + 250 = 11297.
-  assert.deepEqual([inv.items[0].amount, inv.items[0].tax_amount, inv.items[1].amount, inv.subtotal, inv.tax, inv.adjustment, inv.total, inv.amount_due], [5397, 445, 4500, 9897, 1150, 250, 11297, 11297]);
+  assert.deepEqual(
+    [inv.items[0].amount, inv.items[0].tax_amount, inv.items[1].amount, inv.subtotal, inv.tax, inv.adjustment, inv.total, inv.amount_due],
+    [5397, 445, 4500, 9897, 1150, 250, 11297, 11297],
+  );
   assert.equal(inv.tax_percent, '7.125');
   const id = internalId(inv.id);
   const listed = (await coOk('GET', '/invoice?limit=500')) as any[];
@@ -66,7 +83,13 @@ test('a FluidPay invoice is listed and read by ChargeOver with the same totals',
   assert.deepEqual([row.subtotal, row.taxes, row.total, row.balance, row.is_void], [98.97, 11.5, 112.97, 112.97, false]);
   assert.equal(row.invoice_status_str, 'open-unpaid');
   const one = await coOk('GET', `/invoice/${id}`);
-  assert.deepEqual(one.line_items.map((l: any) => [l.line_quantity, l.line_rate, l.line_subtotal, l.tax_total]), [[3, 19.99, 53.97, 4.45], [1, 50, 45, 0]]);
+  assert.deepEqual(
+    one.line_items.map((l: any) => [l.line_quantity, l.line_rate, l.line_subtotal, l.tax_total]),
+    [
+      [3, 19.99, 53.97, 4.45],
+      [1, 50, 45, 0],
+    ],
+  );
   assert.equal(one.total, inv.total / 100);
   await fp.assertLedger();
 });
@@ -91,7 +114,7 @@ test('the recipient is one customer for its invoices, marked as made for an invo
   await fp.assertLedger();
 });
 
-test('paid through ChargeOver, FluidPay shows what was paid; each door keeps the other door\'s fields on update', async () => {
+test("paid through ChargeOver, FluidPay shows what was paid; each door keeps the other door's fields on update", async () => {
   const inv = await fluidPayInvoice({ message: 'Thanks', items: [{ name: 'Consulting', quantity: 2, unit_price: 5000 }] });
   const id = internalId(inv.id);
   const { customer_id: customerId } = await coOk('GET', `/invoice/${id}`);

@@ -16,7 +16,11 @@ before(async () => {
   const cred = await issueCredential(fp.server.store.services, fp.server.tenant.id, { vendor: 'chargeover' });
   const auth = `Basic ${Buffer.from(`${cred.publicId as string}:${cred.secret}`).toString('base64')}`;
   co = async (method, path, body) => {
-    const response = await fetch(`${fp.server.url}/chargeover/api/v3${path}`, { method, headers: { authorization: auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${fp.server.url}/chargeover/api/v3${path}`, {
+      method,
+      headers: { authorization: auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : null };
   };
@@ -49,7 +53,8 @@ describe('made through ChargeOver, seen and changed through FluidPay', () => {
   let vaultId: string;
 
   test('customer, its billing address and its card', async () => {
-    customerId = (await coOk('POST', '/customer', { company: 'Cross Door Ltd', bill_addr1: '12 Harbour Rd', bill_city: 'Portsmouth', bill_state: 'NH', bill_postcode: '03801', bill_country: 'US' })).id;
+    customerId = (await coOk('POST', '/customer', { company: 'Cross Door Ltd', bill_addr1: '12 Harbour Rd', bill_city: 'Portsmouth', bill_state: 'NH', bill_postcode: '03801', bill_country: 'US' }))
+      .id;
     await coOk('POST', '/creditcard', { customer_id: customerId, number: '4111111111111111', expdate_month: 9, expdate_year: 2031, name: 'Ada Cross' });
     vaultId = await fluidPayId('customer', 'customers', customerId);
     const seen = await fpOk('GET', `/vault/${vaultId}`);
@@ -97,7 +102,17 @@ describe('made through FluidPay, seen and changed through ChargeOver', () => {
     const made = await fpOk('POST', '/vault/customer', {
       description: 'from fluidpay',
       payment_method: { card: { card_number: '4012888888881881', expiration_date: '10/30' } },
-      billing_address: { first_name: 'Grace', last_name: 'Vault', company: 'Vault Co', address_line_1: '9 Quay St', city: 'Bristol', state: 'RI', postal_code: '02809', country: 'US', email: 'grace@vault.example' },
+      billing_address: {
+        first_name: 'Grace',
+        last_name: 'Vault',
+        company: 'Vault Co',
+        address_line_1: '9 Quay St',
+        city: 'Bristol',
+        state: 'RI',
+        postal_code: '02809',
+        country: 'US',
+        email: 'grace@vault.example',
+      },
     });
     vaultId = made.id;
     const customers = await coOk('GET', `/customer?where=company:EQUALS:Vault Co`);

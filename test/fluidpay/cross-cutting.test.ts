@@ -13,7 +13,24 @@ after(async () => {
 });
 
 test('#69 malformed JSON on any endpoint is a 400 failed envelope with a message, nothing written', async () => {
-  const posts = ['/transaction', '/transaction/search', '/transaction/bbbbbbbbbbbbbbbbbbbb/capture', '/settlement/batch/search', '/customer', '/customer/search', '/user', '/user/apikey', '/recurring/addon', '/recurring/discount', '/recurring/plan', '/recurring/subscription', '/invoice', '/invoices/search', '/token-auth', '/forgot-password'];
+  const posts = [
+    '/transaction',
+    '/transaction/search',
+    '/transaction/bbbbbbbbbbbbbbbbbbbb/capture',
+    '/settlement/batch/search',
+    '/customer',
+    '/customer/search',
+    '/user',
+    '/user/apikey',
+    '/recurring/addon',
+    '/recurring/discount',
+    '/recurring/plan',
+    '/recurring/subscription',
+    '/invoice',
+    '/invoices/search',
+    '/token-auth',
+    '/forgot-password',
+  ];
   for (const path of posts) {
     const reply = await fp.call('POST', path, undefined, { raw: '{"amount": 10,' });
     assert.equal(reply.status, 400, path);
@@ -57,12 +74,12 @@ test('credit transactions: approved to pending_settlement, settle as a credit, c
   await fp.assertLedger();
 });
 
-test('the demo tenant accepts FluidPay\'s suite key; BURSAR_FLUIDPAY_SUITE_KEY=off turns it off', async () => {
+test("the demo tenant accepts FluidPay's suite key; BURSAR_FLUIDPAY_SUITE_KEY=off turns it off", async () => {
   await ensureDemo(fp.server.store.services);
   const ok = await fp.call('POST', '/transaction', docSale(), { key: FLUIDPAY_SUITE_API_KEY });
   assert.equal(ok.status, 200);
   assert.equal(ok.body.data.status, 'pending_settlement');
-  assert.equal((await fp.call('GET', `/transaction/${ok.body.data.id}`)).status, 404, 'the demo tenant\'s data is not the test tenant\'s');
+  assert.equal((await fp.call('GET', `/transaction/${ok.body.data.id}`)).status, 404, "the demo tenant's data is not the test tenant's");
   process.env.BURSAR_FLUIDPAY_SUITE_KEY = 'off';
   try {
     assert.equal((await fp.call('POST', '/transaction/search', {}, { key: FLUIDPAY_SUITE_API_KEY })).status, 401);

@@ -10,7 +10,21 @@ after(async () => {
   await fp?.close();
 });
 
-const party = (company: string) => ({ id: null, first_name: 'First', last_name: 'Last', company, address_line_1: '123 Some St', address_line_2: '', city: 'Some City', state: 'IL', postal_code: '60000', country: 'US', phone: '5555555555', fax: '5555555555', email: 'info@somewebsite.com' });
+const party = (company: string) => ({
+  id: null,
+  first_name: 'First',
+  last_name: 'Last',
+  company,
+  address_line_1: '123 Some St',
+  address_line_2: '',
+  city: 'Some City',
+  state: 'IL',
+  postal_code: '60000',
+  country: 'US',
+  phone: '5555555555',
+  fax: '5555555555',
+  email: 'info@somewebsite.com',
+});
 const docInvoice = (overrides: Record<string, unknown> = {}) => ({
   id: '',
   currency: 'USD',
@@ -21,7 +35,25 @@ const docInvoice = (overrides: Record<string, unknown> = {}) => ({
   bill_to: party('Some Business'),
   created_at: '',
   date_due: '2019-02-13T06:00:00.000Z',
-  items: [{ id: '', name: 'Widget', description: 'A widget for processors', quantity: 1, quantity_shipped: 0, unit_of_measure: '', unit_price: 100, discount: 0, discount_type: '$', taxable: false, local_tax: '0', national_tax: '0', tax_rate: '0', amount: 0, status: 'pending' }],
+  items: [
+    {
+      id: '',
+      name: 'Widget',
+      description: 'A widget for processors',
+      quantity: 1,
+      quantity_shipped: 0,
+      unit_of_measure: '',
+      unit_price: 100,
+      discount: 0,
+      discount_type: '$',
+      taxable: false,
+      local_tax: '0',
+      national_tax: '0',
+      tax_rate: '0',
+      amount: 0,
+      status: 'pending',
+    },
+  ],
   advanced_fields: false,
   subtotal: 0,
   tax_percent: '0.00',
@@ -48,7 +80,23 @@ test('#63 #65 #66 #67 the documented invoice: create, update, search, delete', a
   const inv = created.body.data;
   assert.match(inv.id, XID);
   assert.match(inv.items[0].id, XID);
-  for (const [field, value] of Object.entries({ subtotal: 100, tax: 0, total: 100, amount_paid: 0, amount_due: 100, status: 'pending', last_sent_at: '0001-01-01T00:00:00Z', date_due: '2019-02-13T06:00:00Z', currency: 'USD', company_name: 'ACME Inc.', customer_number: '123Customer', tax_percent: '0.00', reject_message: '', send_via: 'none', message: 'Thank you for your business!' })) {
+  for (const [field, value] of Object.entries({
+    subtotal: 100,
+    tax: 0,
+    total: 100,
+    amount_paid: 0,
+    amount_due: 100,
+    status: 'pending',
+    last_sent_at: '0001-01-01T00:00:00Z',
+    date_due: '2019-02-13T06:00:00Z',
+    currency: 'USD',
+    company_name: 'ACME Inc.',
+    customer_number: '123Customer',
+    tax_percent: '0.00',
+    reject_message: '',
+    send_via: 'none',
+    message: 'Thank you for your business!',
+  })) {
     assert.deepEqual(inv[field], value, field);
   }
   assert.equal(inv.items[0].amount, 100);
@@ -70,7 +118,12 @@ test('#63 #65 #66 #67 the documented invoice: create, update, search, delete', a
   assert.equal(updated.public_url, inv.public_url);
   assert.equal(updated.items[0].id, inv.items[0].id, 'items keep their ids');
   // #66
-  const found = await fp.call('POST', '/invoices/search', { amount_due: { operator: '=', value: 100 }, date_due: { start_date: '2019-02-12T00:00:00Z', end_date: '2019-02-14T23:59:59Z' }, limit: 10, offset: 0 });
+  const found = await fp.call('POST', '/invoices/search', {
+    amount_due: { operator: '=', value: 100 },
+    date_due: { start_date: '2019-02-12T00:00:00Z', end_date: '2019-02-14T23:59:59Z' },
+    limit: 10,
+    offset: 0,
+  });
   assert.equal(found.status, 200);
   assert.ok(found.body.total_count >= 1);
   assert.ok(found.body.data.some((i: any) => i.id === inv.id));
@@ -91,7 +144,8 @@ test('#63 #65 #66 #67 the documented invoice: create, update, search, delete', a
 });
 
 test('#64 percent discounts and invoice-level tax', async () => {
-  const inv = (await fp.call('POST', '/invoice', docInvoice({ tax_percent: '10.00', items: [{ name: 'Two', quantity: 2, unit_price: 250, discount: 10, discount_type: '%', taxable: false }] }))).body.data;
+  const inv = (await fp.call('POST', '/invoice', docInvoice({ tax_percent: '10.00', items: [{ name: 'Two', quantity: 2, unit_price: 250, discount: 10, discount_type: '%', taxable: false }] }))).body
+    .data;
   assert.equal(inv.items[0].amount, 450);
   assert.equal(inv.subtotal, 450);
   assert.equal(inv.tax, 45);
@@ -116,17 +170,24 @@ test('invoice-level tax and adjustment are core figures, exact in integers', asy
   assert.deepEqual([exact.subtotal, exact.tax, exact.total, exact.amount_due, exact.tax_percent], [3000, 35, 3035, 3035, '1.15']);
   // Item tax (taxable items only) and invoice-level tax both count; the adjustment is added untaxed.
   const mixed = (
-    await fp.call('POST', '/invoice', docInvoice({
-      tax_percent: '10',
-      adjustment: -125,
-      items: [
-        { name: 'Taxed', quantity: 2, unit_price: 333, taxable: true, tax_rate: '5' },
-        { name: 'Untaxed', quantity: 1, unit_price: 1000, taxable: false, tax_rate: '5' },
-      ],
-    }))
+    await fp.call(
+      'POST',
+      '/invoice',
+      docInvoice({
+        tax_percent: '10',
+        adjustment: -125,
+        items: [
+          { name: 'Taxed', quantity: 2, unit_price: 333, taxable: true, tax_rate: '5' },
+          { name: 'Untaxed', quantity: 1, unit_price: 1000, taxable: false, tax_rate: '5' },
+        ],
+      }),
+    )
   ).body.data;
   // 666 with 5 % = 33.3 → 33; 1000 untaxed; subtotal 1666; 10 % = 166.6 → 167; tax 200; total 1666 + 200 − 125.
-  assert.deepEqual([mixed.items[0].tax_amount, mixed.items[1].tax_amount, mixed.items[1].tax_rate, mixed.subtotal, mixed.tax, mixed.adjustment, mixed.total, mixed.tax_percent], [33, 0, '5', 1666, 200, -125, 1741, '10.00']);
+  assert.deepEqual(
+    [mixed.items[0].tax_amount, mixed.items[1].tax_amount, mixed.items[1].tax_rate, mixed.subtotal, mixed.tax, mixed.adjustment, mixed.total, mixed.tax_percent],
+    [33, 0, '5', 1666, 200, -125, 1741, '10.00'],
+  );
   assert.equal((await fp.call('POST', '/invoices/search', { amount_due: { operator: '=', value: 1741 } })).body.total_count, 1, 'search reads the core balance');
   // Updating the adjustment moves the total, and the ledger with it.
   const moved = (await fp.call('POST', `/invoice/${mixed.id}`, docInvoice({ tax_percent: '10', adjustment: 0, items: mixed.items }))).body.data;

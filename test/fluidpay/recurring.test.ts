@@ -17,7 +17,10 @@ test('#52-#54 add-ons', async () => {
   assert.equal(created.status, 200);
   const a = created.body.data;
   assert.match(a.id, XID);
-  assert.deepEqual({ name: a.name, description: a.description, amount: a.amount, percentage: a.percentage, duration: a.duration }, { name: 'test plan', description: 'just a simple test plan', amount: 100, percentage: null, duration: 0 });
+  assert.deepEqual(
+    { name: a.name, description: a.description, amount: a.amount, percentage: a.percentage, duration: a.duration },
+    { name: 'test plan', description: 'just a simple test plan', amount: 100, percentage: null, duration: 0 },
+  );
   const pct = (await fp.call('POST', '/recurring/addon', { name: 'p', percentage: 10 })).body.data;
   assert.equal(pct.amount, null);
   assert.equal(pct.percentage, 10);
@@ -58,10 +61,20 @@ test('#55-#61 discounts, plans and subscriptions', async () => {
   const p = plan.body.data;
   assert.equal(p.total_add_ons, 100);
   assert.equal(p.total_discounts, 50);
-  assert.deepEqual(p.add_ons[0], { id: addon.id, name: 'test_addon', description: 'this will add to the cost of the subscription', amount: 100, percentage: null, duration: 0, created_at: null, updated_at: null });
+  assert.deepEqual(p.add_ons[0], {
+    id: addon.id,
+    name: 'test_addon',
+    description: 'this will add to the cost of the subscription',
+    amount: 100,
+    percentage: null,
+    duration: 0,
+    created_at: null,
+    updated_at: null,
+  });
   assert.equal(p.discounts[0].amount, 50);
   assert.equal(p.discounts[0].name, 'test discount');
-  for (const [field, value] of Object.entries({ name: 'test plan', amount: 100, billing_cycle_interval: 1, billing_frequency: 'twice_monthly', billing_days: '1,15', duration: 0 })) assert.equal(p[field], value, field);
+  for (const [field, value] of Object.entries({ name: 'test plan', amount: 100, billing_cycle_interval: 1, billing_frequency: 'twice_monthly', billing_days: '1,15', duration: 0 }))
+    assert.equal(p[field], value, field);
   // a later edit of the source add-on does not change the plan
   await fp.call('POST', `/recurring/addon/${addon.id}`, { amount: 999 });
   assert.equal((await fp.call('GET', `/recurring/plan/${p.id}`)).body.data.add_ons[0].amount, 100);
@@ -107,7 +120,10 @@ test('#55-#61 discounts, plans and subscriptions', async () => {
   assert.equal(fromPlan.total_adds, 100);
   assert.match(fromPlan.next_bill_date, /^\d{4}-\d{2}-(01|15)$/);
   // #60
-  assert.equal((await fp.call('POST', '/recurring/subscription', { customer: { id: 'aaaaaaaaaaaaaaaaaaaa' }, amount: 1, billing_cycle_interval: 1, billing_frequency: 'daily', billing_days: '7' })).status, 400);
+  assert.equal(
+    (await fp.call('POST', '/recurring/subscription', { customer: { id: 'aaaaaaaaaaaaaaaaaaaa' }, amount: 1, billing_cycle_interval: 1, billing_frequency: 'daily', billing_days: '7' })).status,
+    400,
+  );
   assert.equal((await fp.call('POST', '/recurring/subscription', { amount: 1, billing_cycle_interval: 1, billing_frequency: 'daily', billing_days: '7' })).status, 400);
   // #61
   const moved = await fp.call('POST', `/recurring/subscription/${s.id}`, { next_bill_date: '2031-01-01' });

@@ -36,17 +36,48 @@ describe('FluidPay words → core cadence', () => {
     assert.deepEqual(parseSchedule('twice_monthly', 2, ' 5 , 20 '), cadence('month', 2, [5, 20]));
   });
 
-  test('refusals name FluidPay\'s fields', () => {
-    assert.equal(refusedField(() => parseSchedule('weekly', 1, '1')), 'billing_frequency');
-    assert.equal(refusedField(() => parseSchedule('monthly', 0, '1')), 'billing_cycle_interval');
-    assert.equal(refusedField(() => parseSchedule('monthly', 1, '32')), 'billing_days');
-    assert.equal(refusedField(() => parseSchedule('monthly', 1, 'x')), 'billing_days');
-    assert.equal(refusedField(() => parseSchedule('daily', 1, '0')), 'billing_days');
-    assert.equal(refusedField(() => parseSchedule('twice_monthly', 1, '15,1')), 'billing_days');
-    assert.equal(refusedField(() => parseSchedule('twice_monthly', 1, '15,15')), 'billing_days');
-    assert.equal(refusedField(() => parseSchedule('daily', 2 ** 40, '2000000')), 'billing_days', 'too many days');
-    assert.equal(refusedField(() => refuseInFluidPayWords({ field: 'maxOccurrences', code: 'out_of_range', message: 'must be at least 1' })), 'duration');
-    assert.equal(refusedField(() => refuseInFluidPayWords({ field: 'interval', code: 'out_of_range', message: 'must be at least 1' })), 'billing_cycle_interval');
+  test("refusals name FluidPay's fields", () => {
+    assert.equal(
+      refusedField(() => parseSchedule('weekly', 1, '1')),
+      'billing_frequency',
+    );
+    assert.equal(
+      refusedField(() => parseSchedule('monthly', 0, '1')),
+      'billing_cycle_interval',
+    );
+    assert.equal(
+      refusedField(() => parseSchedule('monthly', 1, '32')),
+      'billing_days',
+    );
+    assert.equal(
+      refusedField(() => parseSchedule('monthly', 1, 'x')),
+      'billing_days',
+    );
+    assert.equal(
+      refusedField(() => parseSchedule('daily', 1, '0')),
+      'billing_days',
+    );
+    assert.equal(
+      refusedField(() => parseSchedule('twice_monthly', 1, '15,1')),
+      'billing_days',
+    );
+    assert.equal(
+      refusedField(() => parseSchedule('twice_monthly', 1, '15,15')),
+      'billing_days',
+    );
+    assert.equal(
+      refusedField(() => parseSchedule('daily', 2 ** 40, '2000000')),
+      'billing_days',
+      'too many days',
+    );
+    assert.equal(
+      refusedField(() => refuseInFluidPayWords({ field: 'maxOccurrences', code: 'out_of_range', message: 'must be at least 1' })),
+      'duration',
+    );
+    assert.equal(
+      refusedField(() => refuseInFluidPayWords({ field: 'interval', code: 'out_of_range', message: 'must be at least 1' })),
+      'billing_cycle_interval',
+    );
   });
 
   test('duration counts billings: 0 is no cap', () => {
@@ -61,7 +92,7 @@ describe('FluidPay words → core cadence', () => {
 });
 
 describe('core cadence → FluidPay words', () => {
-  test('what FluidPay can say comes back word for word with the client\'s interval kept', () => {
+  test("what FluidPay can say comes back word for word with the client's interval kept", () => {
     for (const [frequency, interval, days] of [
       ['daily', 1, '7'],
       ['daily', 2, '7'],
@@ -111,8 +142,16 @@ describe('over HTTP, stored neutral', () => {
   const storedRow = async (id: number) => fp.server.store.store.db.selectFrom('subscriptions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const lastRowId = async () => (await fp.server.store.store.db.selectFrom('subscriptions').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()).id;
 
-  test('create and update keep FluidPay\'s words on the wire and only the neutral schedule in the core column', async () => {
-    const created = await fp.call('POST', '/recurring/subscription', { customer: { id: customerId }, amount: 500, billing_cycle_interval: 1, billing_frequency: 'daily', billing_days: '14', duration: 6, next_bill_date: '2030-03-04' });
+  test("create and update keep FluidPay's words on the wire and only the neutral schedule in the core column", async () => {
+    const created = await fp.call('POST', '/recurring/subscription', {
+      customer: { id: customerId },
+      amount: 500,
+      billing_cycle_interval: 1,
+      billing_frequency: 'daily',
+      billing_days: '14',
+      duration: 6,
+      next_bill_date: '2030-03-04',
+    });
     assert.equal(created.status, 200, JSON.stringify(created.body));
     const s = created.body.data;
     assert.deepEqual([s.billing_frequency, s.billing_cycle_interval, s.billing_days, s.duration, s.next_bill_date], ['daily', 1, '14', 6, '2030-03-04']);
@@ -121,7 +160,11 @@ describe('over HTTP, stored neutral', () => {
     assert.equal(JSON.parse(row.vendor_data).fluidpay.billing_cycle_interval, 1);
 
     const renamed = (await fp.call('POST', `/recurring/subscription/${s.id}`, { description: 'renamed' })).body.data;
-    assert.deepEqual([renamed.billing_frequency, renamed.billing_cycle_interval, renamed.billing_days, renamed.duration, renamed.next_bill_date], ['daily', 1, '14', 6, '2030-03-04'], 'an update without schedule words changes none');
+    assert.deepEqual(
+      [renamed.billing_frequency, renamed.billing_cycle_interval, renamed.billing_days, renamed.duration, renamed.next_bill_date],
+      ['daily', 1, '14', 6, '2030-03-04'],
+      'an update without schedule words changes none',
+    );
 
     const moved = (await fp.call('POST', `/recurring/subscription/${s.id}`, { billing_frequency: 'monthly', billing_days: '31', duration: 0, next_bill_date: '2030-04-30' })).body.data;
     assert.deepEqual([moved.billing_frequency, moved.billing_cycle_interval, moved.billing_days, moved.duration, moved.next_bill_date], ['monthly', 1, '31', 0, '2030-04-30']);
@@ -135,8 +178,16 @@ describe('over HTTP, stored neutral', () => {
     assert.match(changed.next_bill_date, /-28$/);
   });
 
-  test('a bad schedule is a 400 naming FluidPay\'s field, and leaves nothing behind', async () => {
-    const count = async () => Number((await fp.server.store.store.db.selectFrom('subscriptions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  test("a bad schedule is a 400 naming FluidPay's field, and leaves nothing behind", async () => {
+    const count = async () =>
+      Number(
+        (
+          await fp.server.store.store.db
+            .selectFrom('subscriptions')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await count();
     for (const [body, field] of [
       [{ billing_frequency: 'weekly', billing_cycle_interval: 1, billing_days: '1' }, 'billing_frequency'],
@@ -153,20 +204,61 @@ describe('over HTTP, stored neutral', () => {
 
   test('migration 005 turns FluidPay-shaped rows neutral, and the door answers with the same words', async () => {
     const legacy = [
-      { schedule: { frequency: 'daily', interval: 2, days: [7], wire: { billing_cycle_interval: 2, billing_frequency: 'daily', billing_days: '7' } }, duration: 0, next: '2030-05-06', wire: ['daily', 2, '7'], neutral: { unit: 'week', interval: 2, anchors: [], shortMonths: 'clamp', start: '2030-05-06' } },
-      { schedule: { frequency: 'daily', interval: 1, days: [10], wire: { billing_cycle_interval: 1, billing_frequency: 'daily', billing_days: '10' } }, duration: 4, next: null, wire: ['daily', 1, '10'], neutral: { unit: 'day', interval: 10, anchors: [], shortMonths: 'clamp', maxOccurrences: 4 } },
-      { schedule: { frequency: 'monthly', interval: 3, days: [15], wire: { billing_cycle_interval: 3, billing_frequency: 'monthly', billing_days: '15' } }, duration: 12, next: '2030-02-15', wire: ['monthly', 3, '15'], neutral: { unit: 'month', interval: 3, anchors: [{ kind: 'dayOfMonth', day: 15 }], shortMonths: 'clamp', start: '2030-02-15', maxOccurrences: 12 } },
-      { schedule: { frequency: 'twice_monthly', interval: 1, days: [1, 15] }, duration: 0, next: '2030-01-15', wire: ['twice_monthly', 1, '1,15'], neutral: { unit: 'month', interval: 1, anchors: [{ kind: 'dayOfMonth', day: 1 }, { kind: 'dayOfMonth', day: 15 }], shortMonths: 'clamp', start: '2030-01-15' } },
+      {
+        schedule: { frequency: 'daily', interval: 2, days: [7], wire: { billing_cycle_interval: 2, billing_frequency: 'daily', billing_days: '7' } },
+        duration: 0,
+        next: '2030-05-06',
+        wire: ['daily', 2, '7'],
+        neutral: { unit: 'week', interval: 2, anchors: [], shortMonths: 'clamp', start: '2030-05-06' },
+      },
+      {
+        schedule: { frequency: 'daily', interval: 1, days: [10], wire: { billing_cycle_interval: 1, billing_frequency: 'daily', billing_days: '10' } },
+        duration: 4,
+        next: null,
+        wire: ['daily', 1, '10'],
+        neutral: { unit: 'day', interval: 10, anchors: [], shortMonths: 'clamp', maxOccurrences: 4 },
+      },
+      {
+        schedule: { frequency: 'monthly', interval: 3, days: [15], wire: { billing_cycle_interval: 3, billing_frequency: 'monthly', billing_days: '15' } },
+        duration: 12,
+        next: '2030-02-15',
+        wire: ['monthly', 3, '15'],
+        neutral: { unit: 'month', interval: 3, anchors: [{ kind: 'dayOfMonth', day: 15 }], shortMonths: 'clamp', start: '2030-02-15', maxOccurrences: 12 },
+      },
+      {
+        schedule: { frequency: 'twice_monthly', interval: 1, days: [1, 15] },
+        duration: 0,
+        next: '2030-01-15',
+        wire: ['twice_monthly', 1, '1,15'],
+        neutral: {
+          unit: 'month',
+          interval: 1,
+          anchors: [
+            { kind: 'dayOfMonth', day: 1 },
+            { kind: 'dayOfMonth', day: 15 },
+          ],
+          shortMonths: 'clamp',
+          start: '2030-01-15',
+        },
+      },
     ];
     const db = fp.server.store.store.db;
     // Rows as they were before the neutral schedule: the duration column came back for this test only.
     const legacyDb = db as unknown as Kysely<any>;
-    await legacyDb.schema.alterTable('subscriptions').addColumn('duration', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+    await legacyDb.schema
+      .alterTable('subscriptions')
+      .addColumn('duration', 'bigint', (c) => c.notNull().defaultTo(0))
+      .execute();
     const made: { id: number; wireId: string; createdAt: number }[] = [];
     for (const l of legacy) {
-      const wireId = (await fp.call('POST', '/recurring/subscription', { customer: { id: customerId }, amount: 100, billing_cycle_interval: 1, billing_frequency: 'monthly', billing_days: '1' })).body.data.id;
+      const wireId = (await fp.call('POST', '/recurring/subscription', { customer: { id: customerId }, amount: 100, billing_cycle_interval: 1, billing_frequency: 'monthly', billing_days: '1' })).body
+        .data.id;
       const id = await lastRowId();
-      await legacyDb.updateTable('subscriptions').set({ schedule: JSON.stringify(l.schedule), duration: l.duration, next_bill_date: l.next, vendor_data: JSON.stringify({ other: { kept: true } }) }).where('id', '=', id).execute();
+      await legacyDb
+        .updateTable('subscriptions')
+        .set({ schedule: JSON.stringify(l.schedule), duration: l.duration, next_bill_date: l.next, vendor_data: JSON.stringify({ other: { kept: true } }) })
+        .where('id', '=', id)
+        .execute();
       made.push({ id, wireId, createdAt: Number((await storedRow(id)).created_at) });
     }
     await migrate005(db as never, fp.server.store.store.dialect);
@@ -176,7 +268,7 @@ describe('over HTTP, stored neutral', () => {
       const row = await storedRow(made[i].id);
       const createdDay = new Date(made[i].createdAt).toISOString().slice(0, 10);
       assert.deepEqual(JSON.parse(row.schedule), { start: l.next ?? createdDay, ...l.neutral }, `row ${i}`);
-      assert.deepEqual(JSON.parse(row.vendor_data), { other: { kept: true }, fluidpay: { billing_cycle_interval: l.wire[1] } }, 'another door\'s namespace is kept');
+      assert.deepEqual(JSON.parse(row.vendor_data), { other: { kept: true }, fluidpay: { billing_cycle_interval: l.wire[1] } }, "another door's namespace is kept");
       const shown = (await fp.call('GET', `/recurring/subscription/${made[i].wireId}`)).body.data;
       assert.deepEqual([shown.billing_frequency, shown.billing_cycle_interval, shown.billing_days, shown.duration, shown.next_bill_date], [...l.wire, l.duration, l.next], `row ${i} on the wire`);
     }

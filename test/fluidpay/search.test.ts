@@ -10,7 +10,22 @@ before(async () => {
   fp = await startFluidPay();
   sale = (await fp.call('POST', '/transaction', docSale())).body.data;
   ach = (await fp.call('POST', '/transaction', docSale({ amount: 10112, payment_method: { ach: { routing_number: '490000018', account_number: '999999', sec_code: 'ccd' } } }))).body.data;
-  auth = (await fp.call('POST', '/transaction', docSale({ type: 'authorize', amount: 500, tax_amount: 50, shipping_amount: 0, order_id: 'ORDER2', po_number: 'PO2', ip_address: '::1', billing_address: { first_name: 'Jane', city: 'Chicago' } }))).body.data;
+  auth = (
+    await fp.call(
+      'POST',
+      '/transaction',
+      docSale({
+        type: 'authorize',
+        amount: 500,
+        tax_amount: 50,
+        shipping_amount: 0,
+        order_id: 'ORDER2',
+        po_number: 'PO2',
+        ip_address: '::1',
+        billing_address: { first_name: 'Jane', city: 'Chicago' },
+      }),
+    )
+  ).body.data;
 });
 after(async () => {
   await fp?.close();
@@ -59,7 +74,9 @@ test('#38 nested address criteria and created_at ranges', async () => {
   assert.equal((await search({ created_at: { start_date: `${today}T00:00:00Z` } })).total_count, 3, 'open end');
   assert.equal((await search({ captured_at: { start_date: '2000-01-01T00:00:00Z' } })).total_count, 1, 'null timestamps never match');
   assert.equal((await search({ settled_at: { end_date: '2100-01-01T00:00:00Z' } })).total_count, 0);
-  assert.deepEqual(ids(await search({ shipping_address: { city: { operator: '=', value: 'Wheaton' } }, type: { operator: '=', value: 'sale' }, payment_type: { operator: '=', value: 'card' } })), [sale.id]);
+  assert.deepEqual(ids(await search({ shipping_address: { city: { operator: '=', value: 'Wheaton' } }, type: { operator: '=', value: 'sale' }, payment_type: { operator: '=', value: 'card' } })), [
+    sale.id,
+  ]);
   assert.deepEqual(ids(await search({ billing_address: { city: { operator: '!=', value: 'Wheaton' } } })), [auth.id]);
   assert.equal((await fp.call('POST', '/transaction/search', { created_at: { start_date: 'yesterday' } })).status, 400);
 });

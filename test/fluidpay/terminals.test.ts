@@ -30,10 +30,29 @@ test('#34 terminal sale reproduces the documented terminal body', async () => {
   const terminals = (await fp.call('GET', '/terminals')).body.data;
   const active = terminals.find((t: any) => t.status === 'active');
   const inactive = terminals.find((t: any) => t.status === 'inactive');
-  const sale = await fp.call('POST', '/transaction', { type: 'sale', amount: 500, tax_amount: 100, shipping_amount: 100, order_id: 'someOrderID', payment_method: { terminal: { id: active.id, expiration_date: '12/20', cvc: '999', print_receipt: 'Both', signature_required: true } } });
+  const sale = await fp.call('POST', '/transaction', {
+    type: 'sale',
+    amount: 500,
+    tax_amount: 100,
+    shipping_amount: 100,
+    order_id: 'someOrderID',
+    payment_method: { terminal: { id: active.id, expiration_date: '12/20', cvc: '999', print_receipt: 'Both', signature_required: true } },
+  });
   assert.equal(sale.status, 200, JSON.stringify(sale.body));
   const data = sale.body.data;
-  for (const [field, value] of Object.entries({ status: 'pending_settlement', response: 'approved', response_code: 100, payment_method: 'terminal', payment_type: '', processor_id: '', processor_type: '', amount_authorized: 500, amount_captured: 500, amount_settled: 0, settled_at: null })) {
+  for (const [field, value] of Object.entries({
+    status: 'pending_settlement',
+    response: 'approved',
+    response_code: 100,
+    payment_method: 'terminal',
+    payment_type: '',
+    processor_id: '',
+    processor_type: '',
+    amount_authorized: 500,
+    amount_captured: 500,
+    amount_settled: 0,
+    settled_at: null,
+  })) {
     assert.deepEqual(data[field], value, field);
   }
   assert.ok(data.captured_at);

@@ -71,7 +71,10 @@ test('#19 documented card sale reproduces the documented body field for field', 
   assert.deepEqual(card.processor_specific, {});
   assert.equal(data.billing_address.address_line_2, '');
   assert.equal(data.shipping_address.city, 'Wheaton');
-  assert.deepEqual(Object.keys(data.billing_address).sort(), ['address_line_1', 'address_line_2', 'city', 'company', 'country', 'email', 'fax', 'first_name', 'last_name', 'phone', 'postal_code', 'state'].sort());
+  assert.deepEqual(
+    Object.keys(data.billing_address).sort(),
+    ['address_line_1', 'address_line_2', 'city', 'company', 'country', 'email', 'fax', 'first_name', 'last_name', 'phone', 'postal_code', 'state'].sort(),
+  );
   assert.ok(data.captured_at && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(data.captured_at));
   assert.ok(!reply.text.includes('4012000098765439'), 'no PAN in the response');
   await fp.assertLedger();
@@ -148,7 +151,16 @@ test('#28 #29 void a pending sale (POST and the GET alias), refund before settle
 test('#32 documented ACH sale of 10112 declines with the documented ach body', async () => {
   const body = docSale({
     amount: 10112,
-    payment_method: { ach: { routing_number: '490000018', account_number: '999999', sec_code: 'ccd', account_type: 'checking', check_number: '1223', accountholder_authentication: { dl_state: 'IL', dl_number: 'r500123123' } } },
+    payment_method: {
+      ach: {
+        routing_number: '490000018',
+        account_number: '999999',
+        sec_code: 'ccd',
+        account_type: 'checking',
+        check_number: '1223',
+        accountholder_authentication: { dl_state: 'IL', dl_number: 'r500123123' },
+      },
+    },
     billing_address: { ...(docSale().billing_address as object), email: 'user@home.com' },
     shipping_address: undefined,
   });
@@ -232,7 +244,10 @@ test('card declines answer 200 with the declined transaction', async () => {
 test('#31 bad input: failed envelope, nothing written', async () => {
   const before = (await fp.call('POST', '/transaction/search', { limit: 1 })).body.total_count;
   const bad: Array<[string, unknown]> = [
-    ['two payment methods', docSale({ payment_method: { card: { number: '4111111111111111', expiration_date: '12/20' }, ach: { routing_number: '490000018', account_number: '999999', sec_code: 'ccd' } } })],
+    [
+      'two payment methods',
+      docSale({ payment_method: { card: { number: '4111111111111111', expiration_date: '12/20' }, ach: { routing_number: '490000018', account_number: '999999', sec_code: 'ccd' } } }),
+    ],
     ['no payment method', docSale({ payment_method: {} })],
     ['missing amount', docSale({ amount: undefined })],
     ['amount as string', docSale({ amount: '1112' })],

@@ -25,12 +25,14 @@ function rawRequest(port: number, text: string): Promise<string> {
   });
 }
 
-
 test('two bytes written after a Connection: close GET are answered, not dropped', async () => {
   const port = Number(new URL(fp.server.url).port);
   const sale = await fp.call('POST', '/transaction', docSale());
   const path = `/fluidpay/api/transaction/${sale.body.data.id}`;
-  const withLength = await rawRequest(port, `GET ${path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: ${fp.key}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`);
+  const withLength = await rawRequest(
+    port,
+    `GET ${path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: ${fp.key}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
+  );
   assert.match(withLength, /^HTTP\/1\.1 200/, 'GET with Content-Length: 2 and {}');
   assert.ok(withLength.includes(sale.body.data.id));
   const trailing = await rawRequest(port, `GET ${path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: ${fp.key}\r\nConnection: close\r\n\r\n{}`);

@@ -37,7 +37,15 @@ test('#1-#14 users, token-auth, logout, passwords', async () => {
   assert.equal(created.body.msg, 'success');
   const user = created.body.data;
   assert.match(user.id, XID);
-  for (const [field, value] of Object.entries({ username: 'testmerchant43', name: 'test merchant user', phone: '6305555555', timezone: 'ETC/UTC', status: 'active', role: 'admin', account_type: 'merchant' })) {
+  for (const [field, value] of Object.entries({
+    username: 'testmerchant43',
+    name: 'test merchant user',
+    phone: '6305555555',
+    timezone: 'ETC/UTC',
+    status: 'active',
+    role: 'admin',
+    account_type: 'merchant',
+  })) {
     assert.equal(user[field], value, field);
   }
   assert.match(user.account_type_id, XID);

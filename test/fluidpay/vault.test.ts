@@ -37,16 +37,19 @@ test('#44-#51 customer vault: create, get, search, addresses, cards, defaults, d
   const c = created.body.data;
   assert.match(c.id, XID);
   assert.equal(c.description, 'test description');
-  assert.deepEqual({ ...c.payment_method.card, id: undefined, created_at: undefined, updated_at: undefined }, {
-    id: undefined,
-    card_type: 'visa',
-    first_six: '411111',
-    last_four: '1111',
-    masked_card: '411111******1111',
-    expiration_date: '12/20',
-    created_at: undefined,
-    updated_at: undefined,
-  });
+  assert.deepEqual(
+    { ...c.payment_method.card, id: undefined, created_at: undefined, updated_at: undefined },
+    {
+      id: undefined,
+      card_type: 'visa',
+      first_six: '411111',
+      last_four: '1111',
+      masked_card: '411111******1111',
+      expiration_date: '12/20',
+      created_at: undefined,
+      updated_at: undefined,
+    },
+  );
   assert.equal(c.billing_address.id, c.shipping_address.id);
   assert.equal(c.billing_address.customer_id, c.id);
   assert.equal(c.billing_address.address_line_1, '123 Some St');
@@ -104,9 +107,15 @@ test('#44-#51 customer vault: create, get, search, addresses, cards, defaults, d
   const other = (await fp.call('POST', '/customer', docCustomer())).body.data;
   assert.equal((await fp.call('POST', `/customer/${c.id}`, { payment_method_id: other.payment_method.card.id })).status, 400);
   const byDefault = await fp.call('POST', '/customer/search', { payment_method_id: { operator: '=', value: card.body.data.card.id } });
-  assert.deepEqual(byDefault.body.data.map((x: any) => x.id), [c.id]);
+  assert.deepEqual(
+    byDefault.body.data.map((x: any) => x.id),
+    [c.id],
+  );
   const byBilling = await fp.call('POST', '/customer/search', { billing_address_id: { operator: '=', value: other.billing_address.id } });
-  assert.deepEqual(byBilling.body.data.map((x: any) => x.id), [other.id]);
+  assert.deepEqual(
+    byBilling.body.data.map((x: any) => x.id),
+    [other.id],
+  );
   // #51
   assert.deepEqual((await fp.call('DELETE', `/customer/${c.id}/paymentmethod/card/${card.body.data.card.id}`)).body, { status: 'success', msg: 'success', data: null });
   assert.equal((await fp.call('GET', `/customer/${c.id}/paymentmethod/card/${card.body.data.card.id}`)).status, 404);
@@ -118,7 +127,7 @@ test('#44-#51 customer vault: create, get, search, addresses, cards, defaults, d
   assert.equal((await fp.call('GET', `/customer/${c.id}/addresses`)).status, 404);
 });
 
-test('the current clients\' /vault paths reach the same handlers', async () => {
+test("the current clients' /vault paths reach the same handlers", async () => {
   const created = await fp.call('POST', '/vault/customer', docCustomer());
   assert.equal(created.status, 200);
   const id = created.body.data.id;

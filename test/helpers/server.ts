@@ -14,7 +14,7 @@ export interface TestServer {
   adminToken: string;
   tenant: Tenant;
   /** fetch against the server with the admin token. */
-   
+
   admin(path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
 }

@@ -60,7 +60,10 @@ describe('admin authentication', () => {
       assert.deepEqual(await create.json(), UNAUTHORIZED);
     }
     const afterwards = await server.admin('/_admin/tenants');
-    assert.deepEqual(afterwards.body.tenants.map((t: { slug: string }) => t.slug), before.body.tenants.map((t: { slug: string }) => t.slug));
+    assert.deepEqual(
+      afterwards.body.tenants.map((t: { slug: string }) => t.slug),
+      before.body.tenants.map((t: { slug: string }) => t.slug),
+    );
     assert.equal((await server.admin('/_admin/tenants/intruder')).status, 404);
   });
 
@@ -186,7 +189,10 @@ describe('credentials', () => {
     assert.equal(list.body.credentials.find((c: { kind: string }) => c.kind === 'password').public_id, 'merchant-user');
 
     const onlyFluidPay = await server.admin('/_admin/tenants/acme/credentials?vendor=fluidpay');
-    assert.deepEqual(onlyFluidPay.body.credentials.map((c: { vendor: string; kind: string }) => `${c.vendor}/${c.kind}`), ['fluidpay/api_key', 'fluidpay/password']);
+    assert.deepEqual(
+      onlyFluidPay.body.credentials.map((c: { vendor: string; kind: string }) => `${c.vendor}/${c.kind}`),
+      ['fluidpay/api_key', 'fluidpay/password'],
+    );
 
     const revoked = await server.admin(`/_admin/tenants/acme/credentials/${issued.invoiced.id}`, { method: 'DELETE' });
     assert.equal(revoked.status, 204);
@@ -448,14 +454,22 @@ describe('payments, settlement and verify', () => {
     assert.equal((await server.admin('/_admin/verify?tenant=corrupt')).body.ok, true);
     const db = server.store.services.db;
     const line = await db.selectFrom('ledger_lines').select(['id', 'entry_id']).where('tenant_id', '=', corruptId).orderBy('id').executeTakeFirstOrThrow();
-    await db.updateTable('ledger_lines').set((eb) => ({ amount: eb('amount', '+', 1) })).where('id', '=', line.id).execute();
+    await db
+      .updateTable('ledger_lines')
+      .set((eb) => ({ amount: eb('amount', '+', 1) }))
+      .where('id', '=', line.id)
+      .execute();
     const report = await server.admin('/_admin/verify?tenant=corrupt');
     assert.equal(report.status, 409);
     assert.equal(report.body.ok, false);
     assert.equal(report.body.violation, `ledger entry ${line.entry_id} does not balance (off by 1)`);
     assert.equal((await server.admin('/_admin/verify?tenant=acme')).status, 200);
     // Undo the damage: the test helper verifies the whole database when the file ends.
-    await db.updateTable('ledger_lines').set((eb) => ({ amount: eb('amount', '-', 1) })).where('id', '=', line.id).execute();
+    await db
+      .updateTable('ledger_lines')
+      .set((eb) => ({ amount: eb('amount', '-', 1) }))
+      .where('id', '=', line.id)
+      .execute();
     assert.equal((await server.admin('/_admin/verify?tenant=corrupt')).status, 200);
   });
 });
@@ -564,7 +578,10 @@ describe('reset', () => {
     assert.equal(verify.body.checked.transactions, 0);
     assert.equal(verify.body.checked.ledger_entries, 0);
     const credentials = (await server.admin('/_admin/tenants/wipe-me/credentials')).body.credentials;
-    assert.deepEqual(credentials.map((c: { id: number; revoked_at: number | null }) => [c.id, c.revoked_at]), [[credential.body.credential.id, null]]);
+    assert.deepEqual(
+      credentials.map((c: { id: number; revoked_at: number | null }) => [c.id, c.revoked_at]),
+      [[credential.body.credential.id, null]],
+    );
     assert.equal(await countRows(db, 'transactions', acmeId), acmeBefore, 'other tenants are untouched');
 
     // The tenant works again after a reset.

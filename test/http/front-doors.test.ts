@@ -187,8 +187,7 @@ describe('bodies', () => {
 
   test('form-encoded bodies with bracket nesting parse into objects and arrays', async () => {
     const form =
-      'customer[name]=Ada+Lovelace&customer[address][city]=London&lines[0][sku]=A1&lines[0][qty]=2&lines[1][sku]=B2&lines[1][qty]=1' +
-      '&tags[]=x&tags[]=y&email=ada%40example.com&deep[a][b][c][d]=e';
+      'customer[name]=Ada+Lovelace&customer[address][city]=London&lines[0][sku]=A1&lines[0][qty]=2&lines[1][sku]=B2&lines[1][qty]=1' + '&tags[]=x&tags[]=y&email=ada%40example.com&deep[a][b][c][d]=e';
     const want = {
       customer: { name: 'Ada Lovelace', address: { city: 'London' } },
       lines: [

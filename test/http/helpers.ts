@@ -28,30 +28,22 @@ export interface RawResponse {
 }
 
 /** One request over a fresh connection, with exactly the given body and headers. */
-export function rawRequest(
-  baseUrl: string,
-  method: string,
-  path: string,
-  options: { body?: string | Buffer; headers?: Record<string, string> } = {},
-): Promise<RawResponse> {
+export function rawRequest(baseUrl: string, method: string, path: string, options: { body?: string | Buffer; headers?: Record<string, string> } = {}): Promise<RawResponse> {
   const url = new URL(path, baseUrl);
   const headers: Record<string, string> = { ...options.headers };
   if (options.body !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-length')) {
     headers['content-length'] = String(Buffer.byteLength(options.body));
   }
   return new Promise((resolve, reject) => {
-    const request = http.request(
-      { method, host: url.hostname, port: url.port, path: url.pathname + url.search, headers, agent: false },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, text, json: () => JSON.parse(text) });
-        });
-        response.on('error', reject);
-      },
-    );
+    const request = http.request({ method, host: url.hostname, port: url.port, path: url.pathname + url.search, headers, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, text, json: () => JSON.parse(text) });
+      });
+      response.on('error', reject);
+    });
     request.setTimeout(10_000, () => request.destroy(new Error(`timeout: ${method} ${path}`)));
     request.on('error', reject);
     if (options.body !== undefined) request.write(options.body);

@@ -12,8 +12,7 @@ describe('Idempotency-Key on POST /_admin/tenants/acme/payments', () => {
   let server: TestServer;
   let acmeId: number;
   const transactions = () => countRows(server.store.services.db, 'transactions', acmeId);
-  const pay = (key: string | undefined, body: unknown = SALE, path = '/_admin/tenants/acme/payments') =>
-    server.admin(path, { body, headers: key === undefined ? {} : { 'idempotency-key': key } });
+  const pay = (key: string | undefined, body: unknown = SALE, path = '/_admin/tenants/acme/payments') => server.admin(path, { body, headers: key === undefined ? {} : { 'idempotency-key': key } });
 
   before(async () => {
     server = await startTestServer();
@@ -90,7 +89,10 @@ describe('Idempotency-Key on POST /_admin/tenants/acme/payments', () => {
     assert.equal(captured.length, capturedBefore + 1);
     assert.equal(captured.at(-1).object_id, [...ids][0]);
     const rows = await server.store.services.db.selectFrom('transactions').select('id').where('tenant_id', '=', acmeId).where('amount', '=', 4321).execute();
-    assert.deepEqual(rows.map((r) => r.id), [...ids]);
+    assert.deepEqual(
+      rows.map((r) => r.id),
+      [...ids],
+    );
   });
 
   test('different keys, or no key, are different requests', async () => {
@@ -215,6 +217,9 @@ describe('Idempotency in the front doors (probe routes)', () => {
     const third = await post('/chargedesk/flaky', { key: 'flaky-key', auth: 'Bearer sk_test_x' });
     assert.deepEqual([third.status, third.body, third.replayed], [201, { attempt: 2 }, 'true']);
     const rows = await probe.store.services.db.selectFrom('idempotency_records').select(['key', 'response_status']).where('key', '=', 'flaky-key').execute();
-    assert.deepEqual(rows.map((row) => ({ ...row })), [{ key: 'flaky-key', response_status: 201 }]);
+    assert.deepEqual(
+      rows.map((row) => ({ ...row })),
+      [{ key: 'flaky-key', response_status: 201 }],
+    );
   });
 });

@@ -30,7 +30,11 @@ test('GET / and /_health say the version, the database, which doors are live and
     assert.equal(body.version, VERSION, path);
     const kind = TEST_DATABASE_URL ? 'postgresql' : 'sqlite';
     assert.equal(path === '/' ? body.database : body.database.kind, kind, path);
-    assert.deepEqual(body.doors.map((d: any) => `${d.vendor}:${d.live}:${d.base_path}`), DOORS, path);
+    assert.deepEqual(
+      body.doors.map((d: any) => `${d.vendor}:${d.live}:${d.base_path}`),
+      DOORS,
+      path,
+    );
   }
   const root = JSON.parse((await get('/')).text);
   assert.equal(root.docs, '/_docs');
@@ -40,7 +44,15 @@ test('GET / and /_health say the version, the database, which doors are live and
 test('each door’s API reference is generated from its routes and links to its README section', async () => {
   const chargeOver = JSON.parse((await get('/_docs/chargeover')).text);
   const routes = chargeOver.routes.map((r: any) => `${r.method} ${r.path}`);
-  for (const expected of ['GET /chargeover/api/v3/customer', 'GET /chargeover/api/v3/customer/{id}', 'PUT /chargeover/api/v3/customer/{id}', 'GET /chargeover/api/v3/invoice/_count', 'POST /chargeover/api/v3/invoice/{id}?action=pay', 'POST /chargeover/api/v3/_bulk', 'GET /chargeover/r/invoice/view/{token}']) {
+  for (const expected of [
+    'GET /chargeover/api/v3/customer',
+    'GET /chargeover/api/v3/customer/{id}',
+    'PUT /chargeover/api/v3/customer/{id}',
+    'GET /chargeover/api/v3/invoice/_count',
+    'POST /chargeover/api/v3/invoice/{id}?action=pay',
+    'POST /chargeover/api/v3/_bulk',
+    'GET /chargeover/r/invoice/view/{token}',
+  ]) {
     assert.ok(routes.includes(expected), `${expected} in ${routes.join(', ')}`);
   }
   assert.equal(chargeOver.readme, '/_docs/files/src/vendors/chargeover/README.md');

@@ -25,7 +25,12 @@ const send = (method: string, path: string, auth: string | null, body?: string, 
   fetch(server.url + path, { method, headers: { ...(auth ? { authorization: auth } : {}), ...(body === undefined ? {} : { 'content-type': type }) }, body });
 
 test('a tenant’s requests: method, path, status, duration, bodies with card data redacted, the door’s error', async () => {
-  const sale = await send('POST', '/fluidpay/api/transaction', fpKey, JSON.stringify(docSale({ payment_method: { card: { entry_type: 'keyed', number: PAN, expiration_date: '12/99', cvc: '999' } } })));
+  const sale = await send(
+    'POST',
+    '/fluidpay/api/transaction',
+    fpKey,
+    JSON.stringify(docSale({ payment_method: { card: { entry_type: 'keyed', number: PAN, expiration_date: '12/99', cvc: '999' } } })),
+  );
   assert.equal(sale.status, 200);
   const bad = await send('POST', '/chargeover/api/v3/customer', coAuth, '{"company": "Oops", "terms_id": "soon"}');
   assert.equal(bad.status, 400);
@@ -41,7 +46,10 @@ test('a tenant’s requests: method, path, status, duration, bodies with card da
   assert.doesNotMatch(text, new RegExp(fpKey));
   assert.doesNotMatch(text, /"cvc":"999"|"cvv":"123"/);
   const requests = listed.body.requests;
-  assert.deepEqual(requests.map((r: any) => `${r.method} ${r.path} ${r.status}`), ['POST /chargeover/api/v3/creditcard 400', 'POST /chargeover/api/v3/customer 400', 'POST /fluidpay/api/transaction 200']);
+  assert.deepEqual(
+    requests.map((r: any) => `${r.method} ${r.path} ${r.status}`),
+    ['POST /chargeover/api/v3/creditcard 400', 'POST /chargeover/api/v3/customer 400', 'POST /fluidpay/api/transaction 200'],
+  );
 
   const [cardForm, customer, fpSale] = requests;
   assert.equal(fpSale.door, 'fluidpay');
@@ -101,7 +109,10 @@ test('each tenant keeps only its last N requests', async () => {
     const listed = await app.inject({ method: 'GET', url: `/_admin/tenants/${server.tenant.slug}/requests`, headers: { authorization: `Bearer ${server.adminToken}` } });
     const body = listed.json() as any;
     assert.equal(body.size, 3);
-    assert.deepEqual(body.requests.map((r: any) => r.path), ['/fluidpay/api/transaction/4', '/fluidpay/api/transaction/3', '/fluidpay/api/transaction/2']);
+    assert.deepEqual(
+      body.requests.map((r: any) => r.path),
+      ['/fluidpay/api/transaction/4', '/fluidpay/api/transaction/3', '/fluidpay/api/transaction/2'],
+    );
   } finally {
     await app.close();
   }
@@ -109,13 +120,23 @@ test('each tenant keeps only its last N requests', async () => {
 
 test('redaction of what the journal shows: JSON, forms, text, tokens, headers', async () => {
   const { redactedBody, redactedHeaders } = await import('../../src/http/redact.ts');
-  assert.deepEqual(redactedBody('{"card":{"number":"4242 4242 4242 4242","cvv":"123"},"invoice":{"number":"INV-7"},"note":"paid with 4111111111111111","data":{"token":"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"}}', 'application/json'), {
-    card: { number: '[redacted]', cvv: '[redacted]' },
-    invoice: { number: 'INV-7' },
-    note: 'paid with 411111…1111',
-    data: { token: '[redacted]' },
-  });
+  assert.deepEqual(
+    redactedBody(
+      '{"card":{"number":"4242 4242 4242 4242","cvv":"123"},"invoice":{"number":"INV-7"},"note":"paid with 4111111111111111","data":{"token":"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"}}',
+      'application/json',
+    ),
+    {
+      card: { number: '[redacted]', cvv: '[redacted]' },
+      invoice: { number: 'INV-7' },
+      note: 'paid with 411111…1111',
+      data: { token: '[redacted]' },
+    },
+  );
   assert.deepEqual(redactedBody('password=hunter2&account_number=1000000001&name=Ann', 'application/x-www-form-urlencoded'), { password: '[redacted]', account_number: '[redacted]', name: 'Ann' });
   assert.equal(redactedBody('{"number": "4111111111111111", "cvv": "1', 'application/json'), '{"number": "[redacted]", "cvv": "[redacted]');
-  assert.deepEqual(redactedHeaders({ authorization: 'Bearer abc', 'x-api-key': 'k', 'content-type': 'application/json' }), { authorization: 'Bearer [redacted]', 'x-api-key': '[redacted]', 'content-type': 'application/json' });
+  assert.deepEqual(redactedHeaders({ authorization: 'Bearer abc', 'x-api-key': 'k', 'content-type': 'application/json' }), {
+    authorization: 'Bearer [redacted]',
+    'x-api-key': '[redacted]',
+    'content-type': 'application/json',
+  });
 });

@@ -9,7 +9,10 @@ import { delimiter, join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 // npm scripts put node_modules/.bin (with Node 24) first on PATH; the machine's own Node is what is left.
-const PATH = (process.env.PATH ?? '').split(delimiter).filter((dir) => !dir.includes('node_modules')).join(delimiter);
+const PATH = (process.env.PATH ?? '')
+  .split(delimiter)
+  .filter((dir) => !dir.includes('node_modules'))
+  .join(delimiter);
 
 function machineNodeMajor(): number | undefined {
   try {

@@ -73,7 +73,10 @@ test('pretty: the same request is one readable line', async () => {
     const response = await sale(app);
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(lines.length, 1, lines.join('\n'));
-    assert.match(lines[0], new RegExp(`^\\[\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\] INFO: POST /fluidpay/api/transaction\\?note=411111…1111 → 200 [\\d.]+ ms  fluidpay log-shop  ${String(response.headers['x-request-id'])}$`));
+    assert.match(
+      lines[0],
+      new RegExp(`^\\[\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\] INFO: POST /fluidpay/api/transaction\\?note=411111…1111 → 200 [\\d.]+ ms  fluidpay log-shop  ${String(response.headers['x-request-id'])}$`),
+    );
     assert.doesNotMatch(lines[0], new RegExp(`${PAN}|${apiKey}`));
   } finally {
     await app.close();

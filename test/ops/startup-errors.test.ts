@@ -47,7 +47,10 @@ function assertOneLine(run: Run, pattern: RegExp): void {
 
 test('an unsupported database URL is refused', async () => {
   const run = await bursar({ BURSAR_DATA_DIR: join(dir, 'mysql'), DATABASE_URL: 'mysql://root:hunter2@127.0.0.1:3306/bursar' });
-  assertOneLine(run, /^bursar: DATABASE_URL mysql:\/\/… is not supported: Bursar runs on PostgreSQL \(postgres:\/\/user@host:5432\/db\), or on SQLite in BURSAR_DATA_DIR when DATABASE_URL is unset\n$/);
+  assertOneLine(
+    run,
+    /^bursar: DATABASE_URL mysql:\/\/… is not supported: Bursar runs on PostgreSQL \(postgres:\/\/user@host:5432\/db\), or on SQLite in BURSAR_DATA_DIR when DATABASE_URL is unset\n$/,
+  );
   assert.doesNotMatch(run.stderr, /hunter2/);
 });
 
@@ -61,7 +64,14 @@ test('an unreachable PostgreSQL is retried for BURSAR_DB_WAIT_SECONDS, then name
 
 test('a BURSAR_SECRET_KEY other than the database’s is named, not an OpenSSL error', async () => {
   const dataDir = join(dir, 'keys');
-  const quiet = { env: { BURSAR_DATA_DIR: dataDir, BURSAR_SECRET_KEY: 'the first key' }, isTTY: false, out: () => undefined, err: () => undefined, confirm: async () => false, served: () => undefined };
+  const quiet = {
+    env: { BURSAR_DATA_DIR: dataDir, BURSAR_SECRET_KEY: 'the first key' },
+    isTTY: false,
+    out: () => undefined,
+    err: () => undefined,
+    confirm: async () => false,
+    served: () => undefined,
+  };
   assert.equal(await runCli(['tenant', 'create', 'Keyed', '--slug', 'keyed'], quiet), 0);
   assert.equal(await runCli(['key', 'create', '--tenant', 'keyed', '--vendor', 'chargeover'], quiet), 0);
   const run = await bursar({ BURSAR_DATA_DIR: dataDir, BURSAR_SECRET_KEY: 'another key' });
@@ -90,7 +100,10 @@ test('a data folder that cannot be written is named with what to do', async () =
 });
 
 // npm scripts put node_modules/.bin (with Node 24) first on PATH; the machine's own Node is what is left.
-const machinePath = (process.env.PATH ?? '').split(delimiter).filter((d) => !d.includes('node_modules')).join(delimiter);
+const machinePath = (process.env.PATH ?? '')
+  .split(delimiter)
+  .filter((d) => !d.includes('node_modules'))
+  .join(delimiter);
 let machineNode: { path: string; major: number } | undefined;
 try {
   const path = execFileSync('sh', ['-c', 'command -v node'], { env: { PATH: machinePath }, encoding: 'utf8' }).trim();

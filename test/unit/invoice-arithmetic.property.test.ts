@@ -90,7 +90,11 @@ const decimal = (whole: number, digits: number) =>
 const currency = fc.constantFrom('JPY', 'USD', 'KWD');
 
 const rawLine = fc.record({
-  quantity: fc.oneof(decimal(40, 4), fc.nat(100).map(String), decimal(5, 2).map((q) => `-${q}`)),
+  quantity: fc.oneof(
+    decimal(40, 4),
+    fc.nat(100).map(String),
+    decimal(5, 2).map((q) => `-${q}`),
+  ),
   unitPrice: fc.oneof(fc.integer({ min: 0, max: 5_000_000 }), fc.integer({ min: 0, max: 999 })),
   discountPick: fc.nat(),
   discounted: fc.boolean(),
@@ -146,7 +150,13 @@ test('total = Σ lines − discounts + taxes + adjustments, exactly, rounded as 
       assert.equal(totals.total, totals.subtotal - totals.discountTotal + totals.lineTax + totals.invoiceTax + totals.adjustmentTotal);
       assert.equal(totals.taxTotal, totals.lineTax + totals.invoiceTax);
       // The same figures, stored and read back as line rows, give the same totals.
-      assert.deepEqual(computeTotals(computed.map((l) => ({ amount: l.amount, discount: l.discount, tax: l.tax })), { taxPercent: totals.taxPercent, adjustments: totals.adjustments }), totals);
+      assert.deepEqual(
+        computeTotals(
+          computed.map((l) => ({ amount: l.amount, discount: l.discount, tax: l.tax })),
+          { taxPercent: totals.taxPercent, adjustments: totals.adjustments },
+        ),
+        totals,
+      );
       // And the currency's exponent places the point: 1235 minor units are 1235 JPY, 12.35 USD, 1.235 KWD.
       assert.equal(formatDecimal(totals.total, shape.currency), printMajor(expected.total, exponentOf(shape.currency)));
     }),

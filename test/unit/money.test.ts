@@ -3,17 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import {
-  MoneyFormatError,
-  applyPercent,
-  exponentOf,
-  formatDecimal,
-  multiplyQuantity,
-  normalizeDecimalText,
-  parseDecimal,
-  parseFloatMajor,
-  toFloatMajor,
-} from '../../src/core/money/index.ts';
+import { MoneyFormatError, applyPercent, exponentOf, formatDecimal, multiplyQuantity, normalizeDecimalText, parseDecimal, parseFloatMajor, toFloatMajor } from '../../src/core/money/index.ts';
 
 const CURRENCIES = ['JPY', 'USD', 'KWD'] as const;
 
@@ -58,7 +48,10 @@ describe('parseDecimal', () => {
   }
 
   test('refuses more decimals than the currency has, unless they are zeros', () => {
-    assert.throws(() => parseDecimal('1.001', 'USD'), (e: unknown) => e instanceof MoneyFormatError && /too many decimal places for USD/.test(e.message));
+    assert.throws(
+      () => parseDecimal('1.001', 'USD'),
+      (e: unknown) => e instanceof MoneyFormatError && /too many decimal places for USD/.test(e.message),
+    );
     assert.throws(() => parseDecimal('1.5', 'JPY'), MoneyFormatError);
     assert.throws(() => parseDecimal('0.0001', 'KWD'), MoneyFormatError);
     assert.throws(() => parseDecimal('1.0010', 'USD'), MoneyFormatError);
@@ -67,12 +60,19 @@ describe('parseDecimal', () => {
 
   test('refuses garbage', () => {
     for (const text of ['', ' ', 'abc', '1,000.00', '1.2.3', '$5', '.5', '1e3', 'NaN', 'Infinity', '--1', '1 000', '0x10', '١٢']) {
-      assert.throws(() => parseDecimal(text, 'USD'), (e: unknown) => e instanceof MoneyFormatError && /not a decimal amount/.test(e.message), text);
+      assert.throws(
+        () => parseDecimal(text, 'USD'),
+        (e: unknown) => e instanceof MoneyFormatError && /not a decimal amount/.test(e.message),
+        text,
+      );
     }
   });
 
   test('refuses amounts outside the safe integer range', () => {
-    assert.throws(() => parseDecimal('90071992547409.92', 'USD'), (e: unknown) => e instanceof MoneyFormatError && /out of range/.test(e.message));
+    assert.throws(
+      () => parseDecimal('90071992547409.92', 'USD'),
+      (e: unknown) => e instanceof MoneyFormatError && /out of range/.test(e.message),
+    );
     assert.throws(() => parseDecimal('9007199254740992', 'JPY'), /out of range/);
     assert.throws(() => parseDecimal('-9007199254740992', 'JPY'), /out of range/);
     assert.throws(() => parseDecimal('9007199254741', 'KWD'), /out of range/);
@@ -125,9 +125,15 @@ describe('parseFloatMajor', () => {
 
   test('refuses non-finite numbers and values past the safe range', () => {
     for (const value of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
-      assert.throws(() => parseFloatMajor(value, 'USD'), (e: unknown) => e instanceof MoneyFormatError && /not a finite amount/.test(e.message));
+      assert.throws(
+        () => parseFloatMajor(value, 'USD'),
+        (e: unknown) => e instanceof MoneyFormatError && /not a finite amount/.test(e.message),
+      );
     }
-    assert.throws(() => parseFloatMajor(1e21, 'USD'), (e: unknown) => e instanceof MoneyFormatError && /out of range/.test(e.message));
+    assert.throws(
+      () => parseFloatMajor(1e21, 'USD'),
+      (e: unknown) => e instanceof MoneyFormatError && /out of range/.test(e.message),
+    );
     assert.throws(() => parseFloatMajor(-1.5e21, 'JPY'), /out of range/);
     assert.throws(() => parseFloatMajor(1e14, 'USD'), /out of range/);
     assert.throws(() => parseFloatMajor(1e13, 'KWD'), /out of range/);
@@ -184,7 +190,11 @@ describe('multiplyQuantity', () => {
 
   test('refuses a non-decimal quantity and a product past the safe range', () => {
     for (const quantity of ['abc', '1e2', '', '1/2', '1,5']) {
-      assert.throws(() => multiplyQuantity(100, quantity), (e: unknown) => e instanceof MoneyFormatError && /not a decimal quantity/.test(e.message), quantity);
+      assert.throws(
+        () => multiplyQuantity(100, quantity),
+        (e: unknown) => e instanceof MoneyFormatError && /not a decimal quantity/.test(e.message),
+        quantity,
+      );
     }
     assert.throws(() => multiplyQuantity(Number.MAX_SAFE_INTEGER, '2'), /out of range/);
     assert.equal(multiplyQuantity(Number.MAX_SAFE_INTEGER, '1'), Number.MAX_SAFE_INTEGER);
@@ -214,7 +224,11 @@ describe('applyPercent', () => {
 
   test('refuses a non-decimal percentage', () => {
     for (const percent of ['8%', 'abc', '', '1e1']) {
-      assert.throws(() => applyPercent(100, percent), (e: unknown) => e instanceof MoneyFormatError && /not a decimal percentage/.test(e.message), percent);
+      assert.throws(
+        () => applyPercent(100, percent),
+        (e: unknown) => e instanceof MoneyFormatError && /not a decimal percentage/.test(e.message),
+        percent,
+      );
     }
   });
 });
@@ -244,7 +258,11 @@ describe('normalizeDecimalText', () => {
 
   test('refuses anything that is not a decimal', () => {
     for (const text of ['', '1.2.3', 'abc', '.5', '1e3', '1,5']) {
-      assert.throws(() => normalizeDecimalText(text), (e: unknown) => e instanceof MoneyFormatError && /not a decimal number/.test(e.message), text);
+      assert.throws(
+        () => normalizeDecimalText(text),
+        (e: unknown) => e instanceof MoneyFormatError && /not a decimal number/.test(e.message),
+        text,
+      );
     }
   });
 });

@@ -264,8 +264,7 @@ describe('ACH', () => {
 
 describe('expiry', () => {
   test('judged against now, to the month', () => {
-    const expired = (expMonth: number, expYear: number, extra: Partial<ProcessorRequest> = {}) =>
-      run(card('4111111111111111', { expMonth, expYear }), extra).declineReason;
+    const expired = (expMonth: number, expYear: number, extra: Partial<ProcessorRequest> = {}) => run(card('4111111111111111', { expMonth, expYear }), extra).declineReason;
     assert.equal(expired(6, 2030), null); // the current month still works
     assert.equal(expired(7, 2030), null);
     assert.equal(expired(1, 2031), null);

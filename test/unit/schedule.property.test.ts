@@ -216,7 +216,7 @@ describe('anchored days in short months', () => {
     assert.deepEqual(occurrenceDates(monthly([{ kind: 'lastDayOfMonth' }], '2000-02-01'), 1), ['2000-02-29'], '2000 is');
   });
 
-  test('the 31st clamps to the 30th in 30-day months (and to Feb\'s end), or skips them', () => {
+  test("the 31st clamps to the 30th in 30-day months (and to Feb's end), or skips them", () => {
     fc.assert(
       fc.property(date, (start) => {
         for (const d of occurrenceDates(monthly([{ kind: 'dayOfMonth', day: 31 }], start), 24)) {
@@ -234,7 +234,13 @@ describe('anchored days in short months', () => {
 
   test('a yearly Feb 29 falls on Feb 28 in common years, or only in leap years', () => {
     const feb29: Anchor[] = [{ kind: 'dayOfYear', month: 2, day: 29 }];
-    assert.deepEqual(occurrenceDates({ unit: 'year', interval: 1, anchors: feb29, shortMonths: 'clamp', start: '2024-03-01' }, 5), ['2025-02-28', '2026-02-28', '2027-02-28', '2028-02-29', '2029-02-28']);
+    assert.deepEqual(occurrenceDates({ unit: 'year', interval: 1, anchors: feb29, shortMonths: 'clamp', start: '2024-03-01' }, 5), [
+      '2025-02-28',
+      '2026-02-28',
+      '2027-02-28',
+      '2028-02-29',
+      '2029-02-28',
+    ]);
     assert.deepEqual(occurrenceDates({ unit: 'year', interval: 1, anchors: feb29, shortMonths: 'skip', start: '2096-03-01' }, 2), ['2104-02-29', '2108-02-29'], '2100 is skipped');
   });
 });

@@ -46,7 +46,14 @@ export function clockCommands(program: Command, io: CliIo, exit: (code: number) 
         const tenantId = options.tenant ? (await getTenant(services, options.tenant)).id : undefined;
         const report = await verify(services, tenantId);
         if (options.json) printJson(io, report);
-        else io.out(report.ok ? `ok: ${Object.entries(report.checked).map(([k, v]) => `${v} ${k}`).join(', ')}\n` : `VIOLATION: ${report.violation}\n`);
+        else
+          io.out(
+            report.ok
+              ? `ok: ${Object.entries(report.checked)
+                  .map(([k, v]) => `${v} ${k}`)
+                  .join(', ')}\n`
+              : `VIOLATION: ${report.violation}\n`,
+          );
         if (!report.ok) exit(1);
       }),
     );

@@ -46,25 +46,25 @@ export async function createCatalogItem(ctx: TenantContext, input: CatalogInput)
   return inWork(ctx, async (ctx) => {
     const now = ctx.clock.now();
     const row = await ctx.db
-        .insertInto('catalog_items')
-        .values({
-          tenant_id: ctx.tenant.id,
-          kind: input.kind,
-          name: input.name.trim(),
-          description: input.description ?? null,
-          token: randomAlnum(12),
-          active: input.active === false ? 0 : 1,
-          interval_unit: input.intervalUnit ?? null,
-          interval_count: input.intervalCount ?? (input.intervalUnit ? 1 : null),
-          trial_days: input.trialDays ?? null,
-          prices: JSON.stringify(prices),
-          vendor_data: JSON.stringify(input.vendorData ?? {}),
-          created_at: now,
-          updated_at: now,
-          deleted_at: null,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      .insertInto('catalog_items')
+      .values({
+        tenant_id: ctx.tenant.id,
+        kind: input.kind,
+        name: input.name.trim(),
+        description: input.description ?? null,
+        token: randomAlnum(12),
+        active: input.active === false ? 0 : 1,
+        interval_unit: input.intervalUnit ?? null,
+        interval_count: input.intervalCount ?? (input.intervalUnit ? 1 : null),
+        trial_days: input.trialDays ?? null,
+        prices: JSON.stringify(prices),
+        vendor_data: JSON.stringify(input.vendorData ?? {}),
+        created_at: now,
+        updated_at: now,
+        deleted_at: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
     await setRefs(ctx, 'catalog_item', row.id, input.refs);
     await recordEvent(ctx, `${input.kind}.created`, input.kind, row.id, row);
     return row;

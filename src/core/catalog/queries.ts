@@ -23,7 +23,8 @@ export const CATALOG_FIELDS: FieldSet = {
   },
 };
 
-const base = (ctx: TenantContext, kind: CatalogKind) => ctx.db.selectFrom('catalog_items').selectAll().where('catalog_items.tenant_id', '=', ctx.tenant.id).where('catalog_items.kind', '=', kind).where('catalog_items.deleted_at', 'is', null);
+const base = (ctx: TenantContext, kind: CatalogKind) =>
+  ctx.db.selectFrom('catalog_items').selectAll().where('catalog_items.tenant_id', '=', ctx.tenant.id).where('catalog_items.kind', '=', kind).where('catalog_items.deleted_at', 'is', null);
 
 export async function listCatalog(ctx: TenantContext, kind: CatalogKind, query: ListQuery): Promise<Page<CatalogItemRow>> {
   return runList(ctx, CATALOG_FIELDS, base(ctx, kind), query, { field: 'id', direction: query.tieBreak ?? 'asc' });

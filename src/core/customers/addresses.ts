@@ -74,7 +74,12 @@ export async function writeDefaultAddress(ctx: TxContext, customer: CustomerRow,
     return customer;
   }
   const row = await insertAddress(ctx, customer.id, fields);
-  return ctx.db.updateTable('customers').set({ [pointer]: row.id }).where('id', '=', customer.id).returningAll().executeTakeFirstOrThrow();
+  return ctx.db
+    .updateTable('customers')
+    .set({ [pointer]: row.id })
+    .where('id', '=', customer.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** A deleted address or payment method is nobody's default any more. */

@@ -38,7 +38,13 @@ export async function countContacts(ctx: TenantContext, query: Pick<ListQuery, '
 
 export async function contactsByIds(ctx: TenantContext, ids: readonly number[]): Promise<ContactRow[]> {
   if (ids.length === 0) return [];
-  return inOrder(ids, await base(ctx).where('contacts.id', 'in', [...new Set(ids)]).execute(), (row) => row.id);
+  return inOrder(
+    ids,
+    await base(ctx)
+      .where('contacts.id', 'in', [...new Set(ids)])
+      .execute(),
+    (row) => row.id,
+  );
 }
 
 export async function contactIdByToken(ctx: TenantContext, token: string): Promise<number | null> {
@@ -48,6 +54,9 @@ export async function contactIdByToken(ctx: TenantContext, token: string): Promi
 /** Each customer's primary contact. */
 export async function primaryContacts(ctx: TenantContext, customerIds: readonly number[]): Promise<Map<number, ContactRow>> {
   if (customerIds.length === 0) return new Map();
-  const rows = await base(ctx).where('contacts.customer_id', 'in', [...new Set(customerIds)]).where('contacts.is_primary', '=', 1).execute();
+  const rows = await base(ctx)
+    .where('contacts.customer_id', 'in', [...new Set(customerIds)])
+    .where('contacts.is_primary', '=', 1)
+    .execute();
   return new Map(rows.map((row) => [row.customer_id, row]));
 }

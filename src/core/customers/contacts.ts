@@ -33,7 +33,14 @@ export async function getContact(ctx: TenantContext, id: number): Promise<Contac
 async function promoteNext(ctx: TxContext, customerId: number): Promise<void> {
   const primary = await ctx.db.selectFrom('contacts').select('id').where('customer_id', '=', customerId).where('is_primary', '=', 1).where('deleted_at', 'is', null).executeTakeFirst();
   if (primary) return;
-  const next = await ctx.db.selectFrom('contacts').select('id').where('tenant_id', '=', ctx.tenant.id).where('customer_id', '=', customerId).where('deleted_at', 'is', null).orderBy('id').executeTakeFirst();
+  const next = await ctx.db
+    .selectFrom('contacts')
+    .select('id')
+    .where('tenant_id', '=', ctx.tenant.id)
+    .where('customer_id', '=', customerId)
+    .where('deleted_at', 'is', null)
+    .orderBy('id')
+    .executeTakeFirst();
   if (next) await ctx.db.updateTable('contacts').set({ is_primary: 1 }).where('id', '=', next.id).execute();
 }
 
@@ -58,7 +65,13 @@ export async function updateContact(ctx: TenantContext, id: number, update: Cont
     const moving = update.customerId !== undefined && update.customerId !== existing.customer_id;
     if (moving) {
       changes.customer_id = update.customerId;
-      const target = await ctx.db.selectFrom('contacts').select('id').where('customer_id', '=', update.customerId as number).where('is_primary', '=', 1).where('deleted_at', 'is', null).executeTakeFirst();
+      const target = await ctx.db
+        .selectFrom('contacts')
+        .select('id')
+        .where('customer_id', '=', update.customerId as number)
+        .where('is_primary', '=', 1)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
       changes.is_primary = target ? 0 : 1;
     }
     const row = await ctx.db.updateTable('contacts').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
@@ -121,7 +134,10 @@ export async function setLogin(ctx: TenantContext, contactId: number, input: { u
       if (existing) {
         await ctx.db.updateTable('contact_logins').set({ username, password_hash: passwordHash, updated_at: now }).where('id', '=', existing.id).execute();
       } else {
-        await ctx.db.insertInto('contact_logins').values({ tenant_id: ctx.tenant.id, contact_id: contactId, username, password_hash: passwordHash, login_token_hash: null, login_token_expires_at: null, updated_at: now }).execute();
+        await ctx.db
+          .insertInto('contact_logins')
+          .values({ tenant_id: ctx.tenant.id, contact_id: contactId, username, password_hash: passwordHash, login_token_hash: null, login_token_expires_at: null, updated_at: now })
+          .execute();
       }
     } catch (error) {
       if (isUniqueViolation(error)) throw new DomainError(ErrorCode.CONFLICT, `The username "${username}" is already in use`, { field: 'username' });
@@ -156,6 +172,11 @@ export async function consumeLoginToken(services: { db: TenantContext['db'] }, t
   const hash = createHash('sha256').update(token).digest('hex');
   const row = await services.db.selectFrom('contact_logins').select(['id', 'tenant_id', 'contact_id', 'login_token_expires_at']).where('login_token_hash', '=', hash).executeTakeFirst();
   if (!row || row.login_token_expires_at === null || row.login_token_expires_at < (await now(Number(row.tenant_id)))) return null;
-  const used = await services.db.updateTable('contact_logins').set({ login_token_hash: null, login_token_expires_at: null }).where('id', '=', row.id).where('login_token_hash', '=', hash).executeTakeFirst();
+  const used = await services.db
+    .updateTable('contact_logins')
+    .set({ login_token_hash: null, login_token_expires_at: null })
+    .where('id', '=', row.id)
+    .where('login_token_hash', '=', hash)
+    .executeTakeFirst();
   return Number(used.numUpdatedRows) === 1 ? { tenantId: Number(row.tenant_id), contactId: Number(row.contact_id) } : null;
 }

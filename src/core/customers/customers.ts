@@ -61,30 +61,30 @@ export async function createCustomer(ctx: TenantContext, input: CustomerInput): 
   return inWork(ctx, async (ctx) => {
     const now = ctx.clock.now();
     const inserted = await ctx.db
-        .insertInto('customers')
-        .values({
-          tenant_id: ctx.tenant.id,
-          token: randomAlnum(12),
-          first_name: input.firstName ?? null,
-          last_name: input.lastName ?? null,
-          company: input.company ?? null,
-          email: input.email ?? null,
-          phone: input.phone ?? null,
-          currency,
-          status: input.status ?? 'active',
-          parent_id: input.parentId ?? null,
-          billing_address_id: null,
-          shipping_address_id: null,
-          default_payment_method_id: null,
-          invoice_recipient: input.invoiceRecipient ? 1 : 0,
-          custom_fields: JSON.stringify(input.customFields ?? {}),
-          vendor_data: withVendorData('{}', input.vendor, input.vendorData),
-          created_at: now,
-          updated_at: now,
-          deleted_at: null,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      .insertInto('customers')
+      .values({
+        tenant_id: ctx.tenant.id,
+        token: randomAlnum(12),
+        first_name: input.firstName ?? null,
+        last_name: input.lastName ?? null,
+        company: input.company ?? null,
+        email: input.email ?? null,
+        phone: input.phone ?? null,
+        currency,
+        status: input.status ?? 'active',
+        parent_id: input.parentId ?? null,
+        billing_address_id: null,
+        shipping_address_id: null,
+        default_payment_method_id: null,
+        invoice_recipient: input.invoiceRecipient ? 1 : 0,
+        custom_fields: JSON.stringify(input.customFields ?? {}),
+        vendor_data: withVendorData('{}', input.vendor, input.vendorData),
+        created_at: now,
+        updated_at: now,
+        deleted_at: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
     await setRefs(ctx, 'customer', inserted.id, input.refs);
     const row = await writeAddresses(ctx, inserted, input);
     await recordEvent(ctx, 'customer.created', 'customer', row.id, row);
@@ -147,14 +147,21 @@ export async function setCustomerDefaults(ctx: TenantContext, customerId: number
       if (defaults.paymentMethodId !== null) await owned('payment_methods', defaults.paymentMethodId, 'payment_method_id');
       changes.default_payment_method_id = defaults.paymentMethodId;
     }
-    for (const [key, column, field] of [['billingAddressId', 'billing_address_id', 'billing_address_id'], ['shippingAddressId', 'shipping_address_id', 'shipping_address_id']] as const) {
+    for (const [key, column, field] of [
+      ['billingAddressId', 'billing_address_id', 'billing_address_id'],
+      ['shippingAddressId', 'shipping_address_id', 'shipping_address_id'],
+    ] as const) {
       const value = defaults[key];
       if (value === undefined) continue;
       if (value !== null) await owned('addresses', value, field);
       changes[column] = value;
     }
     const row = await ctx.db.updateTable('customers').set(changes).where('id', '=', customerId).returningAll().executeTakeFirstOrThrow();
-    await recordEvent(ctx, 'customer.defaults_changed', 'customer', customerId, { payment_method_id: row.default_payment_method_id, billing_address_id: row.billing_address_id, shipping_address_id: row.shipping_address_id });
+    await recordEvent(ctx, 'customer.defaults_changed', 'customer', customerId, {
+      payment_method_id: row.default_payment_method_id,
+      billing_address_id: row.billing_address_id,
+      shipping_address_id: row.shipping_address_id,
+    });
     return row;
   });
 }
@@ -212,37 +219,30 @@ export async function createContact(ctx: TenantContext, input: ContactInput): Pr
   await getCustomer(ctx, input.customerId);
   return inWork(ctx, async (ctx) => {
     const now = ctx.clock.now();
-    const existingPrimary = await ctx.db
-      .selectFrom('contacts')
-      .select('id')
-      .where('customer_id', '=', input.customerId)
-      .where('is_primary', '=', 1)
-      .where('deleted_at', 'is', null)
-      .executeTakeFirst();
+    const existingPrimary = await ctx.db.selectFrom('contacts').select('id').where('customer_id', '=', input.customerId).where('is_primary', '=', 1).where('deleted_at', 'is', null).executeTakeFirst();
     const primary = input.isPrimary === true || !existingPrimary;
     if (primary && existingPrimary) await ctx.db.updateTable('contacts').set({ is_primary: 0 }).where('id', '=', existingPrimary.id).execute();
     const row = await ctx.db
-        .insertInto('contacts')
-        .values({
-          tenant_id: ctx.tenant.id,
-          customer_id: input.customerId,
-          token: randomAlnum(12),
-          first_name: input.firstName ?? null,
-          last_name: input.lastName ?? null,
-          email: input.email ?? null,
-          phone: input.phone ?? null,
-          title: input.title ?? null,
-          is_primary: primary ? 1 : 0,
-          vendor_data: withVendorData('{}', input.vendor, input.vendorData),
-          created_at: now,
-          updated_at: now,
-          deleted_at: null,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      .insertInto('contacts')
+      .values({
+        tenant_id: ctx.tenant.id,
+        customer_id: input.customerId,
+        token: randomAlnum(12),
+        first_name: input.firstName ?? null,
+        last_name: input.lastName ?? null,
+        email: input.email ?? null,
+        phone: input.phone ?? null,
+        title: input.title ?? null,
+        is_primary: primary ? 1 : 0,
+        vendor_data: withVendorData('{}', input.vendor, input.vendorData),
+        created_at: now,
+        updated_at: now,
+        deleted_at: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
     await setRefs(ctx, 'contact', row.id, input.refs);
     await recordEvent(ctx, 'contact.created', 'contact', row.id, row);
     return row;
   });
 }
-

@@ -10,8 +10,14 @@ import { countList, inOrder, runList } from '../query/list.ts';
 import { findByRef } from '../refs/refs.ts';
 
 const c = (name: string, type: ScalarField['type']) => column('customers', name, type);
-const primary = (name: string): ScalarField['expr'] => () => sql`(select pc.${sql.ref(name)} from contacts pc where pc.customer_id = customers.id and pc.is_primary = 1 and pc.deleted_at is null)`;
-const address = (pointer: string, name: string): ScalarField['expr'] => () => sql`(select a.${sql.ref(name)} from addresses a where a.id = customers.${sql.ref(pointer)})`;
+const primary =
+  (name: string): ScalarField['expr'] =>
+  () =>
+    sql`(select pc.${sql.ref(name)} from contacts pc where pc.customer_id = customers.id and pc.is_primary = 1 and pc.deleted_at is null)`;
+const address =
+  (pointer: string, name: string): ScalarField['expr'] =>
+  () =>
+    sql`(select a.${sql.ref(name)} from addresses a where a.id = customers.${sql.ref(pointer)})`;
 
 /** Has an open invoice past its due date on the tenant's clock. */
 const overdue = (ctx: TenantContext) => sql`exists (select 1 from invoices i where i.customer_id = customers.id and i.status = 'open' and i.balance > 0 and i.due_date < ${isoDate(ctx.clock.now())})`;
@@ -41,7 +47,10 @@ const fields: Record<string, ScalarField> = {
   'primary_contact.first_name': { expr: primary('first_name'), type: 'text_ci' },
   'primary_contact.last_name': { expr: primary('last_name'), type: 'text_ci' },
 };
-for (const [which, pointer] of [['billing', 'billing_address_id'], ['shipping', 'shipping_address_id']] as const) {
+for (const [which, pointer] of [
+  ['billing', 'billing_address_id'],
+  ['shipping', 'shipping_address_id'],
+] as const) {
   for (const name of ['first_name', 'last_name', 'company', 'line1', 'line2', 'line3', 'city', 'state', 'postal_code', 'country', 'email', 'phone', 'fax']) {
     fields[`${which}.${name}`] = { expr: address(pointer, name), type: 'text_ci' };
   }
@@ -62,7 +71,11 @@ export async function countCustomers(ctx: TenantContext, query: Pick<ListQuery, 
 /** Live customers by id, in the order given. */
 export async function customersByIds(ctx: TenantContext, ids: readonly number[], options: { includeDeleted?: boolean } = {}): Promise<CustomerRow[]> {
   if (ids.length === 0) return [];
-  let query = ctx.db.selectFrom('customers').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', 'in', [...new Set(ids)]);
+  let query = ctx.db
+    .selectFrom('customers')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenant.id)
+    .where('id', 'in', [...new Set(ids)]);
   if (!options.includeDeleted) query = query.where('deleted_at', 'is', null);
   return inOrder(ids, await query.execute(), (row) => row.id);
 }

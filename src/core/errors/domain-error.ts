@@ -34,8 +34,7 @@ export const notFound = (what: string, id?: unknown): DomainError =>
     details: { object: what },
   });
 
-export const invalid = (message: string, field?: string): DomainError =>
-  new DomainError(ErrorCode.INVALID, message, field === undefined ? {} : { field });
+export const invalid = (message: string, field?: string): DomainError => new DomainError(ErrorCode.INVALID, message, field === undefined ? {} : { field });
 
 /** Why the core refused (details.reason), for doors that map reasons to their vendor's words. */
 export function reasonOf(error: unknown): string | null {

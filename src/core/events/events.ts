@@ -4,13 +4,7 @@ import type { EventRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import type { TxContext } from '../work.ts';
 
-export async function recordEvent(
-  ctx: TxContext,
-  type: string,
-  objectType: string,
-  objectId: number,
-  snapshot: unknown,
-): Promise<void> {
+export async function recordEvent(ctx: TxContext, type: string, objectType: string, objectId: number, snapshot: unknown): Promise<void> {
   await ctx.db
     .insertInto('events')
     .values({
@@ -24,12 +18,12 @@ export async function recordEvent(
     .execute();
 }
 
-export async function listEvents(
-  ctx: TenantContext,
-  options: { afterId?: number; limit?: number; type?: string } = {},
-): Promise<EventRow[]> {
+export async function listEvents(ctx: TenantContext, options: { afterId?: number; limit?: number; type?: string } = {}): Promise<EventRow[]> {
   let query = ctx.db.selectFrom('events').selectAll().where('tenant_id', '=', ctx.tenant.id);
   if (options.afterId !== undefined) query = query.where('id', '>', options.afterId);
   if (options.type) query = query.where('type', '=', options.type);
-  return query.orderBy('id').limit(options.limit ?? 100).execute();
+  return query
+    .orderBy('id')
+    .limit(options.limit ?? 100)
+    .execute();
 }

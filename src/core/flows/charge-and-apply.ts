@@ -46,30 +46,49 @@ async function chargeWithin(ctx: TxContext, input: ChargeAndApplyInput, seqs: Re
   if (amount <= 0) throw refuse(FlowRefusal.NOTHING_DUE);
   const sources = input.using.kind === 'given' ? input.using.sources : (await chargeableMethods(ctx, customer.id, input.using.methodIds)).map((methodId) => ({ methodId }));
   if (sources.length === 0) throw refuse(FlowRefusal.NO_PAYMENT_METHOD);
-  const charged = await chargeFirstApproved(ctx, sources, {
-    amount,
-    currency: invoices[0]?.currency ?? customer.currency,
-    customerId: customer.id,
-    purpose: input.amount === undefined ? PURPOSE_INVOICE_PAYMENT : null,
-    description: input.description,
-    vendorData: input.vendorData,
-    processor: input.processor,
-  }, seqs);
+  const charged = await chargeFirstApproved(
+    ctx,
+    sources,
+    {
+      amount,
+      currency: invoices[0]?.currency ?? customer.currency,
+      customerId: customer.id,
+      purpose: input.amount === undefined ? PURPOSE_INVOICE_PAYMENT : null,
+      description: input.description,
+      vendorData: input.vendorData,
+      processor: input.processor,
+    },
+    seqs,
+  );
   if (charged.result === 'approved') {
     await applyPlan(ctx, charged.transaction, input);
     const transaction = await ctx.db.selectFrom('transactions').selectAll().where('id', '=', charged.transaction.id).executeTakeFirstOrThrow();
     return { transaction, result: 'approved', message: null };
   }
-  await noteAttempts(ctx, invoices.map((invoice) => invoice.id), charged.transaction.id, charged.result === 'unknown' ? 'unknown' : 'declined');
+  await noteAttempts(
+    ctx,
+    invoices.map((invoice) => invoice.id),
+    charged.transaction.id,
+    charged.result === 'unknown' ? 'unknown' : 'declined',
+  );
   return charged;
 }
 
 export async function chargeAndApply(ctx: TenantContext, input: ChargeAndApplyInput): Promise<ChargeResult> {
   if (input.amount !== undefined) requireAmount(input.amount);
   if (input.using.kind === 'given' && input.using.sources.length === 0) throw refuse(FlowRefusal.NO_PAYMENT_METHOD);
-  const op = { ...CHARGE_AND_APPLY, ref: (r: ChargeResult) => CHARGE_AND_APPLY.ref(r.transaction), load: async (c: TenantContext, ref: { type: string; id: number }) => resultOf(await CHARGE_AND_APPLY.load(c, ref)) };
+  const op = {
+    ...CHARGE_AND_APPLY,
+    ref: (r: ChargeResult) => CHARGE_AND_APPLY.ref(r.transaction),
+    load: async (c: TenantContext, ref: { type: string; id: number }) => resultOf(await CHARGE_AND_APPLY.load(c, ref)),
+  };
   const charges = input.using.kind === 'given' ? input.using.sources.length : (input.using.methodIds?.length ?? 1);
-  return keyedWork(ctx, op, (w, seqs) => chargeWithin(w, input, seqs), () => reserveCharges(ctx, charges));
+  return keyedWork(
+    ctx,
+    op,
+    (w, seqs) => chargeWithin(w, input, seqs),
+    () => reserveCharges(ctx, charges),
+  );
 }
 
 function resultOf(transaction: TransactionRow): ChargeResult {

@@ -55,7 +55,8 @@ function operation(invoiceId: number): KeyedOperation<InvoicePaymentResult> {
   return {
     name: 'pay_invoice',
     ref: (r) => (r.transaction ? { type: 'transaction', id: r.transaction.id } : { type: 'invoice', id: r.invoiceId }),
-    load: async (ctx, ref) => (ref.type === 'transaction' ? resultOf(invoiceId, await getTransaction(ctx, ref.id), 0) : { invoiceId, result: 'approved', transaction: null, applied: 0, message: null }),
+    load: async (ctx, ref) =>
+      ref.type === 'transaction' ? resultOf(invoiceId, await getTransaction(ctx, ref.id), 0) : { invoiceId, result: 'approved', transaction: null, applied: 0, message: null },
   };
 }
 
@@ -93,15 +94,20 @@ async function payWithin(ctx: TxContext, input: PayInvoiceInput, seqs: ReservedS
   }
   const sources = input.using.kind === 'given' ? input.using.sources : (await chargeableMethods(ctx, invoice.customer_id, input.using.methodIds)).map((methodId) => ({ methodId }));
   if (sources.length === 0) throw refuse(FlowRefusal.NO_PAYMENT_METHOD);
-  const charged = await chargeFirstApproved(ctx, sources, {
-    amount: invoice.balance,
-    currency: invoice.currency,
-    customerId: invoice.customer_id,
-    purpose: PURPOSE_INVOICE_PAYMENT,
-    description: input.description,
-    vendorData: input.vendorData,
-    processor: input.processor,
-  }, seqs);
+  const charged = await chargeFirstApproved(
+    ctx,
+    sources,
+    {
+      amount: invoice.balance,
+      currency: invoice.currency,
+      customerId: invoice.customer_id,
+      purpose: PURPOSE_INVOICE_PAYMENT,
+      description: input.description,
+      vendorData: input.vendorData,
+      processor: input.processor,
+    },
+    seqs,
+  );
   if (charged.result === 'approved') {
     const { applied } = await applyWithin(ctx, charged.transaction, invoice.id, invoice.balance);
     return { ...resultOf(invoice.id, charged.transaction, applied), message: null };

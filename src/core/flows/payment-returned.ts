@@ -47,7 +47,11 @@ export async function markPaymentReturned(ctx: TenantContext, id: number, info: 
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await noteAttempts(ctx, invoices.map((row) => Number(row.invoice_id)), id);
+    await noteAttempts(
+      ctx,
+      invoices.map((row) => Number(row.invoice_id)),
+      id,
+    );
     await recordEvent(ctx, 'transaction.returned', 'transaction', id, updated);
     return updated;
   });

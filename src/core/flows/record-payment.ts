@@ -58,7 +58,11 @@ async function recordWithin(ctx: TxContext, input: RecordInput, reserved: number
   if (input.failed) {
     const txn = await recordFailed(ctx, input, currency, seq);
     await setRefs(ctx, 'transaction', txn.id, input.refs);
-    await noteAttempts(ctx, (input.applyTo ?? []).map((a) => a.invoiceId), txn.id);
+    await noteAttempts(
+      ctx,
+      (input.applyTo ?? []).map((a) => a.invoiceId),
+      txn.id,
+    );
     return txn;
   }
   const base = { customerId: input.customerId, amount: input.amount, currency, reference: input.reference, description: input.description, vendorData: input.vendorData };
@@ -72,5 +76,10 @@ async function recordWithin(ctx: TxContext, input: RecordInput, reserved: number
 
 export async function recordPayment(ctx: TenantContext, input: RecordInput): Promise<TransactionRow> {
   requireAmount(input.amount);
-  return keyedWork(ctx, RECORDED_PAYMENT, (w, seq) => recordWithin(w, input, seq), () => reserveSeq(ctx));
+  return keyedWork(
+    ctx,
+    RECORDED_PAYMENT,
+    (w, seq) => recordWithin(w, input, seq),
+    () => reserveSeq(ctx),
+  );
 }

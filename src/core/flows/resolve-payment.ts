@@ -18,7 +18,17 @@ export async function resolvePayment(ctx: TenantContext, id: number): Promise<Tr
     const resolved = await resolveWithin(ctx, id);
     if (resolved.status !== TxnStatus.CAPTURED) return resolved;
     const invoiceIds = await attemptedInvoices(ctx, id);
-    const open = invoiceIds.length === 0 ? [] : await ctx.db.selectFrom('invoices').select(['id']).where('tenant_id', '=', ctx.tenant.id).where('id', 'in', invoiceIds).where('status', '=', InvoiceState.OPEN).where('balance', '>', 0).execute();
+    const open =
+      invoiceIds.length === 0
+        ? []
+        : await ctx.db
+            .selectFrom('invoices')
+            .select(['id'])
+            .where('tenant_id', '=', ctx.tenant.id)
+            .where('id', 'in', invoiceIds)
+            .where('status', '=', InvoiceState.OPEN)
+            .where('balance', '>', 0)
+            .execute();
     if (open.length > 0) await applyPlan(ctx, resolved, { applyTo: open.map((row) => ({ invoiceId: row.id })) });
     return ctx.db.selectFrom('transactions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   });

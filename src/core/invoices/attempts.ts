@@ -16,7 +16,14 @@ export async function noteAttempts(ctx: TxContext, invoiceIds: readonly number[]
 
 /** The invoices a charge with an unknown outcome was meant for. */
 export async function attemptedInvoices(ctx: TxContext, transactionId: number): Promise<number[]> {
-  const rows = await ctx.db.selectFrom('payment_attempts').select('invoice_id').where('tenant_id', '=', ctx.tenant.id).where('transaction_id', '=', transactionId).where('outcome', '=', 'unknown').orderBy('id').execute();
+  const rows = await ctx.db
+    .selectFrom('payment_attempts')
+    .select('invoice_id')
+    .where('tenant_id', '=', ctx.tenant.id)
+    .where('transaction_id', '=', transactionId)
+    .where('outcome', '=', 'unknown')
+    .orderBy('id')
+    .execute();
   return rows.map((row) => Number(row.invoice_id));
 }
 

@@ -60,7 +60,10 @@ export async function refigure(ctx: TxContext, invoice: InvoiceRow, update: Invo
   if (lines) {
     await ctx.db.deleteFrom('invoice_lines').where('invoice_id', '=', invoice.id).execute();
     if (lines.length > 0) {
-      await ctx.db.insertInto('invoice_lines').values(lines.map((line) => ({ ...line, tenant_id: ctx.tenant.id, invoice_id: invoice.id }))).execute();
+      await ctx.db
+        .insertInto('invoice_lines')
+        .values(lines.map((line) => ({ ...line, tenant_id: ctx.tenant.id, invoice_id: invoice.id })))
+        .execute();
     }
   }
   const columns = totalsColumns(totals);

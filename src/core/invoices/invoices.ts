@@ -98,10 +98,18 @@ export async function createInvoice(ctx: TenantContext, input: InvoiceInput): Pr
     }
     await setRefs(ctx, 'invoice', invoice.id, input.refs);
     if (!input.number) {
-      invoice = await ctx.db.updateTable('invoices').set({ number: numberFromId(invoice.id) }).where('id', '=', invoice.id).returningAll().executeTakeFirstOrThrow();
+      invoice = await ctx.db
+        .updateTable('invoices')
+        .set({ number: numberFromId(invoice.id) })
+        .where('id', '=', invoice.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
     }
     if (lines.length > 0) {
-      await ctx.db.insertInto('invoice_lines').values(lines.map((line) => ({ ...line, tenant_id: ctx.tenant.id, invoice_id: invoice.id }))).execute();
+      await ctx.db
+        .insertInto('invoice_lines')
+        .values(lines.map((line) => ({ ...line, tenant_id: ctx.tenant.id, invoice_id: invoice.id })))
+        .execute();
     }
     if (!input.draft) await postIssue(ctx, invoice, revenueOf(invoice), invoice.tax_total, 'invoice_issued');
     await recordEvent(ctx, 'invoice.created', 'invoice', invoice.id, invoice);
@@ -124,14 +132,7 @@ export async function getInvoice(ctx: TenantContext, id: number): Promise<Invoic
 export async function invoiceLines(ctx: TenantContext, invoiceIds: number[]): Promise<Map<number, InvoiceLineRow[]>> {
   const map = new Map<number, InvoiceLineRow[]>();
   if (invoiceIds.length === 0) return map;
-  const rows = await ctx.db
-    .selectFrom('invoice_lines')
-    .selectAll()
-    .where('tenant_id', '=', ctx.tenant.id)
-    .where('invoice_id', 'in', invoiceIds)
-    .orderBy('invoice_id')
-    .orderBy('position')
-    .execute();
+  const rows = await ctx.db.selectFrom('invoice_lines').selectAll().where('tenant_id', '=', ctx.tenant.id).where('invoice_id', 'in', invoiceIds).orderBy('invoice_id').orderBy('position').execute();
   for (const row of rows) {
     const list = map.get(row.invoice_id) ?? [];
     list.push(row);
@@ -236,12 +237,7 @@ export async function voidInvoice(ctx: TenantContext, id: number, options: VoidO
       await postIssue(ctx, fresh, -(reversible - taxShare), -taxShare, 'invoice_voided');
     }
     const now = ctx.clock.now();
-    const updated = await ctx.db
-      .updateTable('invoices')
-      .set({ status: InvoiceState.VOID, balance: 0, voided_at: now, updated_at: now })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const updated = await ctx.db.updateTable('invoices').set({ status: InvoiceState.VOID, balance: 0, voided_at: now, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
     await recordEvent(ctx, 'invoice.voided', 'invoice', id, updated);
     return updated;
   });

@@ -30,14 +30,20 @@ export const INVOICE_FIELDS: FieldSet = {
     updated_at: c('updated_at', 'number'),
     /** draft | void | paid | overdue (on the tenant's clock) | open */
     state: {
-      expr: (ctx) => sql`(case when invoices.status = 'draft' then 'draft' when invoices.status = 'void' then 'void' when invoices.balance <= 0 then 'paid' when invoices.due_date < ${isoDate(ctx.clock.now())} then 'overdue' else 'open' end)`,
+      expr: (ctx) =>
+        sql`(case when invoices.status = 'draft' then 'draft' when invoices.status = 'void' then 'void' when invoices.balance <= 0 then 'paid' when invoices.due_date < ${isoDate(ctx.clock.now())} then 'overdue' else 'open' end)`,
       type: 'text_ci',
     },
     'first_line.item_id': { expr: () => sql`(select min(l.item_id) from invoice_lines l where l.invoice_id = invoices.id)`, type: 'number' },
     'first_payment.transaction_id': { expr: () => sql`(select min(a.transaction_id) from allocations a where a.invoice_id = invoices.id)`, type: 'number' },
   },
   related: {
-    lines: { from: 'invoice_lines', alias: 'li', join: 'li.invoice_id = invoices.id', fields: { item_id: { column: 'item_id', type: 'number' }, description: { column: 'description', type: 'text_ci' } } },
+    lines: {
+      from: 'invoice_lines',
+      alias: 'li',
+      join: 'li.invoice_id = invoices.id',
+      fields: { item_id: { column: 'item_id', type: 'number' }, description: { column: 'description', type: 'text_ci' } },
+    },
     payments: { from: 'allocations', alias: 'ap', join: 'ap.invoice_id = invoices.id', fields: { transaction_id: { column: 'transaction_id', type: 'number' } } },
   },
 };
@@ -62,7 +68,13 @@ export async function countInvoices(ctx: TenantContext, query: Pick<ListQuery, '
 
 export async function invoicesByIds(ctx: TenantContext, ids: readonly number[]): Promise<InvoiceRow[]> {
   if (ids.length === 0) return [];
-  return inOrder(ids, await base(ctx, true).where('invoices.id', 'in', [...new Set(ids)]).execute(), (row) => row.id);
+  return inOrder(
+    ids,
+    await base(ctx, true)
+      .where('invoices.id', 'in', [...new Set(ids)])
+      .execute(),
+    (row) => row.id,
+  );
 }
 
 export async function invoiceIdByToken(ctx: TenantContext, token: string): Promise<number | null> {

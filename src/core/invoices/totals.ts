@@ -165,15 +165,27 @@ function normalizeAdjustments(adjustments: AdjustmentInput[] | Adjustment[]): Ad
 
 /** The invoice's figures from its lines (computed or stored) and its invoice-level charges. */
 export function computeTotals(lines: LineAmounts[], charges: InvoiceCharges = {}): InvoiceTotals {
-  const discountTotal = sum(lines.map((line) => line.discount), 'lines');
-  const net = sum(lines.map((line) => line.amount), 'lines');
+  const discountTotal = sum(
+    lines.map((line) => line.discount),
+    'lines',
+  );
+  const net = sum(
+    lines.map((line) => line.amount),
+    'lines',
+  );
   const subtotal = sum([net, discountTotal], 'lines');
-  const lineTax = sum(lines.map((line) => line.tax), 'lines');
+  const lineTax = sum(
+    lines.map((line) => line.tax),
+    'lines',
+  );
   const taxPercent = percentText(charges.taxPercent, 'tax_percent');
   const invoiceTax = exact(() => applyPercent(net, taxPercent), 'tax_percent');
   const taxTotal = sum([lineTax, invoiceTax], 'tax_percent');
   const adjustments = normalizeAdjustments(charges.adjustments ?? []);
-  const adjustmentTotal = sum(adjustments.map((a) => a.amount), 'adjustments');
+  const adjustmentTotal = sum(
+    adjustments.map((a) => a.amount),
+    'adjustments',
+  );
   const total = sum([net, taxTotal, adjustmentTotal], 'adjustments');
   // An invoice asks for money; a negative total would be a credit note, which is another object.
   if (total < 0) throw invalid('The invoice total cannot be negative', 'adjustments');

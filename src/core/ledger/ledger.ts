@@ -61,11 +61,7 @@ export async function post(ctx: TxContext, posting: LedgerPosting): Promise<void
 }
 
 /** Sum of an account's lines for the tenant, optionally narrowed to a customer or invoice. */
-export async function accountBalance(
-  ctx: TenantContext,
-  account: Account,
-  filter: { customerId?: number; invoiceId?: number; transactionId?: number; currency?: string } = {},
-): Promise<number> {
+export async function accountBalance(ctx: TenantContext, account: Account, filter: { customerId?: number; invoiceId?: number; transactionId?: number; currency?: string } = {}): Promise<number> {
   let query = ctx.db
     .selectFrom('ledger_lines')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount'), eb.lit(0)).as('total'))

@@ -76,8 +76,7 @@ function plainDecimal(value: number): string {
   const [whole, fraction = ''] = mantissa.replace('-', '').split('.');
   const digits = whole + fraction;
   const point = whole.length + shift;
-  const expanded =
-    point <= 0 ? '0.' + '0'.repeat(-point) + digits : point >= digits.length ? digits + '0'.repeat(point - digits.length) : digits.slice(0, point) + '.' + digits.slice(point);
+  const expanded = point <= 0 ? '0.' + '0'.repeat(-point) + digits : point >= digits.length ? digits + '0'.repeat(point - digits.length) : digits.slice(0, point) + '.' + digits.slice(point);
   return (negative ? '-' : '') + expanded;
 }
 

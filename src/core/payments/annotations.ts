@@ -24,4 +24,3 @@ export async function annotateTransaction(ctx: TenantContext, id: number, vendor
     return updated;
   });
 }
-

@@ -24,7 +24,12 @@ export type { PaymentResult, RefundResult } from './operations.ts';
 /** Sale, authorization or credit through the processor, as one keyed write. Declines are stored too. */
 export async function createPayment(ctx: TenantContext, input: PaymentInput): Promise<PaymentResult> {
   checkPaymentInput(input);
-  return keyedWork(ctx, PAYMENT, (w, seq) => chargeWithin(w, input, seq), () => beforeProcessor(ctx));
+  return keyedWork(
+    ctx,
+    PAYMENT,
+    (w, seq) => chargeWithin(w, input, seq),
+    () => beforeProcessor(ctx),
+  );
 }
 
 export interface CaptureOptions {
@@ -34,7 +39,15 @@ export interface CaptureOptions {
 }
 
 function followUp(ctx: TxContext, txn: TransactionRow, amount: number) {
-  return { tenantId: ctx.tenant.id, seq: txn.seq, gatewayRef: txn.gateway_ref, amount, currency: txn.currency, instrumentKind: (txn.payment_kind === 'card' || txn.payment_kind === 'bank' ? txn.payment_kind : null) as 'card' | 'bank' | null, faults: faultsOf(ctx.tenant) };
+  return {
+    tenantId: ctx.tenant.id,
+    seq: txn.seq,
+    gatewayRef: txn.gateway_ref,
+    amount,
+    currency: txn.currency,
+    instrumentKind: (txn.payment_kind === 'card' || txn.payment_kind === 'bank' ? txn.payment_kind : null) as 'card' | 'bank' | null,
+    faults: faultsOf(ctx.tenant),
+  };
 }
 
 export async function capture(ctx: TenantContext, id: number, options: CaptureOptions = {}): Promise<TransactionRow> {
@@ -114,7 +127,12 @@ export interface RefundOptions {
 /** Refunds (part of) a payment; money already on invoices comes back off them first when the rest is short. */
 export async function refund(ctx: TenantContext, id: number, options: RefundOptions = {}): Promise<RefundResult> {
   if (options.amount !== undefined) requireAmount(options.amount);
-  return keyedWork(ctx, REFUND, (w, seq) => refundWithin(w, id, options, seq), () => beforeProcessor(ctx));
+  return keyedWork(
+    ctx,
+    REFUND,
+    (w, seq) => refundWithin(w, id, options, seq),
+    () => beforeProcessor(ctx),
+  );
 }
 
 async function refundWithin(ctx: TxContext, id: number, options: RefundOptions, reservedSeq: number | null | undefined): Promise<RefundResult> {
@@ -165,7 +183,12 @@ async function refundWithin(ctx: TxContext, id: number, options: RefundOptions, 
       { account: processed ? Account.PROCESSOR_CLEARING : Account.CASH, amount: -amount, transactionId: refundRow.id },
     ],
   });
-  const updatedParent = await ctx.db.updateTable('transactions').set({ amount_refunded: parent.amount_refunded + amount, updated_at: now }).where('id', '=', parent.id).returningAll().executeTakeFirstOrThrow();
+  const updatedParent = await ctx.db
+    .updateTable('transactions')
+    .set({ amount_refunded: parent.amount_refunded + amount, updated_at: now })
+    .where('id', '=', parent.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
   await recordEvent(ctx, 'transaction.refunded', 'transaction', parent.id, { refund: refundRow, parent: updatedParent });
   return { refund: refundRow, parent: updatedParent, replayed: false };
 }
@@ -177,9 +200,23 @@ async function refundWithin(ctx: TxContext, id: number, options: RefundOptions, 
 export async function resolveWithin(ctx: TxContext, id: number): Promise<TransactionRow> {
   const txn = await lockTransaction(ctx, id);
   transition('resolve', txn.status);
-  const method = await ctx.db.selectFrom('payment_methods').selectAll().where('id', '=', txn.payment_method_id as number).executeTakeFirstOrThrow();
+  const method = await ctx.db
+    .selectFrom('payment_methods')
+    .selectAll()
+    .where('id', '=', txn.payment_method_id as number)
+    .executeTakeFirstOrThrow();
   const type = txn.type as 'sale' | 'authorize' | 'credit';
-  const outcome = await processorOf(ctx).inquire({ tenantId: ctx.tenant.id, seq: txn.seq, operation: type, amount: txn.amount, currency: txn.currency, instrument: instrumentOf(ctx, method), now: txn.created_at, faults: faultsOf(ctx.tenant), options: { checkExpiry: false } });
+  const outcome = await processorOf(ctx).inquire({
+    tenantId: ctx.tenant.id,
+    seq: txn.seq,
+    operation: type,
+    amount: txn.amount,
+    currency: txn.currency,
+    instrument: instrumentOf(ctx, method),
+    now: txn.created_at,
+    faults: faultsOf(ctx.tenant),
+    options: { checkExpiry: false },
+  });
   const approved = outcome.approved;
   const captures = approved && type !== TxnType.AUTHORIZE;
   const status = !approved ? TxnStatus.DECLINED : captures ? TxnStatus.CAPTURED : TxnStatus.AUTHORIZED;

@@ -18,11 +18,7 @@ import type { PaymentResult } from './operations.ts';
 import { insertTransaction, nextSeq, requireAmount, requireCustomer, reserveSeq } from './rows.ts';
 import { TxnStatus, TxnType } from './states.ts';
 
-export type PaymentSource =
-  | { methodId: number; cvv?: string | null }
-  | { token: string }
-  | { card: CardInput & { cvv?: string | null } }
-  | { bank: BankInput };
+export type PaymentSource = { methodId: number; cvv?: string | null } | { token: string } | { card: CardInput & { cvv?: string | null } } | { bank: BankInput };
 
 export interface PaymentInput {
   type: 'sale' | 'authorize' | 'credit';
@@ -64,13 +60,7 @@ export async function beforeProcessor(ctx: TenantContext, calls = 1): Promise<nu
 
 async function resolveSource(ctx: TxContext, source: PaymentSource, customerId: number | null): Promise<{ method: PaymentMethodRow; cvv: string | null }> {
   if ('methodId' in source) {
-    const method = await ctx.db
-      .selectFrom('payment_methods')
-      .selectAll()
-      .where('tenant_id', '=', ctx.tenant.id)
-      .where('id', '=', source.methodId)
-      .where('status', '!=', 'deleted')
-      .executeTakeFirst();
+    const method = await ctx.db.selectFrom('payment_methods').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', source.methodId).where('status', '!=', 'deleted').executeTakeFirst();
     if (!method) throw notFound('payment method', source.methodId);
     return { method, cvv: source.cvv ?? null };
   }
@@ -109,7 +99,17 @@ export async function chargeWithin(ctx: TxContext, input: PaymentInput, reserved
   const { method, cvv } = await resolveSource(ctx, input.source, customerId);
   const seq = await nextSeq(ctx, reservedSeq);
   const now = ctx.clock.now();
-  const request = { tenantId: ctx.tenant.id, seq, operation: input.type, amount: input.amount, currency, instrument: instrumentOf(ctx, method, { cvv }), now, faults: faultsOf(ctx.tenant), options: input.processor };
+  const request = {
+    tenantId: ctx.tenant.id,
+    seq,
+    operation: input.type,
+    amount: input.amount,
+    currency,
+    instrument: instrumentOf(ctx, method, { cvv }),
+    now,
+    faults: faultsOf(ctx.tenant),
+    options: input.processor,
+  };
   const processor = processorOf(ctx);
   const outcome = input.type === TxnType.CREDIT ? await processor.credit(request) : await processor.authorize(request);
   const status = statusOf(input.type, outcome);

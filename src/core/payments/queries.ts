@@ -44,7 +44,12 @@ export const TRANSACTION_FIELDS: FieldSet = {
 };
 
 /** The transaction types a door lists (each door shows its own kinds of money movement). */
-const base = (ctx: TenantContext, types: readonly string[]) => ctx.db.selectFrom('transactions').selectAll().where('transactions.tenant_id', '=', ctx.tenant.id).where('transactions.type', 'in', [...types]);
+const base = (ctx: TenantContext, types: readonly string[]) =>
+  ctx.db
+    .selectFrom('transactions')
+    .selectAll()
+    .where('transactions.tenant_id', '=', ctx.tenant.id)
+    .where('transactions.type', 'in', [...types]);
 
 export async function listTransactions(ctx: TenantContext, types: readonly string[], query: ListQuery): Promise<Page<TransactionRow>> {
   return runList(ctx, TRANSACTION_FIELDS, base(ctx, types), query, { field: 'id', direction: query.tieBreak ?? 'asc' });

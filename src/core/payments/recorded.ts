@@ -26,12 +26,22 @@ export interface ExternalPaymentInput {
 
 /** A payment received outside the processor (cheque, cash, wire): settled at once, held as customer credit. */
 export async function recordExternalPayment(ctx: TenantContext, input: ExternalPaymentInput): Promise<TransactionRow> {
-  return keyedWork(ctx, RECORDED_PAYMENT, (w, seq) => insertSettled(w, TxnType.SALE, input, Account.CASH, seq), () => reserveSeq(ctx));
+  return keyedWork(
+    ctx,
+    RECORDED_PAYMENT,
+    (w, seq) => insertSettled(w, TxnType.SALE, input, Account.CASH, seq),
+    () => reserveSeq(ctx),
+  );
 }
 
 /** A credit memo: customer credit granted without money moving (contra-revenue). */
 export async function grantCredit(ctx: TenantContext, input: Omit<ExternalPaymentInput, 'kind'> & { kind?: string }): Promise<TransactionRow> {
-  return keyedWork(ctx, RECORDED_PAYMENT, (w, seq) => insertSettled(w, TxnType.CREDIT_MEMO, { ...input, kind: input.kind ?? 'credit' }, Account.CREDITS_GRANTED, seq), () => reserveSeq(ctx));
+  return keyedWork(
+    ctx,
+    RECORDED_PAYMENT,
+    (w, seq) => insertSettled(w, TxnType.CREDIT_MEMO, { ...input, kind: input.kind ?? 'credit' }, Account.CREDITS_GRANTED, seq),
+    () => reserveSeq(ctx),
+  );
 }
 
 /** A payment or credit memo that is settled the moment it is recorded, inside the caller's transaction. */

@@ -39,7 +39,6 @@ export async function nextSeq(ctx: TxContext, reserved: number | null | undefine
   return reserved ?? bumpSeq(ctx.db, ctx);
 }
 
-
 export async function getTransaction(ctx: TenantContext, id: number): Promise<TransactionRow> {
   const row = await ctx.db.selectFrom('transactions').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('transaction', id);

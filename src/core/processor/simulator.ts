@@ -4,17 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { BankInstrument, CardInstrument, ChargeRequest, FollowUpRequest, Processor, ProcessorOutcome } from './processor.ts';
 import { isExpired, isValidCardNumber, isValidRoutingNumber } from './cards.ts';
-import {
-  ACH_ACCOUNT_DECLINES,
-  ACH_TEST_ROUTING,
-  AVS_CARDS,
-  CARD_DECLINES,
-  CVV_CARDS,
-  DECLINE_REASONS,
-  DeclineReason,
-  FLUIDPAY_ACH_LIMIT,
-  type CvvResult,
-} from './test-numbers.ts';
+import { ACH_ACCOUNT_DECLINES, ACH_TEST_ROUTING, AVS_CARDS, CARD_DECLINES, CVV_CARDS, DECLINE_REASONS, DeclineReason, FLUIDPAY_ACH_LIMIT, type CvvResult } from './test-numbers.ts';
 
 export type ProcessorOperation = ChargeRequest['operation'];
 export type { CardInstrument, BankInstrument, ProcessorOutcome } from './processor.ts';
@@ -64,12 +54,7 @@ function digest(tenantId: number, seq: number, purpose: string): Buffer {
 export function authCodeFor(tenantId: number, seq: number): string {
   const bytes = digest(tenantId, seq, 'auth');
   const letters = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
-  return (
-    letters[bytes[0] % letters.length] +
-    letters[bytes[1] % letters.length] +
-    letters[bytes[2] % letters.length] +
-    String(bytes.readUInt16BE(3) % 1000).padStart(3, '0')
-  );
+  return letters[bytes[0] % letters.length] + letters[bytes[1] % letters.length] + letters[bytes[2] % letters.length] + String(bytes.readUInt16BE(3) % 1000).padStart(3, '0');
 }
 
 export function gatewayRefFor(tenantId: number, seq: number): string {
@@ -114,8 +99,7 @@ function bankDecline(request: ProcessorRequest, bank: BankInstrument): DeclineRe
 export function simulate(request: ProcessorRequest): ProcessorOutcome {
   const gatewayRef = gatewayRefFor(request.tenantId, request.seq);
   const instrument = request.instrument;
-  const cvvResult: CvvResult | null =
-    instrument.kind === 'card' ? (CVV_CARDS[instrument.number] ?? (instrument.cvv ? 'MATCHED' : null)) : null;
+  const cvvResult: CvvResult | null = instrument.kind === 'card' ? (CVV_CARDS[instrument.number] ?? (instrument.cvv ? 'MATCHED' : null)) : null;
   const avsResult = instrument.kind === 'card' ? avsFor(instrument) : null;
 
   let reason: DeclineReason | null = null;
@@ -137,7 +121,16 @@ function flatten(request: ChargeRequest): ProcessorRequest {
 }
 
 function approvedFollowUp(request: FollowUpRequest, result: 'approved' | 'pending' = 'approved'): ProcessorOutcome {
-  return { result, approved: result === 'approved', declineReason: null, authCode: null, gatewayRef: gatewayRefFor(request.tenantId, request.seq), avsResult: null, cvvResult: null, message: result === 'pending' ? 'ACCEPTED' : 'APPROVED' };
+  return {
+    result,
+    approved: result === 'approved',
+    declineReason: null,
+    authCode: null,
+    gatewayRef: gatewayRefFor(request.tenantId, request.seq),
+    avsResult: null,
+    cvvResult: null,
+    message: result === 'pending' ? 'ACCEPTED' : 'APPROVED',
+  };
 }
 
 /**

@@ -41,15 +41,7 @@ export const CARD_DECLINES: Readonly<Record<string, DeclineReason>> = {
 };
 
 export type CvvResult = 'MATCHED' | 'NOT_MATCHED' | 'UNAVAILABLE';
-export type AvsResult =
-  | 'ADDRESS_AND_POSTAL_CODE'
-  | 'ADDRESS'
-  | 'ZIP5'
-  | 'ZIP9'
-  | 'POSTAL_CODE'
-  | 'NO_MATCH'
-  | 'UNAVAILABLE'
-  | 'AVS_ERROR_INELIGIBLE';
+export type AvsResult = 'ADDRESS_AND_POSTAL_CODE' | 'ADDRESS' | 'ZIP5' | 'ZIP9' | 'POSTAL_CODE' | 'NO_MATCH' | 'UNAVAILABLE' | 'AVS_ERROR_INELIGIBLE';
 
 /** Cards that force a CVV result regardless of the code sent. */
 export const CVV_CARDS: Readonly<Record<string, CvvResult>> = {

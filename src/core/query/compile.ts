@@ -132,8 +132,20 @@ function comparison(ctx: TenantContext, set: FieldSet, c: Comparison): Expressio
 
 export function compile(ctx: TenantContext, set: FieldSet, condition: Condition): Expression<SqlBool> {
   if ('always' in condition) return condition.always ? sql<SqlBool>`1 = 1` : sql<SqlBool>`1 = 0`;
-  if ('all' in condition) return condition.all.length === 0 ? sql<SqlBool>`1 = 1` : sql<SqlBool>`(${sql.join(condition.all.map((c) => compile(ctx, set, c)), sql` and `)})`;
-  if ('any' in condition) return condition.any.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`(${sql.join(condition.any.map((c) => compile(ctx, set, c)), sql` or `)})`;
+  if ('all' in condition)
+    return condition.all.length === 0
+      ? sql<SqlBool>`1 = 1`
+      : sql<SqlBool>`(${sql.join(
+          condition.all.map((c) => compile(ctx, set, c)),
+          sql` and `,
+        )})`;
+  if ('any' in condition)
+    return condition.any.length === 0
+      ? sql<SqlBool>`1 = 0`
+      : sql<SqlBool>`(${sql.join(
+          condition.any.map((c) => compile(ctx, set, c)),
+          sql` or `,
+        )})`;
   if ('not' in condition) return sql<SqlBool>`(case when ${compile(ctx, set, condition.not)} then 1 else 0 end) = 0`;
   return comparison(ctx, set, condition);
 }

@@ -16,9 +16,7 @@ export interface Filter {
 export type FieldType = 'string' | 'number' | 'boolean' | 'text_ci';
 
 /** How a door field maps to SQL: a column (with the value's type) or a custom condition. */
-export type FieldMapping<DB, TB extends keyof DB> =
-  | { column: string; type: FieldType }
-  | { condition: (eb: ExpressionBuilder<DB, TB>, filter: Filter) => Expression<SqlBool> };
+export type FieldMapping<DB, TB extends keyof DB> = { column: string; type: FieldType } | { condition: (eb: ExpressionBuilder<DB, TB>, filter: Filter) => Expression<SqlBool> };
 
 export type FieldMap<DB, TB extends keyof DB> = Record<string, FieldMapping<DB, TB>>;
 
@@ -53,11 +51,7 @@ function likeEscape(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-function columnCondition(
-  column: string,
-  type: FieldType,
-  filter: Filter,
-): Expression<SqlBool> {
+function columnCondition(column: string, type: FieldType, filter: Filter): Expression<SqlBool> {
   return expressionCondition(sql.ref(column), type, filter);
 }
 
@@ -95,11 +89,7 @@ export function expressionCondition(ref: Expression<unknown>, type: FieldType, f
 }
 
 /** Adds the filters to a query; an unknown field is the client's error (400), never a 500. */
-export function applyFilters<DB, TB extends keyof DB, O>(
-  query: SelectQueryBuilder<DB, TB, O>,
-  filters: readonly Filter[] | undefined,
-  fields: FieldMap<DB, TB>,
-): SelectQueryBuilder<DB, TB, O> {
+export function applyFilters<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, filters: readonly Filter[] | undefined, fields: FieldMap<DB, TB>): SelectQueryBuilder<DB, TB, O> {
   let q = query;
   for (const filter of filters ?? []) {
     const mapping = fields[filter.field];

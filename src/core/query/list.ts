@@ -16,19 +16,28 @@ export async function runList<T>(ctx: TenantContext, set: FieldSet, base: Base<T
   for (const condition of query.where ?? []) filtered = filtered.where(compile(ctx, set, condition));
   let total: number | null = null;
   if (query.total) {
-    const row = await filtered.clearSelect().select(sql<number>`count(*)`.as('n')).executeTakeFirst();
+    const row = await filtered
+      .clearSelect()
+      .select(sql<number>`count(*)`.as('n'))
+      .executeTakeFirst();
     total = Number((row as { n?: unknown } | undefined)?.n ?? 0);
   }
   let ordered = filtered;
   for (const item of [...(query.order ?? []), tieBreak]) ordered = ordered.orderBy(sql.ref(orderColumn(set, item.field)), item.direction);
-  const rows = await ordered.offset(query.offset ?? 0).limit(query.limit ?? 10).execute();
+  const rows = await ordered
+    .offset(query.offset ?? 0)
+    .limit(query.limit ?? 10)
+    .execute();
   return { rows, total };
 }
 
 export async function countList(ctx: TenantContext, set: FieldSet, base: Base<unknown>, query: Pick<ListQuery, 'where'>): Promise<number> {
   let filtered = base;
   for (const condition of query.where ?? []) filtered = filtered.where(compile(ctx, set, condition));
-  const row = await filtered.clearSelect().select(sql<number>`count(*)`.as('n')).executeTakeFirst();
+  const row = await filtered
+    .clearSelect()
+    .select(sql<number>`count(*)`.as('n'))
+    .executeTakeFirst();
   return Number((row as { n?: unknown } | undefined)?.n ?? 0);
 }
 

@@ -29,7 +29,14 @@ export function duplicateRef(objectType: ObjectType, kind: string): DomainError 
 /** Sets (or clears) an object's references inside the caller's transaction. */
 export async function setRefs(ctx: TxContext, objectType: ObjectType, objectId: number, changes: readonly RefChange[] | undefined): Promise<void> {
   for (const change of changes ?? []) {
-    await ctx.db.deleteFrom('external_refs').where('tenant_id', '=', ctx.tenant.id).where('vendor', '=', change.vendor).where('object_type', '=', objectType).where('kind', '=', change.kind).where('object_id', '=', objectId).execute();
+    await ctx.db
+      .deleteFrom('external_refs')
+      .where('tenant_id', '=', ctx.tenant.id)
+      .where('vendor', '=', change.vendor)
+      .where('object_type', '=', objectType)
+      .where('kind', '=', change.kind)
+      .where('object_id', '=', objectId)
+      .execute();
     if (change.value === null || change.value === '') continue;
     try {
       await ctx.db

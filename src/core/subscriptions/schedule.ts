@@ -139,9 +139,12 @@ export function scheduleProblems(schedule: Schedule, options: { amount?: number 
   if (!isCalendarDate(schedule.start)) problems.push({ field: 'start', code: 'invalid', message: 'must be a calendar date YYYY-MM-DD' });
   if (schedule.end !== undefined && !isCalendarDate(schedule.end)) problems.push({ field: 'end', code: 'invalid', message: 'must be a calendar date YYYY-MM-DD' });
   if (schedule.trialDays !== undefined && !isWholeAtLeast(schedule.trialDays, 0)) problems.push({ field: 'trialDays', code: 'out_of_range', message: 'must be a whole number of days, 0 or more' });
-  if (schedule.maxOccurrences !== undefined && !isWholeAtLeast(schedule.maxOccurrences, 1)) problems.push({ field: 'maxOccurrences', code: 'out_of_range', message: 'must be a whole number of at least 1' });
-  if (schedule.maxAmount !== undefined && !isWholeAtLeast(schedule.maxAmount, 1)) problems.push({ field: 'maxAmount', code: 'out_of_range', message: 'must be a whole number of minor units, at least 1' });
-  else if (schedule.maxAmount !== undefined && options.amount !== undefined && schedule.maxAmount < options.amount) problems.push({ field: 'maxAmount', code: 'below_amount', message: 'must not be less than the amount of one charge' });
+  if (schedule.maxOccurrences !== undefined && !isWholeAtLeast(schedule.maxOccurrences, 1))
+    problems.push({ field: 'maxOccurrences', code: 'out_of_range', message: 'must be a whole number of at least 1' });
+  if (schedule.maxAmount !== undefined && !isWholeAtLeast(schedule.maxAmount, 1))
+    problems.push({ field: 'maxAmount', code: 'out_of_range', message: 'must be a whole number of minor units, at least 1' });
+  else if (schedule.maxAmount !== undefined && options.amount !== undefined && schedule.maxAmount < options.amount)
+    problems.push({ field: 'maxAmount', code: 'below_amount', message: 'must not be less than the amount of one charge' });
   if (problems.length === 0 && firstOccurrence(schedule) === null) {
     // Only an end (or a start at the end of the calendar) can leave a valid cadence without a date.
     const field: ScheduleField = schedule.end !== undefined ? 'end' : 'start';

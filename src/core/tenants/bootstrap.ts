@@ -35,8 +35,14 @@ export async function ensureAdminToken(services: CoreServices, preset?: string):
   if (sealed) return services.secrets.decrypt(sealed);
   const token = `adm_${randomToken(24)}`;
   try {
-    await services.db.insertInto('settings').values({ key: 'admin_token_enc', value: services.secrets.encrypt(token) }).execute();
-    await services.db.insertInto('settings').values({ key: 'admin_token_hash', value: sha256Hex(token) }).execute();
+    await services.db
+      .insertInto('settings')
+      .values({ key: 'admin_token_enc', value: services.secrets.encrypt(token) })
+      .execute();
+    await services.db
+      .insertInto('settings')
+      .values({ key: 'admin_token_hash', value: sha256Hex(token) })
+      .execute();
     return token;
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
@@ -47,7 +53,6 @@ export async function ensureAdminToken(services: CoreServices, preset?: string):
 export async function adminTokenHash(services: CoreServices): Promise<string | undefined> {
   return readSetting(services, 'admin_token_hash');
 }
-
 
 export interface DemoTenant {
   tenant: Tenant;

@@ -44,11 +44,8 @@ export interface IssueOptions {
   revealable?: boolean;
 }
 
-
 function lookupFor(kind: CredentialKind, publicId: string | null, secret: string): string {
-  return kind === CredentialKind.KEY_PAIR || kind === CredentialKind.PASSWORD || kind === CredentialKind.OAUTH_CLIENT
-    ? (publicId as string)
-    : sha256Hex(secret);
+  return kind === CredentialKind.KEY_PAIR || kind === CredentialKind.PASSWORD || kind === CredentialKind.OAUTH_CLIENT ? (publicId as string) : sha256Hex(secret);
 }
 
 export async function issueCredential(services: CoreServices, tenantId: number, options: IssueOptions): Promise<IssuedCredential> {
@@ -115,10 +112,7 @@ export async function authenticatePair(services: CoreServices, vendor: Vendor, k
   if (!publicId || !secret) return null;
   const found = await activeByLookup(services, vendor, kind, publicId);
   if (!found || !found.credential.secret_hash) return null;
-  const ok =
-    kind === CredentialKind.PASSWORD
-      ? verifyPassword(secret, found.credential.secret_hash)
-      : sha256Hex(secret) === found.credential.secret_hash;
+  const ok = kind === CredentialKind.PASSWORD ? verifyPassword(secret, found.credential.secret_hash) : sha256Hex(secret) === found.credential.secret_hash;
   return ok ? found : null;
 }
 

@@ -30,7 +30,11 @@ export interface CreateTenantInput {
 export async function createTenant(services: CoreServices, input: CreateTenantInput): Promise<Tenant> {
   const name = input.name.trim();
   if (!name) throw invalid('tenant name is required', 'name');
-  const slug = (input.slug ?? name).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'tenant';
+  const slug =
+    (input.slug ?? name)
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'tenant';
   try {
     return await services.db
       .insertInto('tenants')
@@ -58,10 +62,7 @@ export async function createTenant(services: CoreServices, input: CreateTenantIn
 
 export async function getTenant(services: CoreServices, idOrSlug: number | string): Promise<Tenant> {
   const query = services.db.selectFrom('tenants').selectAll();
-  const row =
-    typeof idOrSlug === 'number' || /^\d+$/.test(idOrSlug)
-      ? await query.where('id', '=', Number(idOrSlug)).executeTakeFirst()
-      : await query.where('slug', '=', idOrSlug).executeTakeFirst();
+  const row = typeof idOrSlug === 'number' || /^\d+$/.test(idOrSlug) ? await query.where('id', '=', Number(idOrSlug)).executeTakeFirst() : await query.where('slug', '=', idOrSlug).executeTakeFirst();
   if (!row) throw notFound('tenant', idOrSlug);
   return row;
 }

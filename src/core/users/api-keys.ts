@@ -17,11 +17,22 @@ export function keyMeta(credential: Credential): KeyMeta {
 
 export async function createUserKey(ctx: TenantContext, vendor: Vendor, userId: number | null, meta: KeyMeta, secret: string): Promise<Credential> {
   const issued = await issueCredential(ctx, ctx.tenant.id, { vendor, kind: CredentialKind.API_KEY, label: meta.type, secret, revealable: true });
-  return ctx.db.updateTable('credentials').set({ user_id: userId, meta: JSON.stringify(meta) }).where('id', '=', issued.id).returningAll().executeTakeFirstOrThrow();
+  return ctx.db
+    .updateTable('credentials')
+    .set({ user_id: userId, meta: JSON.stringify(meta) })
+    .where('id', '=', issued.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function listUserKeys(ctx: TenantContext, vendor: Vendor, userId: number | null): Promise<Credential[]> {
-  let query = ctx.db.selectFrom('credentials').selectAll().where('tenant_id', '=', ctx.tenant.id).where('vendor', '=', vendor).where('kind', '=', CredentialKind.API_KEY).where('revoked_at', 'is', null);
+  let query = ctx.db
+    .selectFrom('credentials')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenant.id)
+    .where('vendor', '=', vendor)
+    .where('kind', '=', CredentialKind.API_KEY)
+    .where('revoked_at', 'is', null);
   query = userId === null ? query.where('user_id', 'is', null) : query.where('user_id', '=', userId);
   return query.orderBy('id').execute();
 }

@@ -134,7 +134,11 @@ export async function changePassword(ctx: TenantContext, userId: number, current
 
 async function setPassword(ctx: TenantContext, userId: number, password: string): Promise<void> {
   await inWork(ctx, async (ctx) => {
-    await ctx.db.updateTable('users').set({ password_hash: hashPassword(password), updated_at: ctx.clock.now() }).where('id', '=', userId).execute();
+    await ctx.db
+      .updateTable('users')
+      .set({ password_hash: hashPassword(password), updated_at: ctx.clock.now() })
+      .where('id', '=', userId)
+      .execute();
     await recordEvent(ctx, 'user.password_changed', 'user', userId, { id: userId });
   });
 }
@@ -186,11 +190,16 @@ export async function sendResetCode(services: CoreServices, username: string): P
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   await inWork(ctx, async (ctx) => {
     const now = ctx.clock.now();
-    await ctx.db.insertInto('password_resets').values({ tenant_id: tenant.id, user_id: user.id, code_hash: codeHash(code), expires_at: now + RESET_TTL_MS, used_at: null, created_at: now }).execute();
-    await queueEmail(
-      ctx,
-      { to: user.email || user.username, subject: 'Password reset code', body: `Your password reset code is ${code}`, meta: { kind: 'password_reset', user_id: user.id, username, reset_code: code } },
-    );
+    await ctx.db
+      .insertInto('password_resets')
+      .values({ tenant_id: tenant.id, user_id: user.id, code_hash: codeHash(code), expires_at: now + RESET_TTL_MS, used_at: null, created_at: now })
+      .execute();
+    await queueEmail(ctx, {
+      to: user.email || user.username,
+      subject: 'Password reset code',
+      body: `Your password reset code is ${code}`,
+      meta: { kind: 'password_reset', user_id: user.id, username, reset_code: code },
+    });
   });
 }
 
@@ -212,7 +221,11 @@ export async function resetPassword(services: CoreServices, username: string, co
       .returning('id')
       .executeTakeFirst();
     if (!used) throw invalid('invalid reset code', 'reset_code');
-    await ctx.db.updateTable('users').set({ password_hash: hashPassword(password), updated_at: now }).where('id', '=', user.id).execute();
+    await ctx.db
+      .updateTable('users')
+      .set({ password_hash: hashPassword(password), updated_at: now })
+      .where('id', '=', user.id)
+      .execute();
     await recordEvent(ctx, 'user.password_reset', 'user', user.id, { id: user.id });
   });
 }

@@ -25,10 +25,26 @@ export async function storeGatewayToken(ctx: TenantContext, input: GatewayTokenI
     const row = await ctx.db
       .insertInto('payment_methods')
       .values({
-        tenant_id: ctx.tenant.id, customer_id: input.customerId, kind: 'tokenized', status: PaymentMethodStatus.ACTIVE, holder_name: null, billing_address: '{}',
-        brand: input.tokenType, first6: null, last4: input.token.slice(-4), exp_month: null, exp_year: null, fingerprint: ctx.secrets.fingerprint(`token:${input.token}`),
-        secret_enc: ctx.secrets.encrypt(input.token), routing_number: null, account_type: null, holder_type: null,
-        token: randomAlnum(16), vendor_data: JSON.stringify(input.vendorData ?? {}), created_at: ctx.clock.now(), deleted_at: null,
+        tenant_id: ctx.tenant.id,
+        customer_id: input.customerId,
+        kind: 'tokenized',
+        status: PaymentMethodStatus.ACTIVE,
+        holder_name: null,
+        billing_address: '{}',
+        brand: input.tokenType,
+        first6: null,
+        last4: input.token.slice(-4),
+        exp_month: null,
+        exp_year: null,
+        fingerprint: ctx.secrets.fingerprint(`token:${input.token}`),
+        secret_enc: ctx.secrets.encrypt(input.token),
+        routing_number: null,
+        account_type: null,
+        holder_type: null,
+        token: randomAlnum(16),
+        vendor_data: JSON.stringify(input.vendorData ?? {}),
+        created_at: ctx.clock.now(),
+        deleted_at: null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();

@@ -43,7 +43,13 @@ export async function paymentMethodsByIds(ctx: TenantContext, ids: readonly numb
 
 export async function activeMethodsInOrder(ctx: TenantContext, ids: readonly number[]): Promise<PaymentMethodRow[]> {
   if (ids.length === 0) return [];
-  return inOrder(ids, await base(ctx).where('payment_methods.id', 'in', [...new Set(ids)]).execute(), (row) => row.id);
+  return inOrder(
+    ids,
+    await base(ctx)
+      .where('payment_methods.id', 'in', [...new Set(ids)])
+      .execute(),
+    (row) => row.id,
+  );
 }
 
 export async function paymentMethodIdByToken(ctx: TenantContext, token: string): Promise<number | null> {

@@ -78,24 +78,28 @@ export async function storeCard(ctx: TenantContext, card: CardInput, options: St
   validateCard(card);
   const number = cleanCardNumber(card.number);
   return inWork(ctx, (ctx) =>
-    insertMethod(ctx, {
-      customer_id: options.customerId ?? null,
-      kind: 'card',
-      status: options.transient ? PaymentMethodStatus.TRANSIENT : PaymentMethodStatus.ACTIVE,
-      holder_name: card.holderName ?? null,
-      billing_address: JSON.stringify(card.address ?? {}),
-      brand: detectBrand(number),
-      first6: number.slice(0, 6),
-      last4: number.slice(-4),
-      exp_month: card.expMonth,
-      exp_year: normalizeYear(card.expYear),
-      fingerprint: ctx.secrets.fingerprint(number),
-      secret_enc: ctx.secrets.encrypt(number),
-      routing_number: null,
-      account_type: null,
-      holder_type: null,
-      vendor_data: JSON.stringify(options.vendorData ?? {}),
-    }, options.refs),
+    insertMethod(
+      ctx,
+      {
+        customer_id: options.customerId ?? null,
+        kind: 'card',
+        status: options.transient ? PaymentMethodStatus.TRANSIENT : PaymentMethodStatus.ACTIVE,
+        holder_name: card.holderName ?? null,
+        billing_address: JSON.stringify(card.address ?? {}),
+        brand: detectBrand(number),
+        first6: number.slice(0, 6),
+        last4: number.slice(-4),
+        exp_month: card.expMonth,
+        exp_year: normalizeYear(card.expYear),
+        fingerprint: ctx.secrets.fingerprint(number),
+        secret_enc: ctx.secrets.encrypt(number),
+        routing_number: null,
+        account_type: null,
+        holder_type: null,
+        vendor_data: JSON.stringify(options.vendorData ?? {}),
+      },
+      options.refs,
+    ),
   );
 }
 
@@ -103,24 +107,28 @@ export async function storeBank(ctx: TenantContext, bank: BankInput, options: St
   if (!/^\d{9}$/.test(bank.routingNumber ?? '')) throw invalid('Routing number is invalid', 'routing_number');
   if (!/^\d{4,17}$/.test(bank.accountNumber ?? '')) throw invalid('Account number is invalid', 'account_number');
   return inWork(ctx, (ctx) =>
-    insertMethod(ctx, {
-      customer_id: options.customerId ?? null,
-      kind: 'bank',
-      status: options.transient ? PaymentMethodStatus.TRANSIENT : PaymentMethodStatus.ACTIVE,
-      holder_name: bank.holderName ?? null,
-      billing_address: JSON.stringify(bank.address ?? {}),
-      brand: null,
-      first6: null,
-      last4: bank.accountNumber.slice(-4),
-      exp_month: null,
-      exp_year: null,
-      fingerprint: ctx.secrets.fingerprint(`${bank.routingNumber}:${bank.accountNumber}`),
-      secret_enc: ctx.secrets.encrypt(bank.accountNumber),
-      routing_number: bank.routingNumber,
-      account_type: bank.accountType ?? 'checking',
-      holder_type: bank.holderType ?? 'personal',
-      vendor_data: JSON.stringify(options.vendorData ?? {}),
-    }, options.refs),
+    insertMethod(
+      ctx,
+      {
+        customer_id: options.customerId ?? null,
+        kind: 'bank',
+        status: options.transient ? PaymentMethodStatus.TRANSIENT : PaymentMethodStatus.ACTIVE,
+        holder_name: bank.holderName ?? null,
+        billing_address: JSON.stringify(bank.address ?? {}),
+        brand: null,
+        first6: null,
+        last4: bank.accountNumber.slice(-4),
+        exp_month: null,
+        exp_year: null,
+        fingerprint: ctx.secrets.fingerprint(`${bank.routingNumber}:${bank.accountNumber}`),
+        secret_enc: ctx.secrets.encrypt(bank.accountNumber),
+        routing_number: bank.routingNumber,
+        account_type: bank.accountType ?? 'checking',
+        holder_type: bank.holderType ?? 'personal',
+        vendor_data: JSON.stringify(options.vendorData ?? {}),
+      },
+      options.refs,
+    ),
   );
 }
 
@@ -154,7 +162,8 @@ export async function deletePaymentMethod(ctx: TenantContext, id: number): Promi
       .returningAll()
       .executeTakeFirst();
     if (!row) throw notFound('payment method', id);
-    if (row.customer_id !== null) await ctx.db.updateTable('customers').set({ default_payment_method_id: null }).where('id', '=', row.customer_id).where('default_payment_method_id', '=', row.id).execute();
+    if (row.customer_id !== null)
+      await ctx.db.updateTable('customers').set({ default_payment_method_id: null }).where('id', '=', row.customer_id).where('default_payment_method_id', '=', row.id).execute();
     await recordEvent(ctx, 'payment_method.deleted', 'payment_method', row.id, publicView(row));
     return row;
   });
@@ -198,11 +207,7 @@ export function publicView(method: PaymentMethodRow): Record<string, unknown> {
 
 export const DEFAULT_TOKEN_TTL_MS = 15 * 60 * 1000;
 
-export async function createToken(
-  ctx: TenantContext,
-  methodId: number,
-  options: { ttlMs?: number; cvv?: string | null; prefix?: string } = {},
-): Promise<{ token: string; expiresAt: number }> {
+export async function createToken(ctx: TenantContext, methodId: number, options: { ttlMs?: number; cvv?: string | null; prefix?: string } = {}): Promise<{ token: string; expiresAt: number }> {
   const expiresAt = ctx.clock.now() + (options.ttlMs ?? DEFAULT_TOKEN_TTL_MS);
   const token = `${options.prefix ?? 'tok_'}${randomToken(18)}`;
   await ctx.db
@@ -254,7 +259,12 @@ export async function chargeableMethods(ctx: TenantContext, customerId: number, 
     .execute();
   const owned = rows.map((row) => row.id);
   if (ids) {
-    for (const id of ids) if (!owned.includes(id)) throw new DomainError(ErrorCode.PAYMENT_METHOD_UNUSABLE, `Payment method ${id} does not belong to customer ${customerId}`, { field: 'paymethods', details: { reason: 'not_owned', method_id: id } });
+    for (const id of ids)
+      if (!owned.includes(id))
+        throw new DomainError(ErrorCode.PAYMENT_METHOD_UNUSABLE, `Payment method ${id} does not belong to customer ${customerId}`, {
+          field: 'paymethods',
+          details: { reason: 'not_owned', method_id: id },
+        });
     return [...ids];
   }
   const customer = await ctx.db.selectFrom('customers').select('default_payment_method_id').where('id', '=', customerId).executeTakeFirst();

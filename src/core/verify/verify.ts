@@ -14,7 +14,6 @@ export interface VerifyReport {
 
 type Check = (services: CoreServices, tenantId: number | undefined) => Promise<{ count: number; violation: string | null }>;
 
-
 const entriesBalance: Check = async ({ db }, tenantId) => {
   let query = db
     .selectFrom('ledger_lines')
@@ -79,8 +78,7 @@ const transactionsMatchLedger: Check = async ({ db }, tenantId) => {
   if (tenantId !== undefined) query = query.where('transactions.tenant_id', '=', tenantId);
   const rows = await query.execute();
   for (const row of rows) {
-    const expected =
-      CLEARING_STATES.has(row.status) && PROCESSED_KINDS.has(row.payment_kind ?? '') ? direction(row.type) * row.amount_captured : 0;
+    const expected = CLEARING_STATES.has(row.status) && PROCESSED_KINDS.has(row.payment_kind ?? '') ? direction(row.type) * row.amount_captured : 0;
     const ledger = Number(row.clearing ?? 0);
     if (ledger !== expected) return { count: rows.length, violation: `transaction ${row.id} (${row.status}): clearing ${ledger}, expected ${expected}` };
     if (row.amount_captured > row.amount_authorized) return { count: rows.length, violation: `transaction ${row.id}: captured more than authorized` };
@@ -93,12 +91,7 @@ const allocationsWithinPayments: Check = async ({ db }, tenantId) => {
   let query = db
     .selectFrom('allocations')
     .innerJoin('transactions', 'transactions.id', 'allocations.transaction_id')
-    .select([
-      'transactions.id',
-      'transactions.amount_captured',
-      'transactions.amount_refunded',
-      (eb) => eb.fn.sum<number>('allocations.amount').as('allocated'),
-    ])
+    .select(['transactions.id', 'transactions.amount_captured', 'transactions.amount_refunded', (eb) => eb.fn.sum<number>('allocations.amount').as('allocated')])
     .groupBy(['transactions.id', 'transactions.amount_captured', 'transactions.amount_refunded']);
   if (tenantId !== undefined) query = query.where('allocations.tenant_id', '=', tenantId);
   const rows = await query.execute();

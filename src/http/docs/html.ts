@@ -13,7 +13,10 @@ table{border-collapse:collapse}td,th{padding:.15rem .8rem .15rem 0;text-align:le
 
 export function indexPage(version: string, doors: DoorInfo[]): string {
   const rows = doors
-    .map((d) => `<tr class="${d.live ? '' : 'off'}"><td><a href="${escape(d.reference)}">${escape(d.vendor)}</a></td><td><code>${escape(d.base_path)}</code></td><td>${d.live ? 'live' : 'not live yet'}</td><td><a href="${escape(d.readme)}">notes</a></td></tr>`)
+    .map(
+      (d) =>
+        `<tr class="${d.live ? '' : 'off'}"><td><a href="${escape(d.reference)}">${escape(d.vendor)}</a></td><td><code>${escape(d.base_path)}</code></td><td>${d.live ? 'live' : 'not live yet'}</td><td><a href="${escape(d.readme)}">notes</a></td></tr>`,
+    )
     .join('\n');
   return page(
     'Bursar API reference',

@@ -64,7 +64,10 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
 
   // An API key acts as the user who created it.
   await db.schema.alterTable('credentials').addColumn('user_id', 'bigint').execute();
-  await db.schema.alterTable('credentials').addColumn('meta', 'text', (c) => c.notNull().defaultTo('{}')).execute();
+  await db.schema
+    .alterTable('credentials')
+    .addColumn('meta', 'text', (c) => c.notNull().defaultTo('{}'))
+    .execute();
 
   await table(db, dialect, 'subscriptions')
     .addColumn('tenant_id', 'bigint', tenantRef)

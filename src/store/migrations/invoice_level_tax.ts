@@ -9,10 +9,25 @@ import type { Dialect } from './ddl.ts';
 
 export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> {
   // One column per statement: SQLite's ALTER TABLE adds one at a time.
-  await db.schema.alterTable('invoices').addColumn('tax_percent', 'text', (c) => c.notNull().defaultTo('0')).execute();
-  await db.schema.alterTable('invoices').addColumn('invoice_tax', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.alterTable('invoices').addColumn('adjustment_total', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.alterTable('invoices').addColumn('adjustments', 'text', (c) => c.notNull().defaultTo('[]')).execute();
-  await db.schema.alterTable('customers').addColumn('invoice_recipient', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('invoices')
+    .addColumn('tax_percent', 'text', (c) => c.notNull().defaultTo('0'))
+    .execute();
+  await db.schema
+    .alterTable('invoices')
+    .addColumn('invoice_tax', 'bigint', (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .alterTable('invoices')
+    .addColumn('adjustment_total', 'bigint', (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .alterTable('invoices')
+    .addColumn('adjustments', 'text', (c) => c.notNull().defaultTo('[]'))
+    .execute();
+  await db.schema
+    .alterTable('customers')
+    .addColumn('invoice_recipient', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.createIndex('customers_invoice_recipient').on('customers').columns(['tenant_id', 'invoice_recipient']).execute();
 }

@@ -27,7 +27,10 @@ function parse(text: unknown): Record<string, unknown> {
 export async function up(untyped: Kysely<unknown>, _dialect: Dialect): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a migration sees tables as they were
   const db = untyped as Kysely<any>;
-  await db.schema.alterTable('addresses').addColumn('line3', 'text', (c) => c.notNull().defaultTo('')).execute();
+  await db.schema
+    .alterTable('addresses')
+    .addColumn('line3', 'text', (c) => c.notNull().defaultTo(''))
+    .execute();
   for (const name of ['billing_address_id', 'shipping_address_id', 'default_payment_method_id']) {
     await db.schema.alterTable('customers').addColumn(name, 'bigint').execute();
   }
@@ -39,7 +42,10 @@ export async function up(untyped: Kysely<unknown>, _dialect: Dialect): Promise<v
       billing_address_id: fluidpay.billing_address_id ?? null,
       shipping_address_id: fluidpay.shipping_address_id ?? null,
     };
-    for (const [which, column] of [['billing', 'billing_address'], ['shipping', 'shipping_address']] as const) {
+    for (const [which, column] of [
+      ['billing', 'billing_address'],
+      ['shipping', 'shipping_address'],
+    ] as const) {
       if (pointers[`${which}_address_id`]) continue;
       const json = parse(customer[column]);
       if (!LINES.some((key) => typeof json[key] === 'string' && json[key] !== '')) continue;
@@ -47,7 +53,21 @@ export async function up(untyped: Kysely<unknown>, _dialect: Dialect): Promise<v
       const vendorData = typeof json.notes === 'string' && json.notes ? JSON.stringify({ chargeover: { notes: json.notes } }) : '{}';
       const inserted = (await db
         .insertInto('addresses')
-        .values({ tenant_id: customer.tenant_id, customer_id: customer.id, first_name: '', last_name: '', company: '', email: '', phone: '', fax: '', ...fields, vendor_data: vendorData, created_at: customer.created_at, updated_at: customer.created_at, deleted_at: null })
+        .values({
+          tenant_id: customer.tenant_id,
+          customer_id: customer.id,
+          first_name: '',
+          last_name: '',
+          company: '',
+          email: '',
+          phone: '',
+          fax: '',
+          ...fields,
+          vendor_data: vendorData,
+          created_at: customer.created_at,
+          updated_at: customer.created_at,
+          deleted_at: null,
+        })
         .returning('id')
         .executeTakeFirstOrThrow()) as Row;
       pointers[`${which}_address_id`] = inserted.id;
@@ -61,7 +81,11 @@ export async function up(untyped: Kysely<unknown>, _dialect: Dialect): Promise<v
   const transactions = (await db.selectFrom('transactions').select(['id', 'vendor_data']).execute()) as Row[];
   for (const txn of transactions) {
     const kept = (parse(txn.vendor_data).chargeover as Record<string, unknown> | undefined)?.token;
-    await db.updateTable('transactions').set({ token: typeof kept === 'string' && kept ? kept : token() }).where('id', '=', txn.id).execute();
+    await db
+      .updateTable('transactions')
+      .set({ token: typeof kept === 'string' && kept ? kept : token() })
+      .where('id', '=', txn.id)
+      .execute();
   }
   await db.schema.createIndex('transactions_token').on('transactions').columns(['tenant_id', 'token']).unique().execute();
 }

@@ -27,13 +27,17 @@ export function stringToSign(publicKey: string, url: string, nonce: string, time
 }
 
 export function signatureOf(privateKey: string, publicKey: string, url: string, nonce: string, timestamp: string, body: Buffer | string): string {
-  return createHmac('sha256', privateKey).update(stringToSign(publicKey, url, nonce, timestamp, body)).digest('hex');
+  return createHmac('sha256', privateKey)
+    .update(stringToSign(publicKey, url, nonce, timestamp, body))
+    .digest('hex');
 }
 
 /** The URLs a client may have signed: the request as received, under http and https, with and without a default port. */
 function candidateUrls(request: FastifyRequest): string[] {
   const host = String(request.headers.host ?? '');
-  const forwarded = String(request.headers['x-forwarded-proto'] ?? '').split(',')[0].trim();
+  const forwarded = String(request.headers['x-forwarded-proto'] ?? '')
+    .split(',')[0]
+    .trim();
   const schemes = new Set([forwarded || request.protocol, 'http', 'https']);
   const hosts = new Set([host]);
   const bare = host.replace(/:(80|443)$/, '');

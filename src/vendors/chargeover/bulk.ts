@@ -52,13 +52,16 @@ function subRequest(parent: CoRequest, raw: unknown, answers: Map<string, BulkIt
   const [path, queryText = ''] = item.uri.split('?');
   const at = path.indexOf('/api/v3/');
   const rest = at >= 0 ? path.slice(at + '/api/v3'.length) : path.startsWith('/') ? path : `/${path}`;
-  const segments = rest.split('/').filter(Boolean).map((s) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      return s;
-    }
-  });
+  const segments = rest
+    .split('/')
+    .filter(Boolean)
+    .map((s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    });
   if (segments[0] === '_bulk') throw bad('A bulk request cannot contain another bulk request');
   const query = parseForm(queryText);
   const payload = item.payload === undefined ? null : resolveRefs(item.payload, answers);
@@ -90,4 +93,3 @@ export async function runBulk(req: CoRequest, dispatch: Dispatch): Promise<CoRes
   }
   return ok({ _bulk: results });
 }
-

@@ -26,7 +26,13 @@ const text = (value: string | null | undefined): string | null => (value === nul
 export function addressOf(row: AddressRow | undefined): AddressLines & { notes: string | null } {
   const notes = row ? parseVendorData(row.vendor_data)[VENDOR]?.notes : undefined;
   return {
-    addr1: text(row?.line1), addr2: text(row?.line2), addr3: text(row?.line3), city: text(row?.city), state: text(row?.state), postcode: text(row?.postal_code), country: text(row?.country),
+    addr1: text(row?.line1),
+    addr2: text(row?.line2),
+    addr3: text(row?.line3),
+    city: text(row?.city),
+    state: text(row?.state),
+    postcode: text(row?.postal_code),
+    country: text(row?.country),
     notes: typeof notes === 'string' ? text(notes) : null,
   };
 }
@@ -69,7 +75,10 @@ export async function renderCustomers(req: CoRequest, rows: CustomerRow[]): Prom
     addressesByIds(ctx, addressIds),
     refsOf(ctx, { vendor: VENDOR, objectType: 'customer', kind: 'external_key' }, ids),
   ]);
-  const logins = await loginsFor(ctx, [...contacts.values()].map((c) => c.id));
+  const logins = await loginsFor(
+    ctx,
+    [...contacts.values()].map((c) => c.id),
+  );
   const address = (id: number | null) => addressOf(id === null ? undefined : addresses.get(id));
   return rows.map((row) => {
     const v = vendorData(row.vendor_data);
@@ -93,8 +102,22 @@ export async function renderCustomers(req: CoRequest, rows: CustomerRow[]): Prom
       token: row.token,
       company: row.company,
       display_as: row.company || suName || '',
-      bill_addr1: bill.addr1, bill_addr2: bill.addr2, bill_addr3: bill.addr3, bill_city: bill.city, bill_state: bill.state, bill_postcode: bill.postcode, bill_country: bill.country, bill_notes: bill.notes,
-      ship_addr1: ship.addr1, ship_addr2: ship.addr2, ship_addr3: ship.addr3, ship_city: ship.city, ship_state: ship.state, ship_postcode: ship.postcode, ship_country: ship.country, ship_notes: ship.notes,
+      bill_addr1: bill.addr1,
+      bill_addr2: bill.addr2,
+      bill_addr3: bill.addr3,
+      bill_city: bill.city,
+      bill_state: bill.state,
+      bill_postcode: bill.postcode,
+      bill_country: bill.country,
+      bill_notes: bill.notes,
+      ship_addr1: ship.addr1,
+      ship_addr2: ship.addr2,
+      ship_addr3: ship.addr3,
+      ship_city: ship.city,
+      ship_state: ship.state,
+      ship_postcode: ship.postcode,
+      ship_country: ship.country,
+      ship_notes: ship.notes,
       bill_block: customerBlock(bill),
       ship_block: customerBlock(ship),
       terms_id: termsId,

@@ -37,7 +37,10 @@ export const CUSTOMER_FIELDS: FieldTable = (() => {
     customer_status_str: { enum: 'standing', values: { 'active-current': 'current', 'active-overdue': 'overdue', 'inactive-manual': 'inactive', 'inactive-activity': [] } },
   };
   const lines: Record<string, string> = { addr1: 'line1', addr2: 'line2', addr3: 'line3', city: 'city', state: 'state', postcode: 'postal_code', country: 'country' };
-  for (const [prefix, core] of [['bill', 'billing'], ['ship', 'shipping']] as const) {
+  for (const [prefix, core] of [
+    ['bill', 'billing'],
+    ['ship', 'shipping'],
+  ] as const) {
     for (const [key, line] of Object.entries(lines)) out[`${prefix}_${key}`] = emptyIsNull(`${core}.${line}`);
   }
   for (const key of ['terms_id', 'admin_id', 'class_id', 'campaign_id', 'custtype_id', 'brand_id', 'language_id']) out[key] = vendorNumber(key, RENDERED_DEFAULTS[key]);

@@ -54,7 +54,9 @@ function buildRequest(request: FastifyRequest): CoRequest {
   const apiAt = path.indexOf(API);
   const at = apiAt >= 0 ? apiAt : path.indexOf('/admin/r/');
   const prefix = path.slice(0, at);
-  const proto = String(request.headers['x-forwarded-proto'] ?? request.protocol).split(',')[0].trim();
+  const proto = String(request.headers['x-forwarded-proto'] ?? request.protocol)
+    .split(',')[0]
+    .trim();
   const site = `${proto}://${request.headers.host ?? 'localhost'}${prefix}`;
   const query = (request.query ?? {}) as Record<string, unknown>;
   const body = request.body;

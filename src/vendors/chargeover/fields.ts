@@ -28,8 +28,20 @@ const comparison = (field: FieldRef, f: WireFilter): Condition => ({ field, op: 
 export function emptyIsNull(field: FieldRef): WireField {
   return {
     build: (f) => {
-      if (f.op === 'is_null') return { any: [{ field, op: 'is_null' }, { field, op: 'eq', value: '' }] };
-      if (f.op === 'not_null') return { all: [{ field, op: 'not_null' }, { field, op: 'ne', value: '' }] };
+      if (f.op === 'is_null')
+        return {
+          any: [
+            { field, op: 'is_null' },
+            { field, op: 'eq', value: '' },
+          ],
+        };
+      if (f.op === 'not_null')
+        return {
+          all: [
+            { field, op: 'not_null' },
+            { field, op: 'ne', value: '' },
+          ],
+        };
       return comparison(field, f);
     },
   };

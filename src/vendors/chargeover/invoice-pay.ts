@@ -17,7 +17,13 @@ export function inlineCard(body: Record<string, unknown>): PaymentSource {
   const year = optInt(body, 'expdate_year');
   if (!month || month < 1 || month > 12) throw bad('expdate_month must be 1 to 12');
   if (!year || year < 1000 || year > 9999) throw bad('expdate_year must be a 4-digit year');
-  const address = { line1: optString(body, 'address') ?? null, city: optString(body, 'city') ?? null, state: optString(body, 'state') ?? null, postal_code: optString(body, 'postcode') ?? null, country: optString(body, 'country') ?? null };
+  const address = {
+    line1: optString(body, 'address') ?? null,
+    city: optString(body, 'city') ?? null,
+    state: optString(body, 'state') ?? null,
+    postal_code: optString(body, 'postcode') ?? null,
+    country: optString(body, 'country') ?? null,
+  };
   return { card: { number, expMonth: month, expYear: year, holderName: optString(body, 'name') ?? null, address, cvv: optString(body, 'cvv') ?? null } };
 }
 

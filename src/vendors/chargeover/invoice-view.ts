@@ -37,7 +37,12 @@ function refnumber(f: WireFilter): Condition {
   const byId: Condition = f.op === 'contains' ? { field: 'id', op: 'contains', value } : /^\d{1,15}$/.test(value) ? { field: 'id', op: f.op, value: Number(value) } : { always: false };
   return {
     any: [
-      { all: [{ field: REFNUMBER, op: 'not_null' }, { field: REFNUMBER, op: f.op, value }] },
+      {
+        all: [
+          { field: REFNUMBER, op: 'not_null' },
+          { field: REFNUMBER, op: f.op, value },
+        ],
+      },
       { all: [{ field: REFNUMBER, op: 'is_null' }, byId] },
     ],
   };
@@ -83,7 +88,14 @@ export async function renderInvoices(req: CoRequest, rows: InvoiceRow[], withLin
     withLines ? invoiceLines(ctx, ids) : Promise.resolve(new Map<number, InvoiceLineRow[]>()),
     refsOf(ctx, { vendor: VENDOR, objectType: 'invoice', kind: 'external_key' }, ids),
   ]);
-  const itemIds = [...new Set([...lines.values()].flat().map((l) => l.item_id).filter((id): id is number => id !== null))];
+  const itemIds = [
+    ...new Set(
+      [...lines.values()]
+        .flat()
+        .map((l) => l.item_id)
+        .filter((id): id is number => id !== null),
+    ),
+  ];
   const [items, itemKeys] = await Promise.all([catalogItemsByIds(ctx, itemIds), refsOf(ctx, { vendor: VENDOR, objectType: 'catalog_item', kind: 'external_key' }, itemIds)]);
   const itemsById = new Map(items.map((i) => [i.id, i]));
   return rows.map((row) => {
@@ -93,9 +105,18 @@ export async function renderInvoices(req: CoRequest, rows: InvoiceRow[], withLin
     const statusStr = invoiceStatusStr(row, today);
     const termsId = Number(v.terms_id ?? 3);
     const adminId = (v.admin_id as number | null | undefined) ?? null;
-    const address = (prefix: string) => ({ addr1: v[`${prefix}_addr1`] as string | null, addr2: v[`${prefix}_addr2`] as string | null, addr3: v[`${prefix}_addr3`] as string | null, city: v[`${prefix}_city`] as string | null, state: v[`${prefix}_state`] as string | null, postcode: v[`${prefix}_postcode`] as string | null, country: v[`${prefix}_country`] as string | null });
+    const address = (prefix: string) => ({
+      addr1: v[`${prefix}_addr1`] as string | null,
+      addr2: v[`${prefix}_addr2`] as string | null,
+      addr3: v[`${prefix}_addr3`] as string | null,
+      city: v[`${prefix}_city`] as string | null,
+      state: v[`${prefix}_state`] as string | null,
+      postcode: v[`${prefix}_postcode`] as string | null,
+      country: v[`${prefix}_country`] as string | null,
+    });
     const addressFields: Record<string, unknown> = {};
-    for (const prefix of ['bill', 'ship']) for (const key of ['addr1', 'addr2', 'addr3', 'city', 'state', 'postcode', 'country', 'notes']) addressFields[`${prefix}_${key}`] = v[`${prefix}_${key}`] ?? null;
+    for (const prefix of ['bill', 'ship'])
+      for (const key of ['addr1', 'addr2', 'addr3', 'city', 'state', 'postcode', 'country', 'notes']) addressFields[`${prefix}_${key}`] = v[`${prefix}_${key}`] ?? null;
     const custom: Record<string, unknown> = {};
     for (let i = 1; i <= 5; i++) custom[`custom_${i}`] = v[`custom_${i}`] ?? null;
     const isVoid = row.status === 'void';
@@ -157,48 +178,50 @@ export async function renderInvoices(req: CoRequest, rows: InvoiceRow[], withLin
       url_self: `${req.siteBase}/admin/r/invoice/view/${row.id}`,
     };
     if (withLines) {
-      out.line_items = (lines.get(row.id) ?? []).map((line: { id: number; item_id: number | null; description: string | null; quantity: string; unit_price: number; tax: number; amount: number; vendor_data: string }) => {
-        const lv = (JSON.parse(line.vendor_data) as Record<string, Record<string, unknown>>)[VENDOR] ?? {};
-        const item = line.item_id !== null ? itemsById.get(line.item_id) : undefined;
-        const iv = item ? vendorData(item.vendor_data) : {};
-        return {
-          invoice_id: row.id,
-          item_id: line.item_id,
-          tierset_id: line.item_id !== null ? tiersetId(line.item_id, c) : null,
-          descrip: line.description,
-          line_rate: m(line.unit_price),
-          line_quantity: Number(line.quantity),
-          line_prorate: 1,
-          line_usage: 0,
-          usage_from: 0,
-          usage_to: 0,
-          tax_id: null,
-          tax_group_id: null,
-          tax_taxable: m(line.amount),
-          tax_taxed: m(line.tax > 0 ? line.amount : 0),
-          tax_total: m(line.tax),
-          tax_name: null,
-          tax_group_name: null,
-          is_base: false,
-          is_free: line.unit_price === 0,
-          is_setup: false,
-          is_usage: false,
-          is_recurring: false,
-          is_taxed: '0',
-          custom_1: lv.custom_1 ?? null,
-          custom_2: lv.custom_2 ?? null,
-          custom_3: lv.custom_3 ?? null,
-          item_name: item?.name ?? null,
-          item_external_key: item ? (itemKeys.get(item.id) ?? null) : null,
-          item_token: item?.token ?? null,
-          item_accounting_sku: iv.accounting_sku ?? null,
-          item_units: iv.units ?? null,
-          line_subtotal: m(line.amount),
-          line_total: m(line.amount + line.tax),
-          line_item_id: (lv.line_item_id as number | undefined) ?? line.id,
-          package_line_id: null,
-        };
-      });
+      out.line_items = (lines.get(row.id) ?? []).map(
+        (line: { id: number; item_id: number | null; description: string | null; quantity: string; unit_price: number; tax: number; amount: number; vendor_data: string }) => {
+          const lv = (JSON.parse(line.vendor_data) as Record<string, Record<string, unknown>>)[VENDOR] ?? {};
+          const item = line.item_id !== null ? itemsById.get(line.item_id) : undefined;
+          const iv = item ? vendorData(item.vendor_data) : {};
+          return {
+            invoice_id: row.id,
+            item_id: line.item_id,
+            tierset_id: line.item_id !== null ? tiersetId(line.item_id, c) : null,
+            descrip: line.description,
+            line_rate: m(line.unit_price),
+            line_quantity: Number(line.quantity),
+            line_prorate: 1,
+            line_usage: 0,
+            usage_from: 0,
+            usage_to: 0,
+            tax_id: null,
+            tax_group_id: null,
+            tax_taxable: m(line.amount),
+            tax_taxed: m(line.tax > 0 ? line.amount : 0),
+            tax_total: m(line.tax),
+            tax_name: null,
+            tax_group_name: null,
+            is_base: false,
+            is_free: line.unit_price === 0,
+            is_setup: false,
+            is_usage: false,
+            is_recurring: false,
+            is_taxed: '0',
+            custom_1: lv.custom_1 ?? null,
+            custom_2: lv.custom_2 ?? null,
+            custom_3: lv.custom_3 ?? null,
+            item_name: item?.name ?? null,
+            item_external_key: item ? (itemKeys.get(item.id) ?? null) : null,
+            item_token: item?.token ?? null,
+            item_accounting_sku: iv.accounting_sku ?? null,
+            item_units: iv.units ?? null,
+            line_subtotal: m(line.amount),
+            line_total: m(line.amount + line.tax),
+            line_item_id: (lv.line_item_id as number | undefined) ?? line.id,
+            package_line_id: null,
+          };
+        },
+      );
     }
     return out;
   });

@@ -94,7 +94,10 @@ async function create(req: CoRequest): Promise<CoResult> {
   v.terms_id ??= cv.terms_id ?? 3;
   v.admin_id ??= cv.admin_id ?? null;
   // An invoice keeps the address it was issued to: the given one, else the customer's default.
-  const defaults = await addressesByIds(req.ctx, [customer.billing_address_id, customer.shipping_address_id].filter((id): id is number => id !== null));
+  const defaults = await addressesByIds(
+    req.ctx,
+    [customer.billing_address_id, customer.shipping_address_id].filter((id): id is number => id !== null),
+  );
   for (const prefix of ['bill', 'ship'] as const) {
     if (Object.keys(v).some((k) => k.startsWith(`${prefix}_`))) continue;
     const pointer = prefix === 'bill' ? customer.billing_address_id : customer.shipping_address_id;
@@ -103,7 +106,16 @@ async function create(req: CoRequest): Promise<CoResult> {
   }
   const externalKey = optString(body, 'external_key') || null;
   const refs = externalKey ? [{ vendor: VENDOR, kind: 'external_key', value: externalKey }] : undefined;
-  const invoice = await createInvoice(req.ctx, { customerId, currency, lines, refs, issueDate: date ?? null, termsDays: TERMS[v.terms_id as number]?.days ?? 0, notes: optString(body, 'memo') ?? null, vendorData: { [VENDOR]: v } }).catch((e: unknown) => conflict(e, externalKey));
+  const invoice = await createInvoice(req.ctx, {
+    customerId,
+    currency,
+    lines,
+    refs,
+    issueDate: date ?? null,
+    termsDays: TERMS[v.terms_id as number]?.days ?? 0,
+    notes: optString(body, 'memo') ?? null,
+    vendorData: { [VENDOR]: v },
+  }).catch((e: unknown) => conflict(e, externalKey));
   return created(req, 'invoice', invoice.id);
 }
 
@@ -157,7 +169,6 @@ async function update(req: CoRequest, segment: string): Promise<CoResult> {
   return accepted(req, 'invoice', id);
 }
 
-
 function scheduleEntry(raw: unknown, currency: string, i: number): ScheduleInput {
   const e = asObject(raw);
   if (e.amount === undefined || e.amount === null) throw bad(`schedule[${i}].amount is required`);
@@ -188,7 +199,14 @@ async function email(req: CoRequest, segment: string): Promise<CoResult> {
       to,
       subject: optString(body, 'subject') || `Invoice #${String(rendered.refnumber)}`,
       body: optString(body, 'body') || `Invoice #${String(rendered.refnumber)}: ${String(rendered.balance)} ${invoice.currency} due ${invoice.due_date}. View it at ${String(rendered.url_permalink)}`,
-      meta: { vendor: VENDOR, kind: 'invoice', invoice_id: id, from: optString(body, 'from') ?? null, message_id: optString(body, 'message_id') ?? null, template_name: optString(body, 'template_name') ?? null },
+      meta: {
+        vendor: VENDOR,
+        kind: 'invoice',
+        invoice_id: id,
+        from: optString(body, 'from') ?? null,
+        message_id: optString(body, 'message_id') ?? null,
+        template_name: optString(body, 'template_name') ?? null,
+      },
     });
   }
   return ok(true);
@@ -206,7 +224,11 @@ export const invoices: Resource = {
       const invoice = await getInvoice(req.ctx, id);
       const body = asObject(req.body);
       if (!Array.isArray(body.schedule) || body.schedule.length === 0) throw bad('schedule must list at least one payment');
-      await schedulePayments(req.ctx, id, body.schedule.map((e, i) => scheduleEntry(e, invoice.currency, i)));
+      await schedulePayments(
+        req.ctx,
+        id,
+        body.schedule.map((e, i) => scheduleEntry(e, invoice.currency, i)),
+      );
       return ok(true);
     },
     unschedule: async (req, segment) => {

@@ -60,10 +60,12 @@ async function create(req: CoRequest): Promise<CoResult> {
     if (value !== undefined) v[key] = value;
   }
   const refs = externalKey ? [{ vendor: VENDOR, kind: 'external_key', value: externalKey }] : undefined;
-  const row = await createCatalogItem(req.ctx, { kind: 'item', name: name.trim(), description: optString(body, 'description') ?? null, refs, prices, vendorData: { [VENDOR]: v } }).catch((error: unknown) => {
-    if (reasonOf(error) === 'duplicate_ref') throw duplicateKey('item', String(externalKey));
-    throw error;
-  });
+  const row = await createCatalogItem(req.ctx, { kind: 'item', name: name.trim(), description: optString(body, 'description') ?? null, refs, prices, vendorData: { [VENDOR]: v } }).catch(
+    (error: unknown) => {
+      if (reasonOf(error) === 'duplicate_ref') throw duplicateKey('item', String(externalKey));
+      throw error;
+    },
+  );
   return created(req, 'item', row.id);
 }
 
@@ -127,7 +129,11 @@ export const ITEM_FIELDS: FieldTable = {
 };
 
 async function render(req: CoRequest, rows: CatalogItemRow[]): Promise<Record<string, unknown>[]> {
-  const keys = await refsOf(req.ctx, { vendor: VENDOR, objectType: 'catalog_item', kind: 'external_key' }, rows.map((r) => r.id));
+  const keys = await refsOf(
+    req.ctx,
+    { vendor: VENDOR, objectType: 'catalog_item', kind: 'external_key' },
+    rows.map((r) => r.id),
+  );
   return rows.map((row) => renderItem(row, keys.get(row.id) ?? null));
 }
 

@@ -29,7 +29,16 @@ export function registerLinks(app: FastifyInstance, services: CoreServices): voi
     if (!invoice) return notFound(reply);
     // Paid, partially paid and overdue are derived from the balance and the tenant's clock, not stored.
     const today = isoDate(contextFor(services, await getTenant(services, invoice.tenant_id)).clock.now());
-    return page(reply, 200, { page: kind, invoice_id: invoice.id, status: invoiceStatus(invoice, today), invoice_status_str: invoiceStatusStr(invoice, today), currency: invoice.currency, total_minor: invoice.total, balance_minor: invoice.balance, due_date: invoice.due_date });
+    return page(reply, 200, {
+      page: kind,
+      invoice_id: invoice.id,
+      status: invoiceStatus(invoice, today),
+      invoice_status_str: invoiceStatusStr(invoice, today),
+      currency: invoice.currency,
+      total_minor: invoice.total,
+      balance_minor: invoice.balance,
+      due_date: invoice.due_date,
+    });
   };
   app.get('/r/invoice/view/:token', invoicePage('invoice'));
   app.get('/r/trans/pay/:token', invoicePage('pay'));

@@ -28,16 +28,34 @@ function render(req: CoRequest, kind: Kind, row: PaymentMethodRow, externalKey: 
     const [type, typeName] = CARD_TYPES[row.brand ?? ''] ?? [row.brand ?? 'unknown', row.brand ?? ''];
     const address = JSON.parse(row.billing_address) as Record<string, string | null>;
     return {
-      creditcard_id: row.id, ...common, type, type_name: typeName,
+      creditcard_id: row.id,
+      ...common,
+      type,
+      type_name: typeName,
       expdate: `${row.exp_year}-${String(row.exp_month).padStart(2, '0')}-01`,
-      expdate_month: String(row.exp_month), expdate_year: String(row.exp_year),
+      expdate_month: String(row.exp_month),
+      expdate_year: String(row.exp_year),
       expdate_formatted: `${MONTHS[(row.exp_month ?? 1) - 1]?.slice(0, 3)} ${row.exp_year}`,
-      mask_number: `xxxx-xxxx-xxxx-${row.last4}`, name: row.holder_name ?? '',
-      address: address.line1 ?? null, city: address.city ?? null, state: address.state ?? null, postcode: address.postal_code ?? null, country: address.country ?? null,
+      mask_number: `xxxx-xxxx-xxxx-${row.last4}`,
+      name: row.holder_name ?? '',
+      address: address.line1 ?? null,
+      city: address.city ?? null,
+      state: address.state ?? null,
+      postcode: address.postal_code ?? null,
+      country: address.country ?? null,
     };
   }
   if (kind === 'ach') {
-    return { ach_id: row.id, ...common, type: row.account_type === 'savings' ? 'savi' : 'chec', type_name: row.account_type === 'savings' ? 'Savings' : 'Checking', mask_number: `x${row.last4}`, routing: row.routing_number, name: row.holder_name ?? '', bank: v.bank ?? '' };
+    return {
+      ach_id: row.id,
+      ...common,
+      type: row.account_type === 'savings' ? 'savi' : 'chec',
+      type_name: row.account_type === 'savings' ? 'Savings' : 'Checking',
+      mask_number: `x${row.last4}`,
+      routing: row.routing_number,
+      name: row.holder_name ?? '',
+      bank: v.bank ?? '',
+    };
   }
   return { tokenized_id: row.id, type: row.brand, token: revealGatewayToken(req.ctx, row), customer_id: row.customer_id, external_key: externalKey, write_datetime: datetime(row.created_at) };
 }
@@ -50,7 +68,11 @@ function resource(kind: Kind): Resource {
   /** Only this type's methods (the core lists active methods of every kind). */
   const within = (conditions: Condition[]): Condition[] => [eq('kind', CORE_KIND[kind]), ...conditions];
   const load = async (req: CoRequest, rows: PaymentMethodRow[]) => {
-    const keys = await refsOf(req.ctx, { vendor: VENDOR, objectType: 'payment_method', kind: 'external_key' }, rows.map((r) => r.id));
+    const keys = await refsOf(
+      req.ctx,
+      { vendor: VENDOR, objectType: 'payment_method', kind: 'external_key' },
+      rows.map((r) => r.id),
+    );
     return rows.map((row) => render(req, kind, row, keys.get(row.id) ?? null));
   };
   const create = async (req: CoRequest): Promise<CoResult> => {

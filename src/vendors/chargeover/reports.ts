@@ -41,20 +41,31 @@ function balanceRow(c: Row): Row {
   // Rendered rows carry major units; back to minor units through core/money (the currency's exponent).
   const minor = (v: unknown) => parseFloatMajor(Number(v), cur);
   return {
-    customer_customer_id: c.customer_id, customer_company: c.company, customer_external_key: c.external_key,
-    customer_total: formatted(minor(c.total), cur), customer_total_unformatted: c.total,
-    customer_paid: formatted(minor(c.paid), cur), customer_paid_unformatted: c.paid,
-    customer_balance: formatted(minor(c.balance), cur), customer_balance_unformatted: c.balance,
+    customer_customer_id: c.customer_id,
+    customer_company: c.company,
+    customer_external_key: c.external_key,
+    customer_total: formatted(minor(c.total), cur),
+    customer_total_unformatted: c.total,
+    customer_paid: formatted(minor(c.paid), cur),
+    customer_paid_unformatted: c.paid,
+    customer_balance: formatted(minor(c.balance), cur),
+    customer_balance_unformatted: c.balance,
   };
 }
 
 function transactionRow(t: Row): Row {
   return {
-    transaction_transaction_id: t.transaction_id, transaction_customer_id: t.customer_id,
-    transaction_transaction_date: displayDate(t.transaction_date), transaction_transaction_date_unformatted: t.transaction_date,
-    transaction_transaction_method: t.transaction_method, transaction_transaction_detail: t.transaction_detail,
-    transaction_amount: formatted(parseFloatMajor(Number(t.amount), String(t.currency_iso4217)), String(t.currency_iso4217)), transaction_amount_unformatted: t.amount,
-    transaction_gateway_transid: t.gateway_transid, transaction_transaction_type: t.transaction_type_name, transaction_gateway_status: t.gateway_status,
+    transaction_transaction_id: t.transaction_id,
+    transaction_customer_id: t.customer_id,
+    transaction_transaction_date: displayDate(t.transaction_date),
+    transaction_transaction_date_unformatted: t.transaction_date,
+    transaction_transaction_method: t.transaction_method,
+    transaction_transaction_detail: t.transaction_detail,
+    transaction_amount: formatted(parseFloatMajor(Number(t.amount), String(t.currency_iso4217)), String(t.currency_iso4217)),
+    transaction_amount_unformatted: t.amount,
+    transaction_gateway_transid: t.gateway_transid,
+    transaction_transaction_type: t.transaction_type_name,
+    transaction_gateway_status: t.gateway_status,
   };
 }
 
@@ -65,7 +76,13 @@ async function rowsOf(req: CoRequest, id: number): Promise<Row[]> {
     case 4:
       return (await customerRows(req)).map(balanceRow);
     case 37:
-      return (await customerRows(req)).map((c) => ({ tenant_tenant_id: c.customer_id, tenant_company: c.company, tenant_external_key: c.external_key, tenant_bill_country: c.bill_country, tenant_write_datetime: c.write_datetime }));
+      return (await customerRows(req)).map((c) => ({
+        tenant_tenant_id: c.customer_id,
+        tenant_company: c.company,
+        tenant_external_key: c.external_key,
+        tenant_bill_country: c.bill_country,
+        tenant_write_datetime: c.write_datetime,
+      }));
     case 6:
       return (await transactionRows(req)).filter((t) => t.transaction_type === 'cre').map(transactionRow);
     case 7:
@@ -94,14 +111,22 @@ function matches(row: Row, f: WireFilter): boolean {
   const target = typeof value === 'number' ? Number(f.value) : String(f.value ?? '').toLowerCase();
   const actual = typeof value === 'number' ? value : String(value ?? '').toLowerCase();
   switch (f.op) {
-    case 'eq': return actual === target;
-    case 'ne': return actual !== target;
-    case 'contains': return String(actual).includes(String(target));
-    case 'gt': return compare(actual, target) > 0;
-    case 'lt': return compare(actual, target) < 0;
-    case 'gte': return compare(actual, target) >= 0;
-    case 'lte': return compare(actual, target) <= 0;
-    default: return false;
+    case 'eq':
+      return actual === target;
+    case 'ne':
+      return actual !== target;
+    case 'contains':
+      return String(actual).includes(String(target));
+    case 'gt':
+      return compare(actual, target) > 0;
+    case 'lt':
+      return compare(actual, target) < 0;
+    case 'gte':
+      return compare(actual, target) >= 0;
+    case 'lte':
+      return compare(actual, target) <= 0;
+    default:
+      return false;
   }
 }
 

@@ -14,7 +14,16 @@ import { currencyId, date, datetime, money, symbolOf, VENDOR, vendorData } from 
 export const WIRE_TYPES = ['sale', 'refund', 'credit_memo'] as const;
 const TYPE_CODES: Record<string, string> = { sale: 'pay', refund: 'ref', credit_memo: 'cre' };
 const TYPE_NAMES: Record<string, string> = { pay: 'Payment', ref: 'Refund', cre: 'Credit', spl: 'Split' };
-export const GATEWAY_METHODS: Record<string, string> = { visa: 'Visa', mastercard: 'Mastercard', 'american-express': 'American Express', discover: 'Discover', check: 'Paid by Check', paypal: 'PayPal', credit: 'Credit', ach: 'ACH/eCheck' };
+export const GATEWAY_METHODS: Record<string, string> = {
+  visa: 'Visa',
+  mastercard: 'Mastercard',
+  'american-express': 'American Express',
+  discover: 'Discover',
+  check: 'Paid by Check',
+  paypal: 'PayPal',
+  credit: 'Credit',
+  ach: 'ACH/eCheck',
+};
 const BRANDS: Record<string, string> = { visa: 'visa', mastercard: 'mastercard', amex: 'american-express', discover: 'discover' };
 
 // A bank refund waiting for its cut-off (pending) has gone through as far as ChargeOver shows.
@@ -75,7 +84,9 @@ export async function renderTransactions(req: CoRequest, rows: TransactionRow[])
     const applied = mine.map((a) => ({ invoice_id: a.invoiceId, applied: money(a.amount, c) }));
     const appliedMinor = mine.reduce((sum, a) => sum + a.amount, 0);
     const ok = OK_STATUSES.has(row.status);
-    const gatewayMethod = (v.gateway_method as string | undefined) ?? (method?.kind === 'card' ? (BRANDS[method.brand ?? ''] ?? 'visa') : method?.kind === 'bank' ? 'ach' : row.type === 'credit_memo' ? 'credit' : (row.payment_kind ?? 'check'));
+    const gatewayMethod =
+      (v.gateway_method as string | undefined) ??
+      (method?.kind === 'card' ? (BRANDS[method.brand ?? ''] ?? 'visa') : method?.kind === 'bank' ? 'ach' : row.type === 'credit_memo' ? 'credit' : (row.payment_kind ?? 'check'));
     const status = statusOf(row);
     return {
       transaction_id: row.id,

@@ -126,7 +126,6 @@ async function attemptPay(req: CoRequest): Promise<CoResult> {
   return ok({ id: result.transaction.id });
 }
 
-
 async function decline(req: CoRequest, segment: string): Promise<CoResult> {
   const id = await target(req.ctx, 'transaction', segment);
   const body = asObject(req.body);

@@ -39,7 +39,11 @@ async function render(req: CoRequest, rows: ContactRow[]): Promise<Record<string
   const ids = rows.map((r) => r.id);
   const [logins, customers, keys] = await Promise.all([
     loginsFor(req.ctx, ids),
-    customersByIds(req.ctx, rows.map((r) => r.customer_id), { includeDeleted: true }),
+    customersByIds(
+      req.ctx,
+      rows.map((r) => r.customer_id),
+      { includeDeleted: true },
+    ),
     refsOf(req.ctx, { vendor: VENDOR, objectType: 'contact', kind: 'external_key' }, ids),
   ]);
   const companies = new Map(customers.map((c) => [c.id, c.company]));
@@ -96,7 +100,16 @@ function parse(body: Record<string, unknown>): Parsed {
     out.firstName = first;
     out.lastName = last;
   }
-  const pairs: Array<[keyof Parsed, string]> = [['firstName', 'first_name'], ['lastName', 'last_name'], ['email', 'email'], ['phone', 'phone'], ['title', 'title'], ['externalKey', 'external_key'], ['username', 'username'], ['password', 'password']];
+  const pairs: Array<[keyof Parsed, string]> = [
+    ['firstName', 'first_name'],
+    ['lastName', 'last_name'],
+    ['email', 'email'],
+    ['phone', 'phone'],
+    ['title', 'title'],
+    ['externalKey', 'external_key'],
+    ['username', 'username'],
+    ['password', 'password'],
+  ];
   for (const [key, wire] of pairs) {
     const value = optString(body, wire);
     if (value !== undefined) (out as unknown as Record<string, unknown>)[key] = key === 'externalKey' && value === '' ? null : value;
@@ -158,10 +171,21 @@ async function password(req: CoRequest, segment: string): Promise<CoResult> {
   if (req.emails && !contact.email) throw bad('This user has no e-mail address');
   if (typeof given === 'string') {
     await setLogin(req.ctx, id, { password: given });
-    if (req.emails) await queueEmail(req.ctx, { to: contact.email as string, subject: 'Your new password', body: `Your password has been set to: ${given}`, meta: { vendor: VENDOR, kind: 'password_set', user_id: id } });
+    if (req.emails)
+      await queueEmail(req.ctx, {
+        to: contact.email as string,
+        subject: 'Your new password',
+        body: `Your password has been set to: ${given}`,
+        meta: { vendor: VENDOR, kind: 'password_set', user_id: id },
+      });
   } else if (req.emails) {
     const token = await issueLoginToken(req.ctx, id);
-    await queueEmail(req.ctx, { to: contact.email as string, subject: 'Reset your password', body: `Reset your password: ${req.siteBase}/signup/r/logintoken/${token}`, meta: { vendor: VENDOR, kind: 'password_reset', user_id: id } });
+    await queueEmail(req.ctx, {
+      to: contact.email as string,
+      subject: 'Reset your password',
+      body: `Reset your password: ${req.siteBase}/signup/r/logintoken/${token}`,
+      meta: { vendor: VENDOR, kind: 'password_reset', user_id: id },
+    });
   }
   return ok(true);
 }

@@ -139,7 +139,21 @@ function statusOf(row: InvoiceRow): string {
   return 'pending';
 }
 
-export const BLANK_ADDRESS: WireAddress & { id: string } = { id: '', first_name: '', last_name: '', company: '', address_line_1: '', address_line_2: '', city: '', state: '', postal_code: '', country: '', phone: '', fax: '', email: '' };
+export const BLANK_ADDRESS: WireAddress & { id: string } = {
+  id: '',
+  first_name: '',
+  last_name: '',
+  company: '',
+  address_line_1: '',
+  address_line_2: '',
+  city: '',
+  state: '',
+  postal_code: '',
+  country: '',
+  phone: '',
+  fax: '',
+  email: '',
+};
 
 /**
  * An invoice as FluidPay shows it. One made through another door has none of FluidPay's own fields:

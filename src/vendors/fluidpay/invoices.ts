@@ -109,19 +109,42 @@ function recipientOf(bill: WireAddress, currency: string) {
 
 /** Each invoice's customer as a bill_to (its default billing address), for invoices made elsewhere. */
 async function billTos(ctx: TenantContext, rows: readonly InvoiceRow[]): Promise<Map<number, WireAddress & { id: string }>> {
-  const customers = await customersByIds(ctx, rows.map((row) => row.customer_id), { includeDeleted: true });
-  const addresses = await addressesByIds(ctx, customers.flatMap((c) => (c.billing_address_id ? [c.billing_address_id] : [])));
+  const customers = await customersByIds(
+    ctx,
+    rows.map((row) => row.customer_id),
+    { includeDeleted: true },
+  );
+  const addresses = await addressesByIds(
+    ctx,
+    customers.flatMap((c) => (c.billing_address_id ? [c.billing_address_id] : [])),
+  );
   return new Map(
     customers.map((c) => {
       const address = c.billing_address_id ? addresses.get(c.billing_address_id) : undefined;
       const base = address ? wireAddressOf(address) : { ...BLANK_ADDRESS };
-      return [c.id, { ...base, id: address ? encodeId('address', address.id, address.created_at) : '', first_name: base.first_name || (c.first_name ?? ''), last_name: base.last_name || (c.last_name ?? ''), company: base.company || (c.company ?? ''), email: base.email || (c.email ?? '') }];
+      return [
+        c.id,
+        {
+          ...base,
+          id: address ? encodeId('address', address.id, address.created_at) : '',
+          first_name: base.first_name || (c.first_name ?? ''),
+          last_name: base.last_name || (c.last_name ?? ''),
+          company: base.company || (c.company ?? ''),
+          email: base.email || (c.email ?? ''),
+        },
+      ];
     }),
   );
 }
 
 async function renderMany(ctx: TenantContext, rows: readonly InvoiceRow[]) {
-  const [lines, billTo] = await Promise.all([invoiceLines(ctx, rows.map((row) => row.id)), billTos(ctx, rows)]);
+  const [lines, billTo] = await Promise.all([
+    invoiceLines(
+      ctx,
+      rows.map((row) => row.id),
+    ),
+    billTos(ctx, rows),
+  ]);
   return rows.map((row) => renderInvoice(row, lines.get(row.id) ?? [], billTo.get(row.customer_id)));
 }
 
@@ -134,7 +157,6 @@ export async function renderInvoiceById(ctx: TenantContext, id: number): Promise
   const [row] = await invoicesByIds(ctx, [id]);
   return row ? renderOne(ctx, row) : null;
 }
-
 
 export async function invoiceRoutes(app: FastifyInstance): Promise<void> {
   app.post('/invoice', async (request) => {

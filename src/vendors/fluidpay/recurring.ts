@@ -55,7 +55,16 @@ export function adjustmentOf(row: CatalogItemRow): Adjustment {
 
 function renderAdjustment(row: CatalogItemRow, kind: AdjustmentKind) {
   const a = adjustmentOf(row);
-  return { id: encodeId(kind, row.id, row.created_at), name: a.name, description: a.description, amount: a.amount, percentage: a.percentage, duration: a.duration, created_at: ts(row.created_at), updated_at: ts(row.updated_at) };
+  return {
+    id: encodeId(kind, row.id, row.created_at),
+    name: a.name,
+    description: a.description,
+    amount: a.amount,
+    percentage: a.percentage,
+    duration: a.duration,
+    created_at: ts(row.created_at),
+    updated_at: ts(row.updated_at),
+  };
 }
 
 /** amount xor percentage (§4.6); on update the fields sent replace the stored ones. */
@@ -91,7 +100,10 @@ function adjustmentRoutes(kind: AdjustmentKind) {
     });
     const list = async (request: FastifyRequest) => {
       const rows = await listCatalogItems(tenantOf(request), kind);
-      return listed(rows.map((row) => renderAdjustment(row, kind)), rows.length);
+      return listed(
+        rows.map((row) => renderAdjustment(row, kind)),
+        rows.length,
+      );
     };
     app.get(`${base}s`, list);
     app.post(`${base}s`, list); // G12: the doc's curl lists with POST
@@ -141,7 +153,14 @@ export async function parseAdjustmentList(ctx: TenantContext, value: unknown, ki
     }
     const base = adjustmentOf(source);
     const override = parseAdjustment(item, base);
-    out.push({ ...base, name: override.name ?? base.name, description: override.description ?? base.description, amount: override.amount, percentage: override.percentage, duration: override.duration });
+    out.push({
+      ...base,
+      name: override.name ?? base.name,
+      description: override.description ?? base.description,
+      amount: override.amount,
+      percentage: override.percentage,
+      duration: override.duration,
+    });
   }
   return out;
 }

@@ -53,14 +53,30 @@ const keptWords = (fields: ScheduleFields): FluidPaySubscriptionData => ({ billi
 
 async function renderSubscriptions(ctx: TenantContext, rows: readonly SubscriptionRow[]) {
   const items = rows.map((row) => JSON.parse(row.items) as SubscriptionItems);
-  const times = await catalogTimes(ctx, items.flatMap((i) => [...i.add_ons, ...i.discounts]));
-  const customers = await customersByIds(ctx, rows.map((r) => r.customer_id), { includeDeleted: true });
-  const plans = await catalogItemsByIds(ctx, rows.flatMap((r) => (r.plan_id ? [r.plan_id] : [])));
+  const times = await catalogTimes(
+    ctx,
+    items.flatMap((i) => [...i.add_ons, ...i.discounts]),
+  );
+  const customers = await customersByIds(
+    ctx,
+    rows.map((r) => r.customer_id),
+    { includeDeleted: true },
+  );
+  const plans = await catalogItemsByIds(
+    ctx,
+    rows.flatMap((r) => (r.plan_id ? [r.plan_id] : [])),
+  );
   const customerTimes = new Map(customers.map((c) => [c.id, Number(c.created_at)]));
   const planTimes = new Map(plans.map((p) => [p.id, Number(p.created_at)]));
   return rows.map((row, i) => {
     const { schedule, fields } = wireSchedule(row);
-    const embed = (kind: 'addon' | 'discount') => (a: Adjustment) => ({ id: adjustmentId(kind, a, (id) => times.get(id)), description: a.description, amount: a.amount, percentage: a.percentage, duration: a.duration });
+    const embed = (kind: 'addon' | 'discount') => (a: Adjustment) => ({
+      id: adjustmentId(kind, a, (id) => times.get(id)),
+      description: a.description,
+      amount: a.amount,
+      percentage: a.percentage,
+      duration: a.duration,
+    });
     const { add_ons: addOns, discounts } = items[i];
     return {
       id: encodeId('subscription', row.id, row.created_at),

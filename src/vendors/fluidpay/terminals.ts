@@ -57,7 +57,11 @@ export async function terminalRoutes(app: FastifyInstance): Promise<void> {
   const list = async (request: FastifyRequest) => {
     const ctx = tenantOf(request);
     const rows = await listTerminals(ctx);
-    return listed(rows.map((row) => renderTerminal(ctx, row)), rows.length, '');
+    return listed(
+      rows.map((row) => renderTerminal(ctx, row)),
+      rows.length,
+      '',
+    );
   };
   app.get('/terminals', list);
   app.post('/terminals', list); // G12

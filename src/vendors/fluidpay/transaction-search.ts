@@ -29,9 +29,19 @@ function statusCondition(value: string): Condition {
     case 'unknown':
       return { field: 'status', op: 'eq', value: 'unknown' };
     case 'settled':
-      return all([{ field: 'status', op: 'eq', value: 'settled' }, any([{ field: 'amount_refunded', op: 'eq', value: 0 }, { field: 'type', op: 'eq', value: 'refund' }])]);
+      return all([
+        { field: 'status', op: 'eq', value: 'settled' },
+        any([
+          { field: 'amount_refunded', op: 'eq', value: 0 },
+          { field: 'type', op: 'eq', value: 'refund' },
+        ]),
+      ]);
     case 'refunded':
-      return all([{ field: 'status', op: 'eq', value: 'settled' }, { field: 'amount_refunded', op: 'gt', value: 0 }, { field: 'type', op: 'ne', value: 'refund' }]);
+      return all([
+        { field: 'status', op: 'eq', value: 'settled' },
+        { field: 'amount_refunded', op: 'gt', value: 0 },
+        { field: 'type', op: 'ne', value: 'refund' },
+      ]);
     case 'voided':
       return { field: 'status', op: 'eq', value: 'voided' };
     default:
@@ -108,6 +118,10 @@ export async function transactionSearchRoutes(app: FastifyInstance): Promise<voi
     const where = transactionConditions(ctx, body);
     const { rows, total } = await listTransactions(ctx, FLUIDPAY_TYPES, { where, order: [{ field: 'created_at', direction: 'desc' }], tieBreak: 'desc', ...page, total: true });
     const rc = await renderContext(ctx, rows);
-    return listed(rows.map((row) => renderTransaction(row, rc)), total ?? 0, '');
+    return listed(
+      rows.map((row) => renderTransaction(row, rc)),
+      total ?? 0,
+      '',
+    );
   });
 }

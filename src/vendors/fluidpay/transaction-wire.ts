@@ -184,9 +184,7 @@ function responseBody(txn: TransactionRow, data: FluidPayTxnData, rc: RenderCont
         processor_type: processors.ach.type,
         processor_id: processors.ach.id,
         processor_specific:
-          status.code.text === ACH_LIMIT_TEXT
-            ? { result_codes: ['Decline Message', 'Transaction Limit Exceeded'], type_codes: ['Unknown Presentment'] }
-            : { result_codes: [], type_codes: [] },
+          status.code.text === ACH_LIMIT_TEXT ? { result_codes: ['Decline Message', 'Transaction Limit Exceeded'], type_codes: ['Unknown Presentment'] } : { result_codes: [], type_codes: [] },
         created_at: ts(txn.created_at),
         updated_at: ts(txn.updated_at),
       },
@@ -217,7 +215,34 @@ function responseBody(txn: TransactionRow, data: FluidPayTxnData, rc: RenderCont
   };
 }
 
-const TERMINAL_FIELDS = ['BatchNum', 'CashBack', 'ClerkID', 'DISC', 'EBTCashAvailBalance', 'EBTCashBeginBalance', 'EBTCashLedgerBalance', 'EBTFSAvailBalance', 'EBTFSBeginBalance', 'EBTFSLedgerBalance', 'Fee', 'InvNum', 'Language', 'ProcessData', 'RefNo', 'RewardCode', 'RewardQR', 'RwdBalance', 'RwdIssued', 'RwdPoints', 'SHFee', 'SVC', 'TableNum', 'TicketNum', 'Tip', 'TotalAmt'];
+const TERMINAL_FIELDS = [
+  'BatchNum',
+  'CashBack',
+  'ClerkID',
+  'DISC',
+  'EBTCashAvailBalance',
+  'EBTCashBeginBalance',
+  'EBTCashLedgerBalance',
+  'EBTFSAvailBalance',
+  'EBTFSBeginBalance',
+  'EBTFSLedgerBalance',
+  'Fee',
+  'InvNum',
+  'Language',
+  'ProcessData',
+  'RefNo',
+  'RewardCode',
+  'RewardQR',
+  'RwdBalance',
+  'RwdIssued',
+  'RwdPoints',
+  'SHFee',
+  'SVC',
+  'TableNum',
+  'TicketNum',
+  'Tip',
+  'TotalAmt',
+];
 
 /** response_body.terminal (§3.5): first four digits, not six; processor_specific strings from the amount and order. */
 function terminalBody(txn: TransactionRow, data: FluidPayTxnData, method: PaymentMethodRow, id: string, status: { response: string; code: Code }) {

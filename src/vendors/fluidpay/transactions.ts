@@ -27,9 +27,19 @@ const PAYMENT_METHODS = ['card', 'customer', 'terminal', 'token', 'ach'] as cons
 
 export async function renderContext(ctx: TenantContext, txns: readonly TransactionRow[]): Promise<RenderContext> {
   const [methods, parents, customers] = await Promise.all([
-    paymentMethodsByIds(ctx, txns.flatMap((t) => (t.payment_method_id === null ? [] : [t.payment_method_id]))),
-    transactionsByIds(ctx, txns.flatMap((t) => (t.parent_id === null ? [] : [t.parent_id]))),
-    customersByIds(ctx, txns.flatMap((t) => (t.customer_id === null ? [] : [t.customer_id])), { includeDeleted: true }),
+    paymentMethodsByIds(
+      ctx,
+      txns.flatMap((t) => (t.payment_method_id === null ? [] : [t.payment_method_id])),
+    ),
+    transactionsByIds(
+      ctx,
+      txns.flatMap((t) => (t.parent_id === null ? [] : [t.parent_id])),
+    ),
+    customersByIds(
+      ctx,
+      txns.flatMap((t) => (t.customer_id === null ? [] : [t.customer_id])),
+      { includeDeleted: true },
+    ),
   ]);
   const customerIds = new Map(customers.map((c) => [c.id, encodeId('customer', c.id, c.created_at)]));
   return { tenant: ctx.tenant, methods, parents, customerIds };
@@ -159,7 +169,7 @@ export async function parseTransaction(ctx: TenantContext, request: FastifyReque
     email_address: emailAddress,
     processor_id: processorId,
     idempotency_key: idempotencyKey,
-    idempotency_time: idempotencyKey ? (idempotencyTime || DEFAULT_IDEMPOTENCY_SECONDS) : 0,
+    idempotency_time: idempotencyKey ? idempotencyTime || DEFAULT_IDEMPOTENCY_SECONDS : 0,
     billing_address: billing ?? parsed.data.billing_address ?? null,
     shipping_address: shippingAddress ?? parsed.data.shipping_address ?? null,
     user_id: request.fluidpayUser?.id ?? '',

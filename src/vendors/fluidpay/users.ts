@@ -192,7 +192,10 @@ export function userRoutes(services: CoreServices) {
     app.get('/users', async (request) => {
       const ctx = tenantOf(request);
       const users = await listUsers(ctx);
-      return listed(users.map((u) => renderUser(ctx, u)), users.length);
+      return listed(
+        users.map((u) => renderUser(ctx, u)),
+        users.length,
+      );
     });
     app.get<{ Params: { id: string } }>('/user/:id', async (request) => {
       const ctx = tenantOf(request);

@@ -34,11 +34,15 @@ export async function vaultSource(ctx: TenantContext, spec: Body): Promise<{ sou
     if (text) {
       const decoded = decodeId('address', text);
       const found = decoded ? (await addressesByIds(ctx, [decoded.id])).get(decoded.id) : undefined;
-      if (!found || found.customer_id !== customer.id || found.deleted_at !== null) throw invalid(`payment_method.customer.${which}_address_id does not belong to this customer`, `payment_method.customer.${which}_address_id`);
+      if (!found || found.customer_id !== customer.id || found.deleted_at !== null)
+        throw invalid(`payment_method.customer.${which}_address_id does not belong to this customer`, `payment_method.customer.${which}_address_id`);
       addressIds[which] = found.id;
     }
   }
-  const rows = await addressesByIds(ctx, [addressIds.billing, addressIds.shipping].filter((x): x is number => typeof x === 'number'));
+  const rows = await addressesByIds(
+    ctx,
+    [addressIds.billing, addressIds.shipping].filter((x): x is number => typeof x === 'number'),
+  );
   const billing = addressIds.billing ? rows.get(addressIds.billing) : undefined;
   const shipping = addressIds.shipping ? rows.get(addressIds.shipping) : undefined;
   const method = (await paymentMethodsByIds(ctx, [methodId])).get(methodId);
@@ -67,7 +71,10 @@ export async function vaultFromTransaction(ctx: TenantContext, txn: TransactionR
     billing: data.billing_address ?? undefined,
     shipping: data.shipping_address ?? undefined,
   });
-  const ids = await addressesByIds(ctx, [customer.billing_address_id, customer.shipping_address_id].filter((x): x is number => typeof x === 'number'));
+  const ids = await addressesByIds(
+    ctx,
+    [customer.billing_address_id, customer.shipping_address_id].filter((x): x is number => typeof x === 'number'),
+  );
   const idOf = (id: number | null | undefined) => {
     const row = id ? ids.get(id) : undefined;
     return row ? encodeId('address', row.id, row.created_at) : '';

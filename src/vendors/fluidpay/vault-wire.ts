@@ -80,8 +80,14 @@ export function renderCard(method: PaymentMethodRow) {
 
 export async function renderCustomers(ctx: TenantContext, customers: readonly CustomerRow[]) {
   const [methods, addresses] = await Promise.all([
-    paymentMethodsByIds(ctx, customers.flatMap((c) => (c.default_payment_method_id ? [c.default_payment_method_id] : []))),
-    addressesByIds(ctx, customers.flatMap((c) => [c.billing_address_id, c.shipping_address_id].filter((id): id is number => typeof id === 'number'))),
+    paymentMethodsByIds(
+      ctx,
+      customers.flatMap((c) => (c.default_payment_method_id ? [c.default_payment_method_id] : [])),
+    ),
+    addressesByIds(
+      ctx,
+      customers.flatMap((c) => [c.billing_address_id, c.shipping_address_id].filter((id): id is number => typeof id === 'number')),
+    ),
   ]);
   return customers.map((customer) => {
     const method = customer.default_payment_method_id ? methods.get(customer.default_payment_method_id) : undefined;

@@ -144,8 +144,6 @@ const deleteCustomerHandler = async (request: FastifyRequest<CustomerParams>) =>
   return ok(null);
 };
 
-
-
 async function customerRoutes(app: FastifyInstance): Promise<void> {
   app.post('/customer', async (request) => {
     const ctx = tenantOf(request);
