@@ -18,7 +18,8 @@ export interface ScratchStore {
   dispose(): Promise<void>;
 }
 
-async function dropSchema(url: string, schema: string): Promise<void> {
+/** Drops a PostgreSQL schema and everything in it (a scratch database, a test's schema). */
+export async function dropSchema(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

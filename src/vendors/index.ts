@@ -2,7 +2,7 @@
 // door is its folder, a line here, and a migration if it needs tables of its own.
 import type { CoreServices } from '../core/context.ts';
 import { ensureDemoTenant, type DemoSeed, type DemoTenant } from '../core/tenants/bootstrap.ts';
-import { issueCredential, type CredentialKind, type IssuedCredential } from '../core/tenants/credentials.ts';
+import { issueCredential, type IssueOptions, type IssuedCredential } from '../core/tenants/credentials.ts';
 import { invalid } from '../core/errors/domain-error.ts';
 import { chargeOverDoor } from './chargeover/door.ts';
 import { fluidPayDoor } from './fluidpay/door.ts';
@@ -21,18 +21,8 @@ export function doorOf(vendor: string): Door {
   return door;
 }
 
-export interface DoorCredentialOptions {
-  vendor: string;
-  kind?: CredentialKind;
-  mode?: 'test' | 'live';
-  label?: string;
-  secret?: string;
-  publicId?: string;
-  revealable?: boolean;
-}
-
 /** Issues a credential in the door's own format (its default kind unless one is asked for). */
-export async function issueDoorCredential(services: CoreServices, tenantId: number, options: DoorCredentialOptions): Promise<IssuedCredential> {
+export async function issueDoorCredential(services: CoreServices, tenantId: number, options: IssueOptions): Promise<IssuedCredential> {
   const door = doorOf(options.vendor);
   const kind = options.kind ?? door.credentials.kinds[0];
   if (!door.credentials.kinds.includes(kind)) throw invalid(`${door.vendor} issues ${door.credentials.kinds.join(', ')} credentials`, 'kind');

@@ -1,12 +1,12 @@
 // Runs bursar commands in this process (runCli with a test io): a data folder (and, when
 // BURSAR_TEST_DATABASE_URL is set, a fresh PostgreSQL schema) of its own, captured stdout and
 // stderr, no terminal unless asked, and started servers handed back to the test to close.
+import { dropSchema } from '../../src/store/scratch.ts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { runCli } from '../../src/cli/program.ts';
 import type { CliIo } from '../../src/cli/io.ts';
 import type { RunningServer } from '../../src/server.ts';
@@ -67,12 +67,7 @@ export function openCli(): Cli {
     runAtTerminal: (answer, ...args) => runWith(true, answer, args),
     async dispose() {
       for (const server of servers) await server.close().catch(() => undefined);
-      if (pgSchema && TEST_DATABASE_URL) {
-        const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-        await client.connect();
-        await client.query(`drop schema if exists ${pgSchema} cascade`);
-        await client.end();
-      }
+      if (pgSchema && TEST_DATABASE_URL) await dropSchema(TEST_DATABASE_URL, pgSchema);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

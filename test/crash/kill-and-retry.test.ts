@@ -2,6 +2,7 @@
 // key: the retry answers the payment that committed and never charges again. The server runs as a
 // child process (as `npm start` runs it); a test-only fault makes it SIGKILL itself right after the
 // commit, before a byte of the answer is written; then it is started again on the same database.
+import { dropSchema } from '../../src/store/scratch.ts';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -9,7 +10,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { TEST_DATABASE_URL } from '../helpers/store.ts';
 
 const MAIN = resolve(import.meta.dirname, '../../src/cli/main.ts');
@@ -39,12 +39,7 @@ before(() => {
 
 after(async () => {
   if (running && running.exitCode === null) running.kill('SIGKILL');
-  if (pgSchema && TEST_DATABASE_URL) {
-    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await client.connect();
-    await client.query(`drop schema if exists ${pgSchema} cascade`);
-    await client.end();
-  }
+  if (pgSchema && TEST_DATABASE_URL) await dropSchema(TEST_DATABASE_URL, pgSchema);
   rmSync(dataDir, { recursive: true, force: true });
 });
 

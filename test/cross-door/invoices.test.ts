@@ -4,36 +4,21 @@
 // invoice. Both doors on one tenant, over HTTP, with the ledger checked after.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { issueDoorCredential as issueCredential } from '../../src/vendors/index.ts';
 import { decodeId } from '../../src/vendors/fluidpay/ids.ts';
 import { startFluidPay, type FluidPayClient } from '../fluidpay/client.ts';
+import { chargeOverOn, type ChargeOverOn } from './helpers.ts';
 
 let fp: FluidPayClient;
-let co: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
+let coOk: ChargeOverOn['ok'];
 
 before(async () => {
   fp = await startFluidPay();
-  const cred = await issueCredential(fp.server.store.services, fp.server.tenant.id, { vendor: 'chargeover' });
-  const auth = `Basic ${Buffer.from(`${cred.publicId as string}:${cred.secret}`).toString('base64')}`;
-  co = async (method, path, body) => {
-    const response = await fetch(`${fp.server.url}/chargeover/api/v3${path}`, {
-      method,
-      headers: { authorization: auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null };
-  };
+  const chargeOver = await chargeOverOn(fp.server);
+  coOk = chargeOver.ok;
 });
 after(async () => {
   await fp?.close();
 });
-
-const coOk = async (method: string, path: string, body?: unknown): Promise<any> => {
-  const answer = await co(method, path, body);
-  assert.ok(answer.status < 300, `${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
-  return answer.body.response;
-};
 
 const billTo = (email: string) => ({
   id: null,

@@ -3,39 +3,24 @@
 // each door's README. The ledger is checked after.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { issueDoorCredential as issueCredential } from '../../src/vendors/index.ts';
 import { verify } from '../../src/core/verify/verify.ts';
 import { encodeId } from '../../src/vendors/fluidpay/ids.ts';
 import { startFluidPay, type FluidPayClient } from '../fluidpay/client.ts';
+import { chargeOverOn, type ChargeOverOn } from './helpers.ts';
 
 let fp: FluidPayClient;
-let co: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
+let coOk: ChargeOverOn['ok'];
 
 before(async () => {
   fp = await startFluidPay();
-  const cred = await issueCredential(fp.server.store.services, fp.server.tenant.id, { vendor: 'chargeover' });
-  const auth = `Basic ${Buffer.from(`${cred.publicId as string}:${cred.secret}`).toString('base64')}`;
-  co = async (method, path, body) => {
-    const response = await fetch(`${fp.server.url}/chargeover/api/v3${path}`, {
-      method,
-      headers: { authorization: auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null };
-  };
+  const chargeOver = await chargeOverOn(fp.server);
+  coOk = chargeOver.ok;
 });
 after(async () => {
   const report = await verify(fp.server.store.services, fp.server.tenant.id);
   await fp?.close();
   assert.ok(report.ok, report.violation ?? '');
 });
-
-const coOk = async (method: string, path: string, body?: unknown): Promise<any> => {
-  const answer = await co(method, path, body);
-  assert.ok(answer.status < 300, `${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
-  return answer.body.response;
-};
 const fpOk = async (method: string, path: string, body?: unknown): Promise<any> => {
   const answer = await fp.call(method, path, body);
   assert.equal(answer.status, 200, `${method} ${path}: ${answer.text}`);
