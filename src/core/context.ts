@@ -22,6 +22,19 @@ export interface TenantContext extends CoreServices {
   clock: Clock;
   /** The request's idempotency key, recorded by the first business transaction it opens. */
   idempotency?: IdempotencyClaim;
+  /**
+   * Test or live: the mode of the credential acting (a test key makes test objects and sees only
+   * them, where a door keeps the modes apart). Absent (jobs, the admin API, tests) means test;
+   * work a job does for an object takes that object's mode (core/modes.ts).
+   */
+  mode?: Mode;
+}
+
+export type Mode = 'test' | 'live';
+
+/** The mode objects made in this context take. */
+export function modeOf(ctx: Pick<TenantContext, 'mode'>): Mode {
+  return ctx.mode ?? 'test';
 }
 
 export function withDb<C extends CoreServices>(ctx: C, db: Db): C {

@@ -16,6 +16,7 @@ import type { OutboxTable } from './outbox/schema.ts';
 import type { UsersTable, UserSessionsTable, PasswordResetsTable, UserRow } from './users/schema.ts';
 import type { SubscriptionsTable, SubscriptionRow } from './subscriptions/schema.ts';
 import type { TerminalsTable, TerminalRow } from './terminals/schema.ts';
+import type { DocumentsTable, DocumentRow } from './documents/schema.ts';
 
 export interface Database {
   tenants: TenantsTable;
@@ -47,6 +48,7 @@ export interface Database {
   contact_logins: ContactLoginsTable;
   scheduled_payments: ScheduledPaymentsTable;
   payment_attempts: PaymentAttemptsTable;
+  documents: DocumentsTable;
 }
 
 export type Db = Kysely<Database>;
@@ -100,4 +102,6 @@ export type {
   SubscriptionRow,
   TerminalsTable,
   TerminalRow,
+  DocumentsTable,
+  DocumentRow,
 };

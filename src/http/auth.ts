@@ -32,7 +32,9 @@ export function parseBearer(header: string | undefined): string | null {
 }
 
 export function attachTenant(request: FastifyRequest, services: CoreServices, auth: Authenticated): TenantContext {
-  const ctx = contextFor(services, auth.tenant);
+  // The credential's mode goes with the request: objects are made in it (and, where a door keeps
+  // the modes apart, only its objects are seen).
+  const ctx: TenantContext = { ...contextFor(services, auth.tenant), mode: auth.credential.mode === 'live' ? 'live' : 'test' };
   request.tenantCtx = ctx;
   request.credentialKey = `cred:${auth.credential.id}`;
   return ctx;

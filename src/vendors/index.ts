@@ -28,7 +28,8 @@ export async function issueDoorCredential(services: CoreServices, tenantId: numb
   if (!door.credentials.kinds.includes(kind)) throw invalid(`${door.vendor} issues ${door.credentials.kinds.join(', ')} credentials`, 'kind');
   const mode = options.mode ?? 'test';
   const label = options.label ?? '';
-  return issueCredential(services, tenantId, { ...options, kind, mode, label, secret: options.secret ?? door.credentials.secret(kind, mode, label) });
+  const revealable = options.revealable ?? door.credentials.revealable?.(kind);
+  return issueCredential(services, tenantId, { ...options, kind, mode, label, revealable, secret: options.secret ?? door.credentials.secret(kind, mode, label) });
 }
 
 /** The demo tenant with every door's demo credentials (made on first start, reused after). */

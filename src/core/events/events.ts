@@ -1,10 +1,14 @@
 // Append-only domain events, each written in the same transaction as the change it records, with a
 // snapshot of the object. Webhook delivery reads from here (a later issue).
 import type { EventRow } from '../database.ts';
-import type { TenantContext } from '../context.ts';
+import { modeOf, type TenantContext } from '../context.ts';
 import type { TxContext } from '../work.ts';
 
-export async function recordEvent(ctx: TxContext, type: string, objectType: string, objectId: number, snapshot: unknown): Promise<void> {
+/**
+ * Appends an event about an object. Its mode is the object's: the acting credential's unless given
+ * (a job working on an object passes that object's mode).
+ */
+export async function recordEvent(ctx: TxContext, type: string, objectType: string, objectId: number, snapshot: unknown, mode?: string): Promise<void> {
   await ctx.db
     .insertInto('events')
     .values({
@@ -13,6 +17,7 @@ export async function recordEvent(ctx: TxContext, type: string, objectType: stri
       object_type: objectType,
       object_id: objectId,
       data: JSON.stringify(snapshot),
+      mode: mode ?? modeOf(ctx),
       created_at: ctx.clock.now(),
     })
     .execute();
@@ -26,4 +31,31 @@ export async function listEvents(ctx: TenantContext, options: { afterId?: number
     .orderBy('id')
     .limit(options.limit ?? 100)
     .execute();
+}
+
+export interface ModeEventsQuery {
+  mode: string;
+  /** The kinds of object whose events are wanted (transaction, payment_method ...). */
+  objectTypes: readonly string[];
+  /** Only events created strictly after this instant. */
+  createdAfter?: number;
+  order: 'asc' | 'desc';
+}
+
+/** Every event of one mode about the given kinds of object, in order of creation (ties by id). */
+export async function eventsOfMode(ctx: TenantContext, query: ModeEventsQuery): Promise<EventRow[]> {
+  if (query.objectTypes.length === 0) return [];
+  let select = ctx.db
+    .selectFrom('events')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenant.id)
+    .where('mode', '=', query.mode)
+    .where('object_type', 'in', [...query.objectTypes]);
+  if (query.createdAfter !== undefined) select = select.where('created_at', '>', query.createdAfter);
+  return select.orderBy('created_at', query.order).orderBy('id', query.order).execute();
+}
+
+/** One event of the tenant by id (any mode: the caller checks it), or null. */
+export async function eventById(ctx: TenantContext, id: number): Promise<EventRow | null> {
+  return (await ctx.db.selectFrom('events').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', id).executeTakeFirst()) ?? null;
 }

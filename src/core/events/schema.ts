@@ -9,6 +9,8 @@ export interface EventsTable {
   object_type: string;
   object_id: number;
   data: string;
+  /** The mode of the object the event is about (test | live | purged). */
+  mode: Generated<string>;
   created_at: number;
 }
 

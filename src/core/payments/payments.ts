@@ -2,7 +2,7 @@
 // resolution of an ambiguous (`unknown`) answer. Each is one database transaction (the state change,
 // its ledger entry, its event and the request's idempotency record), with the state machine's table
 // (states.ts) deciding what is allowed. Payments recorded outside the processor are in recorded.ts.
-import type { TransactionRow } from '../database.ts';
+import type { PaymentMethodRow, TransactionRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { DomainError, ErrorCode } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';
@@ -14,7 +14,11 @@ import { instrumentOf } from '../vault/vault.ts';
 import type { TxContext } from '../work.ts';
 import { unapplyTransaction, unappliedAmount } from '../invoices/allocations.ts';
 import { CAPTURE, PAYMENT, REFUND, VOID, type PaymentResult, type RefundResult } from './operations.ts';
-import { beforeProcessor, chargeWithin, checkPaymentInput, postCapture, processorOf, type PaymentInput } from './processing.ts';
+import { beforeProcessor, chargeWithin, checkPaymentInput, postCapture, processorOf, resolveSource, type PaymentInput, type PaymentSource } from './processing.ts';
+import { mergeVendorData } from '../vendor-data.ts';
+import { normalizeCurrency } from '../money/currencies.ts';
+import { setRefs, type RefChange } from '../refs/refs.ts';
+import { settleNow } from '../settlement/settlement.ts';
 import { insertTransaction, lockTransaction, nextSeq, requireAmount } from './rows.ts';
 import { IllegalReason, PROCESSED_KINDS, TxnStatus, TxnType, illegal, transition } from './states.ts';
 
@@ -36,6 +40,19 @@ export interface CaptureOptions {
   amount?: number;
   /** Vendors that allow several captures against one authorization until it is used up. */
   allowAdditional?: boolean;
+  /**
+   * Submit the capture for settlement at once instead of at the next cut-off (AffiniPay's
+   * IMMEDIATE capture): the transaction is settled, so it can no longer be voided, only refunded.
+   */
+  settleNow?: boolean;
+  /** The calling door's fields about the capture (its reference, its timing word), merged into its namespace. */
+  vendorData?: DoorFields;
+}
+
+/** A door's own fields, merged into its namespace of an object's vendor_data. */
+export interface DoorFields {
+  vendor: string;
+  fields: Record<string, unknown>;
 }
 
 function followUp(ctx: TxContext, txn: TransactionRow, amount: number) {
@@ -62,15 +79,16 @@ export async function capture(ctx: TenantContext, id: number, options: CaptureOp
     if (amount > remaining) throw new DomainError(ErrorCode.AMOUNT_EXCEEDS_AUTHORIZED, 'Amount to capture exceeds the authorized amount', { field: 'amount' });
     await processorOf(ctx).capture(followUp(ctx, txn, amount));
     const now = ctx.clock.now();
+    const vendorData = options.vendorData ? mergeVendorData(txn.vendor_data, options.vendorData.vendor, options.vendorData.fields) : txn.vendor_data;
     const updated = await ctx.db
       .updateTable('transactions')
-      .set({ status, amount_captured: txn.amount_captured + amount, captured_at: now, updated_at: now })
+      .set({ status, amount_captured: txn.amount_captured + amount, captured_at: now, updated_at: now, vendor_data: vendorData })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
     await postCapture(ctx, updated, amount);
     await recordEvent(ctx, 'transaction.captured', 'transaction', id, updated);
-    return updated;
+    return options.settleNow ? settleNow(ctx, updated) : updated;
   });
 }
 
@@ -92,7 +110,12 @@ export async function reverseLedger(ctx: TxContext, txn: TransactionRow, kind: s
   });
 }
 
-export async function voidTransaction(ctx: TenantContext, id: number): Promise<TransactionRow> {
+export interface VoidOptions {
+  /** The calling door's fields about the void (its reference), merged into its namespace. */
+  vendorData?: DoorFields;
+}
+
+export async function voidTransaction(ctx: TenantContext, id: number, options: VoidOptions = {}): Promise<TransactionRow> {
   return keyedWork(ctx, VOID, async (ctx) => {
     const txn = await lockTransaction(ctx, id);
     const status = transition('void', txn.status);
@@ -110,7 +133,8 @@ export async function voidTransaction(ctx: TenantContext, id: number): Promise<T
         .execute();
     }
     const now = ctx.clock.now();
-    const updated = await ctx.db.updateTable('transactions').set({ status, voided_at: now, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    const vendorData = options.vendorData ? mergeVendorData(txn.vendor_data, options.vendorData.vendor, options.vendorData.fields) : txn.vendor_data;
+    const updated = await ctx.db.updateTable('transactions').set({ status, voided_at: now, updated_at: now, vendor_data: vendorData }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
     await recordEvent(ctx, 'transaction.voided', 'transaction', id, updated);
     return updated;
   });
@@ -122,6 +146,15 @@ export interface RefundOptions {
   requireSettled?: boolean;
   description?: string | null;
   vendorData?: Record<string, unknown>;
+  /** When given, must be the payment's currency (CURRENCY_MISMATCH otherwise). */
+  currency?: string;
+  /**
+   * Where the money goes, when not back to the payment's own method: another card for a card
+   * payment, another bank account for a bank one (PAYMENT_METHOD_UNUSABLE, reason kind_mismatch, otherwise).
+   */
+  source?: PaymentSource;
+  /** External references of the refund (a client-chosen source id): a duplicate refuses it. */
+  refs?: RefChange[];
 }
 
 /** Refunds (part of) a payment; money already on invoices comes back off them first when the rest is short. */
@@ -140,11 +173,16 @@ async function refundWithin(ctx: TxContext, id: number, options: RefundOptions, 
   if (parent.type !== TxnType.SALE && parent.type !== TxnType.AUTHORIZE) throw illegal(IllegalReason.WRONG_TYPE, 'Only a payment can be refunded');
   transition('refund', parent.status);
   if (options.requireSettled && parent.status !== TxnStatus.SETTLED) throw illegal(IllegalReason.NOT_SETTLED);
+  if (options.currency !== undefined && normalizeCurrency(options.currency) !== parent.currency) {
+    throw new DomainError(ErrorCode.CURRENCY_MISMATCH, "Specified currency does not match the transaction's currency", { field: 'currency' });
+  }
   const refundable = parent.amount_captured - parent.amount_refunded;
   if (refundable <= 0) throw illegal(IllegalReason.FULLY_REFUNDED);
   const amount = options.amount ?? refundable;
   requireAmount(amount);
   if (amount > refundable) throw new DomainError(ErrorCode.AMOUNT_EXCEEDS_REFUNDABLE, 'Amount of refund exceeds remaining transaction balance', { field: 'amount' });
+
+  const target = options.source ? await refundTarget(ctx, parent, options.source) : null;
 
   const unapplied = await unappliedAmount(ctx, parent);
   if (amount > unapplied) await unapplyTransaction(ctx, parent, amount - unapplied);
@@ -162,17 +200,20 @@ async function refundWithin(ctx: TxContext, id: number, options: RefundOptions, 
     amount_authorized: amount,
     amount_captured: amount,
     amount_settled: processed ? 0 : amount,
-    payment_method_id: parent.payment_method_id,
+    payment_method_id: target?.id ?? parent.payment_method_id,
     payment_kind: parent.payment_kind,
     customer_id: parent.customer_id,
     parent_id: parent.id,
     order_id: parent.order_id,
     description: options.description ?? null,
     vendor_data: JSON.stringify(options.vendorData ?? {}),
+    mode: parent.mode,
+    account_id: parent.account_id,
     authorized_at: now,
     captured_at: now,
     settled_at: processed ? null : now,
   });
+  await setRefs(ctx, 'transaction', refundRow.id, options.refs);
   await post(ctx, {
     kind: 'refund',
     refType: 'transaction',
@@ -191,6 +232,18 @@ async function refundWithin(ctx: TxContext, id: number, options: RefundOptions, 
     .executeTakeFirstOrThrow();
   await recordEvent(ctx, 'transaction.refunded', 'transaction', parent.id, { refund: refundRow, parent: updatedParent });
   return { refund: refundRow, parent: updatedParent, replayed: false };
+}
+
+/** The method a refund is sent to instead of the payment's own: of the same kind. */
+async function refundTarget(ctx: TxContext, parent: TransactionRow, source: PaymentSource): Promise<PaymentMethodRow> {
+  const { method } = await resolveSource(ctx, source, parent.customer_id);
+  if (method.kind !== parent.payment_kind) {
+    throw new DomainError(ErrorCode.PAYMENT_METHOD_UNUSABLE, `A ${parent.payment_kind ?? 'payment'} payment is refunded to a method of the same kind`, {
+      field: 'method',
+      details: { reason: 'kind_mismatch' },
+    });
+  }
+  return method;
 }
 
 /**

@@ -14,6 +14,7 @@ import { simulator } from '../processor/simulator.ts';
 import { faultsOf } from '../tenants/tenants.ts';
 import { consumeToken, instrumentOf, storeBank, storeCard, type BankInput, type CardInput } from '../vault/vault.ts';
 import type { TxContext } from '../work.ts';
+import { setRefs, type RefChange } from '../refs/refs.ts';
 import type { PaymentResult } from './operations.ts';
 import { insertTransaction, nextSeq, requireAmount, requireCustomer, reserveSeq } from './rows.ts';
 import { TxnStatus, TxnType } from './states.ts';
@@ -32,6 +33,10 @@ export interface PaymentInput {
   purpose?: string | null;
   vendorData?: Record<string, unknown>;
   processor?: ChargeOptions;
+  /** The merchant account processing it (core/merchant-accounts), when the door names one. */
+  accountId?: number | null;
+  /** External references of the new transaction (a client-chosen source id): a duplicate refuses the whole payment. */
+  refs?: RefChange[];
 }
 
 export function processorOf(ctx: TenantContext): Processor {
@@ -58,7 +63,7 @@ export async function beforeProcessor(ctx: TenantContext, calls = 1): Promise<nu
   return reserveSeq(ctx, calls);
 }
 
-async function resolveSource(ctx: TxContext, source: PaymentSource, customerId: number | null): Promise<{ method: PaymentMethodRow; cvv: string | null }> {
+export async function resolveSource(ctx: TxContext, source: PaymentSource, customerId: number | null): Promise<{ method: PaymentMethodRow; cvv: string | null }> {
   if ('methodId' in source) {
     const method = await ctx.db.selectFrom('payment_methods').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', source.methodId).where('status', '!=', 'deleted').executeTakeFirst();
     if (!method) throw notFound('payment method', source.methodId);
@@ -134,9 +139,11 @@ export async function chargeWithin(ctx: TxContext, input: PaymentInput, reserved
     description: input.description ?? null,
     purpose: input.purpose ?? null,
     vendor_data: JSON.stringify(input.vendorData ?? {}),
+    account_id: input.accountId ?? null,
     authorized_at: approved ? now : null,
     captured_at: captures ? now : null,
   });
+  await setRefs(ctx, 'transaction', transaction.id, input.refs);
   if (captures) await postCapture(ctx, transaction, input.amount);
   const event = approved ? `transaction.${status}` : status === TxnStatus.UNKNOWN ? 'transaction.unknown' : 'transaction.declined';
   await recordEvent(ctx, event, 'transaction', transaction.id, transaction);

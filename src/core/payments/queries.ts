@@ -6,9 +6,20 @@ import type { TenantContext } from '../context.ts';
 import { column, type FieldSet, type ScalarField } from '../query/compile.ts';
 import type { ListQuery, Page } from '../query/conditions.ts';
 import { countList, inOrder, runList } from '../query/list.ts';
+import { jsonText } from '../query/json.ts';
 
 const c = (name: string, type: ScalarField['type']) => column('transactions', name, type);
 const methodOfKind = (kind: string): ScalarField => ({ expr: () => sql`(case when transactions.payment_kind = ${kind} then transactions.payment_method_id end)`, type: 'number' });
+/** A field of the transaction's payment method (its holder, brand, expiry), for searches by what was paid with. */
+const method = (name: string, type: ScalarField['type']): ScalarField => ({
+  expr: () => sql`(select pm.${sql.ref(name)} from payment_methods pm where pm.id = transactions.payment_method_id)`,
+  type,
+});
+/** A field of the method's billing address and contact (line1, city, postal_code, email ...). */
+const methodAddress = (key: string): ScalarField => ({
+  expr: (ctx) => sql`(select ${jsonText(ctx.dialect, 'pm.billing_address', [key])} from payment_methods pm where pm.id = transactions.payment_method_id)`,
+  type: 'text_ci',
+});
 
 export const TRANSACTION_FIELDS: FieldSet = {
   table: 'transactions',
@@ -37,6 +48,19 @@ export const TRANSACTION_FIELDS: FieldSet = {
     captured_at: c('captured_at', 'number'),
     settled_at: c('settled_at', 'number'),
     settlement_batch_id: c('settlement_batch_id', 'number'),
+    mode: c('mode', 'string'),
+    account_id: c('account_id', 'number'),
+    auth_code: c('auth_code', 'text_ci'),
+    decline_reason: c('decline_reason', 'text_ci'),
+    'method.holder_name': method('holder_name', 'text_ci'),
+    'method.brand': method('brand', 'text_ci'),
+    'method.last4': method('last4', 'string'),
+    'method.exp_month': method('exp_month', 'number'),
+    'method.exp_year': method('exp_year', 'number'),
+    'method.routing_number': method('routing_number', 'string'),
+    'method.account_type': method('account_type', 'text_ci'),
+    'method.fingerprint': method('fingerprint', 'string'),
+    ...Object.fromEntries(['line1', 'line2', 'city', 'state', 'postal_code', 'country', 'email', 'phone'].map((key) => [`method.${key}`, methodAddress(key)])),
   },
   related: {
     applied: { from: 'allocations', alias: 'al', join: 'al.transaction_id = transactions.id', fields: { invoice_id: { column: 'invoice_id', type: 'number' } } },

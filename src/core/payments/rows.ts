@@ -3,7 +3,7 @@
 import type { NewTransaction, TransactionRow } from '../database.ts';
 import type { Db } from '../db.ts';
 import { forUpdate } from '../db.ts';
-import type { TenantContext } from '../context.ts';
+import { modeOf, type TenantContext } from '../context.ts';
 import { invalid, notFound } from '../errors/domain-error.ts';
 import { gatewayRefFor } from '../processor/simulator.ts';
 import { randomAlnum } from '../crypto/secrets.ts';
@@ -72,13 +72,14 @@ const TRANSACTION_DEFAULTS = {
   description: null,
   purpose: null,
   vendor_data: '{}',
+  account_id: null,
   authorized_at: null,
   captured_at: null,
   settled_at: null,
   voided_at: null,
 } as const;
 
-/** Inserts a transaction row; fields not given take their neutral default. */
+/** Inserts a transaction row; fields not given take their neutral default (the mode: the context's). */
 export async function insertTransaction(ctx: TxContext, seq: number, fields: TransactionFields): Promise<TransactionRow> {
   const now = ctx.clock.now();
   return ctx.db
@@ -88,6 +89,7 @@ export async function insertTransaction(ctx: TxContext, seq: number, fields: Tra
       ...fields,
       gateway_ref: fields.gateway_ref ?? simulateRef(ctx, seq),
       token: randomAlnum(12),
+      mode: fields.mode ?? modeOf(ctx),
       tenant_id: ctx.tenant.id,
       seq,
       created_at: now,

@@ -31,6 +31,10 @@ export interface TransactionsTable {
   /** Public token (payment links, lookups by token), as every other object has. */
   token: string;
   vendor_data: string;
+  /** test | live (the acting credential's mode), or purged (a purged test row, seen by no key). */
+  mode: Generated<string>;
+  /** The merchant account that processed it (core/merchant-accounts), when the door names one. */
+  account_id: number | null;
   created_at: number;
   authorized_at: number | null;
   captured_at: number | null;

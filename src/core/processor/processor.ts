@@ -6,6 +6,8 @@
 // received: the payment must be inquired about before money is counted).
 import type { FaultKnobs } from '../tenants/tenants.ts';
 import type { AvsResult, CvvResult, DeclineReason } from './test-numbers.ts';
+import type { VerificationPolicy } from './verification.ts';
+import type { CardBrand } from './cards.ts';
 
 export interface CardInstrument {
   kind: 'card';
@@ -59,6 +61,10 @@ export interface ChargeOptions {
   checkExpiry?: boolean;
   /** Decline bank debits above the gateway's per-transaction limit. */
   bankDebitLimit?: number;
+  /** The merchant account's CVV and address rules (verification.ts): a card whose results fail them declines. */
+  verification?: VerificationPolicy;
+  /** Card brands the merchant account accepts; any other declines type_not_accepted. Absent: all. */
+  acceptedBrands?: readonly CardBrand[];
 }
 
 /** A follow-up on an earlier authorization or payment (capture, void, refund). */

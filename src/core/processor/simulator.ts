@@ -3,7 +3,8 @@
 // and the transaction's per-tenant sequence number, so a test run is repeatable.
 import { createHash } from 'node:crypto';
 import type { BankInstrument, CardInstrument, ChargeRequest, FollowUpRequest, Processor, ProcessorOutcome } from './processor.ts';
-import { isExpired, isValidCardNumber, isValidRoutingNumber } from './cards.ts';
+import { detectBrand, isExpired, isValidCardNumber, isValidRoutingNumber, type CardBrand } from './cards.ts';
+import { verificationDecline, type VerificationPolicy } from './verification.ts';
 import { ACH_ACCOUNT_DECLINES, ACH_TEST_ROUTING, AVS_CARDS, CARD_DECLINES, CVV_CARDS, DECLINE_REASONS, DeclineReason, FLUIDPAY_ACH_LIMIT, type CvvResult } from './test-numbers.ts';
 
 export type ProcessorOperation = ChargeRequest['operation'];
@@ -12,6 +13,8 @@ export type { CardInstrument, BankInstrument, ProcessorOutcome } from './process
 /** The inputs of one decision: a charge request with its options flattened (tests build these). */
 export interface ProcessorRequest extends Omit<ChargeRequest, 'options'> {
   checkExpiry?: boolean;
+  verification?: VerificationPolicy;
+  acceptedBrands?: readonly CardBrand[];
   /** Decline bank debits above this many minor units. */
   bankDebitLimit?: number;
   /** Shorthand for FluidPay's bank debit limit (its documented 10112 sample declines). */
@@ -76,6 +79,7 @@ function avsFor(card: CardInstrument): ProcessorOutcome['avsResult'] {
 
 function cardDecline(request: ProcessorRequest, card: CardInstrument): DeclineReason | null {
   if (!isValidCardNumber(card.number)) return DeclineReason.INVALID_NUMBER;
+  if (request.acceptedBrands && !request.acceptedBrands.includes(detectBrand(card.number))) return DeclineReason.TYPE_NOT_ACCEPTED;
   const listed = CARD_DECLINES[card.number];
   if (listed) return listed;
   if (request.checkExpiry !== false && isExpired(card.expMonth, card.expYear, request.now)) return DeclineReason.EXPIRED_CARD;
@@ -100,13 +104,17 @@ export function simulate(request: ProcessorRequest): ProcessorOutcome {
   const gatewayRef = gatewayRefFor(request.tenantId, request.seq);
   const instrument = request.instrument;
   const cvvResult: CvvResult | null = instrument.kind === 'card' ? (CVV_CARDS[instrument.number] ?? (instrument.cvv ? 'MATCHED' : null)) : null;
-  const avsResult = instrument.kind === 'card' ? avsFor(instrument) : null;
+  // A merchant that does not check addresses sends none: no AVS result then.
+  const avsResult = instrument.kind === 'card' && request.verification?.avs !== 'disabled' ? avsFor(instrument) : null;
 
   let reason: DeclineReason | null = null;
   if (request.faults.processor_error) reason = DeclineReason.PROCESSOR_ERROR;
   else if (request.faults.force_decline) {
     reason = DECLINE_REASONS.has(request.faults.force_decline) ? (request.faults.force_decline as DeclineReason) : DeclineReason.DECLINED;
   } else reason = instrument.kind === 'card' ? cardDecline(request, instrument) : bankDecline(request, instrument);
+  if (!reason && instrument.kind === 'card' && request.verification) {
+    reason = verificationDecline(request.verification, { cvv: cvvResult, avs: avsResult, cvvSent: Boolean(instrument.cvv) });
+  }
 
   if (reason) {
     return { result: 'declined', approved: false, declineReason: reason, authCode: null, gatewayRef, avsResult, cvvResult, message: declineMessage(reason) };
@@ -117,7 +125,7 @@ export function simulate(request: ProcessorRequest): ProcessorOutcome {
 
 function flatten(request: ChargeRequest): ProcessorRequest {
   const { options, ...rest } = request;
-  return { ...rest, checkExpiry: options?.checkExpiry, bankDebitLimit: options?.bankDebitLimit };
+  return { ...rest, checkExpiry: options?.checkExpiry, bankDebitLimit: options?.bankDebitLimit, verification: options?.verification, acceptedBrands: options?.acceptedBrands };
 }
 
 function approvedFollowUp(request: FollowUpRequest, result: 'approved' | 'pending' = 'approved'): ProcessorOutcome {

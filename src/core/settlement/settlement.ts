@@ -1,12 +1,16 @@
 // Settlement: at each daily cut-off on the tenant's clock, every captured card and bank transaction
 // from before the cut-off is closed into a batch per currency: status settled, clearing moved to bank.
+// Each settled transaction gets a `transaction.settled` event (in its own mode), so a door can tell
+// its clients which of their transactions completed. A capture a door submits for settlement at
+// once (AffiniPay's immediate capture) is settled in a batch of its own (settleNow).
 import type { SettlementBatchRow, TransactionRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { recordEvent } from '../events/events.ts';
 import { Account } from '../ledger/accounts.ts';
 import { post } from '../ledger/ledger.ts';
-import { CLEARING_STATES, TxnStatus, direction } from '../payments/states.ts';
+import { CLEARING_STATES, TxnStatus, direction, transition } from '../payments/states.ts';
 import { inWork, type TxContext } from '../work.ts';
+import { forUpdate } from '../db.ts';
 import { column, type FieldSet } from '../query/compile.ts';
 import type { ListQuery, Page } from '../query/conditions.ts';
 import { runList } from '../query/list.ts';
@@ -31,6 +35,8 @@ async function closeBatch(ctx: TxContext, cutoffAt: number, currency: string, tx
     if (direction(txn.type) > 0) captured += txn.amount_captured;
     else credited += txn.amount_captured;
   }
+  // Batch numbers are per tenant: the tenant row's lock orders batches closed concurrently.
+  await forUpdate(ctx.db.selectFrom('tenants').select('id').where('id', '=', ctx.tenant.id), ctx.dialect).executeTakeFirst();
   const last = await ctx.db
     .selectFrom('settlement_batches')
     .select((eb) => eb.fn.max('batch_number').as('n'))
@@ -52,11 +58,13 @@ async function closeBatch(ctx: TxContext, cutoffAt: number, currency: string, tx
     .returningAll()
     .executeTakeFirstOrThrow();
   for (const txn of txns) {
-    await ctx.db
+    const settled = await ctx.db
       .updateTable('transactions')
       .set({ status: TxnStatus.SETTLED, amount_settled: txn.amount_captured, settled_at: cutoffAt, settlement_batch_id: batch.id, updated_at: ctx.clock.now() })
       .where('id', '=', txn.id)
-      .execute();
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordEvent(ctx, 'transaction.settled', 'transaction', txn.id, settled, txn.mode);
   }
   await post(ctx, {
     kind: 'settlement',
@@ -108,6 +116,16 @@ export async function runSettlement(ctx: TenantContext): Promise<SettlementBatch
     await ctx.db.updateTable('tenants').set({ last_settlement_at: latest }).where('id', '=', ctx.tenant.id).execute();
     return batches;
   });
+}
+
+/**
+ * Submits one captured transaction for settlement now, inside the caller's transaction: it is
+ * settled in a batch of its own (AffiniPay's immediate capture completes the charge at once).
+ */
+export async function settleNow(ctx: TxContext, txn: TransactionRow): Promise<TransactionRow> {
+  transition('settle', txn.status);
+  await closeBatch(ctx, ctx.clock.now(), txn.currency, [txn]);
+  return ctx.db.selectFrom('transactions').selectAll().where('id', '=', txn.id).executeTakeFirstOrThrow();
 }
 
 export async function listBatches(ctx: TenantContext): Promise<SettlementBatchRow[]> {

@@ -17,6 +17,7 @@ export const CredentialKind = {
   PUBLIC_KEY: 'public_key', // AffiniPay public key (tokenisation only)
   PASSWORD: 'password', // FluidPay users
   OAUTH_CLIENT: 'oauth_client', // AffiniPay OAuth clients
+  ACCESS_TOKEN: 'access_token', // OAuth access tokens a door issued (AffiniPay); the label says for what
 } as const;
 export type CredentialKind = (typeof CredentialKind)[keyof typeof CredentialKind];
 
@@ -153,6 +154,20 @@ export async function listCredentials(services: CoreServices, tenantId: number, 
     created_at: row.created_at,
     revoked_at: row.revoked_at,
   }));
+}
+
+/** Revokes every live credential of a kind with this label (an OAuth client's access tokens); returns how many. */
+export async function revokeCredentialsByLabel(services: CoreServices, tenantId: number, filter: { vendor: Vendor; kind: CredentialKind; label: string }): Promise<number> {
+  const result = await services.db
+    .updateTable('credentials')
+    .set({ revoked_at: systemTime() })
+    .where('tenant_id', '=', tenantId)
+    .where('vendor', '=', filter.vendor)
+    .where('kind', '=', filter.kind)
+    .where('label', '=', filter.label)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 export async function revokeCredential(services: CoreServices, tenantId: number, credentialId: number): Promise<void> {

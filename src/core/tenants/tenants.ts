@@ -125,6 +125,7 @@ const TENANT_TABLES = [
   'customers',
   'catalog_items',
   'outbox',
+  'documents',
 ] as const;
 
 /** Wipes a test tenant's data and clock; its credentials stay. Live tenants cannot be reset. */

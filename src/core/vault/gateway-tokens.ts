@@ -2,7 +2,7 @@
 // (ChargeOver's /tokenized: a Stripe customer or card id). Kept encrypted; not chargeable through
 // the simulated processor.
 import type { PaymentMethodRow } from '../database.ts';
-import type { TenantContext } from '../context.ts';
+import { modeOf, type TenantContext } from '../context.ts';
 import { randomAlnum } from '../crypto/secrets.ts';
 import { invalid } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';
@@ -43,6 +43,7 @@ export async function storeGatewayToken(ctx: TenantContext, input: GatewayTokenI
         holder_type: null,
         token: randomAlnum(16),
         vendor_data: JSON.stringify(input.vendorData ?? {}),
+        mode: modeOf(ctx),
         created_at: ctx.clock.now(),
         deleted_at: null,
       })

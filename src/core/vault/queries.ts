@@ -20,6 +20,9 @@ export const PAYMENT_METHOD_FIELDS: FieldSet = {
     last4: c('last4', 'string'),
     token: c('token', 'text_ci'),
     created_at: c('created_at', 'number'),
+    mode: c('mode', 'string'),
+    exp_month: c('exp_month', 'number'),
+    exp_year: c('exp_year', 'number'),
   },
 };
 

@@ -22,6 +22,8 @@ export interface PaymentMethodsTable {
   holder_type: string | null;
   token: string;
   vendor_data: string;
+  /** test | live | purged, as for transactions. */
+  mode: Generated<string>;
   created_at: number;
   deleted_at: number | null;
 }

@@ -1,7 +1,7 @@
 // Payment-method vault: cards (full number AES-256-GCM encrypted, only brand/first6/last4/expiry
 // visible) and bank accounts (routing number, masked account), plus one-time tokens that expire.
 import type { PaymentMethodRow } from '../database.ts';
-import type { TenantContext } from '../context.ts';
+import { modeOf, type TenantContext } from '../context.ts';
 import { randomAlnum, randomToken } from '../crypto/secrets.ts';
 import { DomainError, ErrorCode, invalid, notFound } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';
@@ -9,6 +9,7 @@ import { cleanCardNumber, detectBrand } from '../processor/cards.ts';
 import type { BankInstrument, CardInstrument } from '../processor/processor.ts';
 import { inWork, type TxContext } from '../work.ts';
 import { setRefs, type RefChange } from '../refs/refs.ts';
+import { mergeVendorData } from '../vendor-data.ts';
 
 export interface Address {
   line1?: string | null;
@@ -17,6 +18,9 @@ export interface Address {
   state?: string | null;
   postal_code?: string | null;
   country?: string | null;
+  /** The holder's contact details given with the card or account (AffiniPay's method email and phone). */
+  email?: string | null;
+  phone?: string | null;
 }
 
 export interface CardInput {
@@ -25,6 +29,8 @@ export interface CardInput {
   expYear: number;
   holderName?: string | null;
   address?: Address;
+  /** The door's own fields on the stored method (the number's length it masks with), when no StoreOptions give them. */
+  vendorData?: Record<string, unknown>;
 }
 
 export interface BankInput {
@@ -34,6 +40,7 @@ export interface BankInput {
   holderType?: string | null; // personal | business
   holderName?: string | null;
   address?: Address;
+  vendorData?: Record<string, unknown>;
 }
 
 export interface StoreOptions {
@@ -57,10 +64,14 @@ function normalizeYear(year: number): number {
   return year < 100 ? 2000 + year : year;
 }
 
-async function insertMethod(ctx: TxContext, values: Omit<PaymentMethodRow, 'id' | 'tenant_id' | 'created_at' | 'deleted_at' | 'token'>, refs?: readonly RefChange[]): Promise<PaymentMethodRow> {
+async function insertMethod(
+  ctx: TxContext,
+  values: Omit<PaymentMethodRow, 'id' | 'tenant_id' | 'created_at' | 'deleted_at' | 'token' | 'mode'>,
+  refs?: readonly RefChange[],
+): Promise<PaymentMethodRow> {
   const row = await ctx.db
     .insertInto('payment_methods')
-    .values({ ...values, tenant_id: ctx.tenant.id, token: randomAlnum(16), created_at: ctx.clock.now(), deleted_at: null })
+    .values({ ...values, mode: modeOf(ctx), tenant_id: ctx.tenant.id, token: randomAlnum(16), created_at: ctx.clock.now(), deleted_at: null })
     .returningAll()
     .executeTakeFirstOrThrow();
   await setRefs(ctx, 'payment_method', row.id, refs);
@@ -96,7 +107,7 @@ export async function storeCard(ctx: TenantContext, card: CardInput, options: St
         routing_number: null,
         account_type: null,
         holder_type: null,
-        vendor_data: JSON.stringify(options.vendorData ?? {}),
+        vendor_data: JSON.stringify(options.vendorData ?? card.vendorData ?? {}),
       },
       options.refs,
     ),
@@ -125,7 +136,7 @@ export async function storeBank(ctx: TenantContext, bank: BankInput, options: St
         routing_number: bank.routingNumber,
         account_type: bank.accountType ?? 'checking',
         holder_type: bank.holderType ?? 'personal',
-        vendor_data: JSON.stringify(options.vendorData ?? {}),
+        vendor_data: JSON.stringify(options.vendorData ?? bank.vendorData ?? {}),
       },
       options.refs,
     ),
@@ -207,9 +218,17 @@ export function publicView(method: PaymentMethodRow): Record<string, unknown> {
 
 export const DEFAULT_TOKEN_TTL_MS = 15 * 60 * 1000;
 
-export async function createToken(ctx: TenantContext, methodId: number, options: { ttlMs?: number; cvv?: string | null; prefix?: string } = {}): Promise<{ token: string; expiresAt: number }> {
+export interface TokenOptions {
+  ttlMs?: number;
+  cvv?: string | null;
+  prefix?: string;
+  /** Random bytes after the prefix (base64url: 16 bytes are 22 characters, AffiniPay's id length); 18 by default. */
+  bytes?: number;
+}
+
+export async function createToken(ctx: TenantContext, methodId: number, options: TokenOptions = {}): Promise<{ token: string; expiresAt: number }> {
   const expiresAt = ctx.clock.now() + (options.ttlMs ?? DEFAULT_TOKEN_TTL_MS);
-  const token = `${options.prefix ?? 'tok_'}${randomToken(18)}`;
+  const token = `${options.prefix ?? 'tok_'}${randomToken(options.bytes ?? 18)}`;
   await ctx.db
     .insertInto('payment_tokens')
     .values({
@@ -240,6 +259,72 @@ export async function consumeToken(ctx: TxContext, token: string): Promise<{ met
   if (!row) throw notFound('token', token);
   const method = await ctx.db.selectFrom('payment_methods').selectAll().where('id', '=', row.payment_method_id).executeTakeFirstOrThrow();
   return { method, cvv: row.cvv_enc ? ctx.secrets.decrypt(row.cvv_enc) : null };
+}
+
+/**
+ * A one-time token for card or bank details (a client's tokenisation request): the details are kept
+ * as a transient method, and the token names it until it is used or expires. One transaction.
+ */
+export async function tokenize(
+  ctx: TenantContext,
+  details: { card: CardInput } | { bank: BankInput },
+  options: TokenOptions & StoreOptions = {},
+): Promise<{ token: string; expiresAt: number; method: PaymentMethodRow }> {
+  return inWork(ctx, async (ctx) => {
+    const store = { ...options, transient: true };
+    const method = 'card' in details ? await storeCard(ctx, details.card, store) : await storeBank(ctx, details.bank, store);
+    const made = await createToken(ctx, method.id, options);
+    return { ...made, method };
+  });
+}
+
+export interface TokenView {
+  token: string;
+  method: PaymentMethodRow;
+  /** Whether a CVV was given with the details (it is never shown). */
+  hasCvv: boolean;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** A live token (unused, unexpired on the tenant's clock) and its method, or null. */
+export async function findToken(ctx: TenantContext, token: string): Promise<TokenView | null> {
+  const row = await ctx.db
+    .selectFrom('payment_tokens')
+    .innerJoin('payment_methods', 'payment_methods.id', 'payment_tokens.payment_method_id')
+    .selectAll('payment_methods')
+    .select(['payment_tokens.cvv_enc as t_cvv', 'payment_tokens.created_at as t_created', 'payment_tokens.expires_at as t_expires'])
+    .where('payment_tokens.tenant_id', '=', ctx.tenant.id)
+    .where('payment_tokens.token', '=', token)
+    .where('payment_tokens.used_at', 'is', null)
+    .where('payment_tokens.expires_at', '>', ctx.clock.now())
+    .executeTakeFirst();
+  if (!row) return null;
+  const { t_cvv, t_created, t_expires, ...method } = row;
+  return { token, method, hasCvv: t_cvv !== null, createdAt: Number(t_created), expiresAt: Number(t_expires) };
+}
+
+/**
+ * Keeps a token's details as a saved method (AffiniPay's card or bank from a token_id): the token
+ * is used up, and its method becomes active in the acting mode, with the door's fields merged.
+ */
+export async function saveTokenMethod(
+  ctx: TenantContext,
+  token: string,
+  options: { vendor?: string; vendorData?: Record<string, unknown>; customerId?: number | null } = {},
+): Promise<PaymentMethodRow> {
+  return inWork(ctx, async (ctx) => {
+    const { method } = await consumeToken(ctx, token);
+    const vendorData = options.vendor && options.vendorData ? mergeVendorData(method.vendor_data, options.vendor, options.vendorData) : method.vendor_data;
+    const row = await ctx.db
+      .updateTable('payment_methods')
+      .set({ status: PaymentMethodStatus.ACTIVE, mode: modeOf(ctx), vendor_data: vendorData, customer_id: options.customerId ?? method.customer_id })
+      .where('id', '=', method.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordEvent(ctx, 'payment_method.created', 'payment_method', row.id, publicView(row));
+    return row;
+  });
 }
 
 /**

@@ -12,6 +12,8 @@ export interface CredentialFormat {
   kinds: readonly CredentialKind[];
   /** A new secret in the vendor's own format (prefixes, lengths, test/live marks). */
   secret(kind: CredentialKind, mode: 'test' | 'live', label: string): string;
+  /** Kinds whose secrets the vendor shows again later (AffiniPay's gateway credentials endpoint): kept encrypted. */
+  revealable?(kind: CredentialKind): boolean;
 }
 
 export interface DemoCredential {
