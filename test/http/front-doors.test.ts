@@ -51,8 +51,14 @@ function expected(prefix: VendorPrefix, kind: Kind, message: string, proposed: n
     case '/chargedesk':
       return { status: proposed, body: { error: { message } } };
     case '/affinipay': {
-      const code = { not_found: 'resource_not_found', bad_body: 'invalid_request', internal: 'internal_error', rate_limited: 'rate_limit_exceeded' }[kind];
-      return { status: proposed, body: { messages: [{ level: 'error', code, message, facility: 'gateway' }] } };
+      // AffiniPay's documented codes and texts (its spec §3.C14); a server error keeps the request id.
+      const [code, text] = {
+        not_found: ['resource_not_found', 'Requested resource not found'],
+        bad_body: ['malformed_request', 'Unable to process JSON content'],
+        internal: ['server_error', message],
+        rate_limited: ['rate_limit_exceeded', message],
+      }[kind];
+      return { status: proposed, body: { messages: [{ level: 'error', code, message: text, facility: 'gateway' }] } };
     }
     case '/invoiced': {
       const type = { not_found: 'invalid_request', bad_body: 'invalid_request', internal: 'api_error', rate_limited: 'rate_limit_error' }[kind];

@@ -20,7 +20,7 @@ const get = async (path: string, accept = 'application/json') => {
   return { status: response.status, type: response.headers.get('content-type') ?? '', text: await response.text() };
 };
 
-const DOORS = ['chargeover:true:/chargeover/api/v3', 'fluidpay:true:/fluidpay/api', 'chargedesk:false:/chargedesk', 'affinipay:false:/affinipay/v1', 'invoiced:false:/invoiced'];
+const DOORS = ['chargeover:true:/chargeover/api/v3', 'fluidpay:true:/fluidpay/api', 'chargedesk:false:/chargedesk', 'affinipay:true:/affinipay/v1', 'invoiced:false:/invoiced'];
 
 test('GET / and /_health say the version, the database, which doors are live and their base paths', async () => {
   for (const path of ['/', '/_health']) {

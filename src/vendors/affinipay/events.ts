@@ -1,0 +1,155 @@
+// Gateway events (spec §3.C15, §4.16): AffiniPay's event stream read from the core's event log,
+// which records every change in the same transaction as the change. One core event may show as
+// several AffiniPay events — a charge's is created (PENDING) then authorized or failed; a refund's
+// is created, then authorized (or pending its charge's settlement), then its charge updated — and
+// each gets its own id (the core event's id and its place). Only the key's mode is shown.
+import type { FastifyRequest } from 'fastify';
+import { modeOf, type TenantContext } from '../../core/context.ts';
+import type { EventRow, TransactionRow } from '../../core/database.ts';
+import { eventById, eventsOfMode } from '../../core/events/events.ts';
+import { transactionsByIds } from '../../core/payments/queries.ts';
+import { TxnStatus, TxnType } from '../../core/payments/states.ts';
+import { tenantOf } from '../../http/auth.ts';
+import { notFoundError } from './errors.ts';
+import { decodeId, encodeId, sameSecond, type GatewayKind } from './ids.ts';
+import type { Router } from './routing.ts';
+import { GATEWAY_TYPES, renderContext, renderTransaction, txnFields } from './transactions.ts';
+import { readInstant, readPage, searchResults, timestamp, type Body } from './wire.ts';
+
+interface Shown {
+  /** The AffiniPay event type. */
+  type: string;
+  /** The transaction shown, and how. */
+  row: TransactionRow;
+  asCreated?: boolean;
+  /** Show the transaction as it is now (a charge whose refund was voided). */
+  current?: boolean;
+}
+
+const SUB_KINDS: GatewayKind[] = ['event0', 'event1', 'event2', 'event3'];
+
+function gatewayTxn(data: unknown): TransactionRow | null {
+  const row = data as TransactionRow | null;
+  if (!row || typeof row !== 'object' || typeof row.id !== 'number') return null;
+  if (!(GATEWAY_TYPES as readonly string[]).includes(row.type) || (row.payment_kind !== 'card' && row.payment_kind !== 'bank')) return null;
+  return row;
+}
+
+/** The AffiniPay events one core event shows as, oldest first. */
+export function expand(event: EventRow): Shown[] {
+  if (event.object_type !== 'transaction') return [];
+  const data = JSON.parse(event.data) as Record<string, unknown>;
+  if (event.type === 'transaction.refunded') {
+    const refund = gatewayTxn(data.refund);
+    const parent = gatewayTxn(data.parent);
+    if (!refund || !parent) return [];
+    const deferred = refund.status === TxnStatus.PENDING && parent.status !== TxnStatus.SETTLED;
+    return [
+      { type: 'transaction.created', row: refund, asCreated: true },
+      { type: deferred ? 'transaction.pending_parent_settlement' : 'transaction.authorized', row: refund },
+      { type: 'transaction.updated', row: parent },
+    ];
+  }
+  const row = gatewayTxn(data);
+  if (!row) return [];
+  switch (event.type) {
+    case 'transaction.captured':
+      if (row.type === TxnType.AUTHORIZE) return txnFields(row).capture_time === 'NEXT_AUTO_CAPTURE' ? [{ type: 'transaction.updated', row }] : [];
+      return [
+        { type: 'transaction.created', row, asCreated: true },
+        { type: 'transaction.authorized', row },
+      ];
+    case 'transaction.authorized':
+      return [
+        { type: 'transaction.created', row, asCreated: true },
+        { type: 'transaction.authorized', row },
+      ];
+    case 'transaction.declined':
+      return [
+        { type: 'transaction.created', row, asCreated: true },
+        { type: 'transaction.failed', row },
+      ];
+    case 'transaction.unknown':
+      return [{ type: 'transaction.created', row, asCreated: true }];
+    case 'transaction.settled':
+      return [{ type: 'transaction.completed', row }];
+    case 'transaction.returned':
+      return [{ type: 'transaction.failed', row }];
+    case 'transaction.voided': {
+      const shown: Shown[] = [{ type: 'transaction.voided', row }];
+      if (row.type === TxnType.REFUND && row.parent_id !== null) shown.push({ type: 'transaction.updated', row: { id: row.parent_id } as TransactionRow, current: true });
+      return shown;
+    }
+  }
+  return [];
+}
+
+interface Listed {
+  event: EventRow;
+  sub: number;
+  shown: Shown;
+}
+
+async function renderEvents(ctx: TenantContext, listed: readonly Listed[]): Promise<Record<string, unknown>[]> {
+  const current = await transactionsByIds(
+    ctx,
+    listed.filter((l) => l.shown.current).map((l) => l.shown.row.id),
+  );
+  const rows = listed.map((l) => (l.shown.current ? current.get(l.shown.row.id) : l.shown.row)).filter((r): r is TransactionRow => r !== undefined);
+  const rc = await renderContext(ctx, rows);
+  return listed.flatMap((l) => {
+    const row = l.shown.current ? current.get(l.shown.row.id) : l.shown.row;
+    if (!row) return [];
+    return [
+      {
+        id: encodeId(SUB_KINDS[l.sub], l.event.id, l.event.created_at),
+        created: timestamp(l.event.created_at),
+        type: l.shown.type,
+        data: renderTransaction(row, rc, { asCreated: l.shown.asCreated }),
+      },
+    ];
+  });
+}
+
+/** The events of a core event row in AffiniPay's shape (webhook payloads, GET /v1/events/{id}). */
+export async function renderCoreEvent(ctx: TenantContext, event: EventRow): Promise<Record<string, unknown>[]> {
+  return renderEvents(
+    ctx,
+    expand(event).map((shown, sub) => ({ event, sub, shown })),
+  );
+}
+
+async function list(request: FastifyRequest): Promise<Record<string, unknown>> {
+  const ctx = tenantOf(request);
+  const query = request.query as Body;
+  const page = readPage(query, 1000);
+  const start = readInstant(query.start_date, 'start_date');
+  const ascending = start !== undefined;
+  const rows = await eventsOfMode(ctx, { mode: modeOf(ctx), objectTypes: ['transaction'], createdAfter: start, order: ascending ? 'asc' : 'desc' });
+  const all: Listed[] = rows.flatMap((event) => {
+    const shown = expand(event).map((s, sub) => ({ event, sub, shown: s }));
+    return ascending ? shown : shown.reverse();
+  });
+  return searchResults(page, all.length, await renderEvents(ctx, all.slice(page.offset, page.offset + page.pageSize)));
+}
+
+async function one(request: FastifyRequest): Promise<Record<string, unknown>> {
+  const ctx = tenantOf(request);
+  const idText = (request.params as Body).id;
+  for (const [sub, kind] of SUB_KINDS.entries()) {
+    const decoded = decodeId(kind, idText);
+    if (!decoded) continue;
+    const event = await eventById(ctx, decoded.id);
+    if (!event || event.mode !== modeOf(ctx) || !sameSecond(decoded, event.created_at)) break;
+    const shown = expand(event)[sub];
+    if (!shown) break;
+    const [rendered] = await renderEvents(ctx, [{ event, sub, shown }]);
+    if (rendered) return rendered;
+  }
+  throw notFoundError();
+}
+
+export function eventRoutes(router: Router): void {
+  router.get('/v1/events', list);
+  router.get('/v1/events/:id', one);
+}
