@@ -58,9 +58,10 @@ export async function startAffiniPay(): Promise<AffiniPay> {
   const server = await startTestServer();
   const services = server.store.services;
   const tenantId = server.tenant.id;
-  const sk = (await issueDoorCredential(services, tenantId, { vendor: 'affinipay', label: 'secret', mode: 'test' })).secret;
+  // The secret keys kept revealable, as the demo tenant's are, so /gateway-credentials can show them.
+  const sk = (await issueDoorCredential(services, tenantId, { vendor: 'affinipay', label: 'secret', mode: 'test', revealable: true })).secret;
   const pk = (await issueDoorCredential(services, tenantId, { vendor: 'affinipay', kind: CredentialKind.PUBLIC_KEY, label: 'public', mode: 'test' })).secret;
-  const lk = (await issueDoorCredential(services, tenantId, { vendor: 'affinipay', label: 'secret', mode: 'live' })).secret;
+  const lk = (await issueDoorCredential(services, tenantId, { vendor: 'affinipay', label: 'secret', mode: 'live', revealable: true })).secret;
   const clientId = randomAlnum(64);
   const client = await issueDoorCredential(services, tenantId, { vendor: 'affinipay', kind: CredentialKind.OAUTH_CLIENT, label: 'Example App', publicId: clientId });
   const ap: AffiniPay = {
