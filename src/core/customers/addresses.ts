@@ -133,3 +133,51 @@ export async function deleteAddress(ctx: TenantContext, customerId: number, id: 
     await recordEvent(ctx, 'address.deleted', 'address', id, row);
   });
 }
+
+/** One address of a customer's whole set: an existing one (by id) with changes, or a new one. */
+export interface AddressSetEntry {
+  id?: number;
+  fields: AddressFields;
+  /** The customer's default billing address (else the first entry is). */
+  isDefault?: boolean;
+}
+
+/**
+ * Makes `entries` the customer's addresses, inside the caller's transaction: listed ids are
+ * updated, new entries added, the others deleted; the default entry (else the first) becomes the
+ * default billing address, and a shipping default that was deleted is cleared.
+ */
+export async function replaceAddresses(ctx: TxContext, customer: CustomerRow, entries: readonly AddressSetEntry[]): Promise<CustomerRow> {
+  const existing = await ctx.db.selectFrom('addresses').selectAll().where('tenant_id', '=', ctx.tenant.id).where('customer_id', '=', customer.id).where('deleted_at', 'is', null).execute();
+  const kept: number[] = [];
+  let chosen: number | null = null;
+  for (const entry of entries) {
+    const current = entry.id === undefined ? undefined : existing.find((row) => row.id === entry.id);
+    const row = current ? await patchAddress(ctx, current, entry.fields) : await insertAddress(ctx, customer.id, entry.fields);
+    kept.push(row.id);
+    if (entry.isDefault && chosen === null) chosen = row.id;
+  }
+  const now = ctx.clock.now();
+  for (const row of existing) {
+    if (kept.includes(row.id)) continue;
+    await ctx.db.updateTable('addresses').set({ deleted_at: now, updated_at: now }).where('id', '=', row.id).execute();
+    await recordEvent(ctx, 'address.deleted', 'address', row.id, row);
+  }
+  const shipping = customer.shipping_address_id !== null && kept.includes(customer.shipping_address_id) ? customer.shipping_address_id : null;
+  return ctx.db
+    .updateTable('customers')
+    .set({ billing_address_id: chosen ?? kept[0] ?? null, shipping_address_id: shipping })
+    .where('id', '=', customer.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Each customer's live addresses, oldest first (renderers of several customers at once). */
+export async function addressesOfCustomers(ctx: TenantContext, customerIds: readonly number[]): Promise<Map<number, AddressRow[]>> {
+  const map = new Map<number, AddressRow[]>();
+  const unique = [...new Set(customerIds)];
+  if (unique.length === 0) return map;
+  const rows = await ctx.db.selectFrom('addresses').selectAll().where('tenant_id', '=', ctx.tenant.id).where('customer_id', 'in', unique).where('deleted_at', 'is', null).orderBy('id').execute();
+  for (const row of rows) map.set(row.customer_id, [...(map.get(row.customer_id) ?? []), row]);
+  return map;
+}

@@ -11,7 +11,7 @@ import { normalizeCurrency } from '../money/currencies.ts';
 import { setRefs, type RefChange } from '../refs/refs.ts';
 import { mergeVendorData } from '../vendor-data.ts';
 import { inWork, type TxContext } from '../work.ts';
-import { writeDefaultAddress, type AddressFields } from './addresses.ts';
+import { replaceAddresses, writeDefaultAddress, type AddressFields, type AddressSetEntry } from './addresses.ts';
 
 export interface CustomerInput {
   firstName?: string | null;
@@ -29,6 +29,11 @@ export interface CustomerInput {
   /** Fields of the default billing (shipping) address: merged into it, or a new one. */
   billingAddress?: AddressFields;
   shippingAddress?: AddressFields;
+  /**
+   * The customer's addresses as a whole (Quick Bill's addresses array): listed ids updated, new
+   * entries added, the rest deleted; the default entry (else the first) is the billing default.
+   */
+  addresses?: AddressSetEntry[];
   customFields?: Record<string, unknown>;
   /** Which of its own payment methods and addresses are the customer's defaults (updates only). */
   defaults?: CustomerDefaults;
@@ -43,6 +48,7 @@ function withVendorData(existing: string, vendor: string | undefined, data: Reco
 
 async function writeAddresses(ctx: TxContext, customer: CustomerRow, input: CustomerInput): Promise<CustomerRow> {
   let row = customer;
+  if (input.addresses) row = await replaceAddresses(ctx, row, input.addresses);
   if (input.billingAddress) row = await writeDefaultAddress(ctx, row, 'billing', input.billingAddress);
   if (input.shippingAddress) row = await writeDefaultAddress(ctx, row, 'shipping', input.shippingAddress);
   return row;

@@ -26,6 +26,8 @@ export interface ChargeAndApplyInput extends ApplyPlan {
   processor?: ChargeOptions;
   description?: string | null;
   vendorData?: Record<string, unknown>;
+  /** The merchant account the charge goes through (core/merchant-accounts), when the door names one. */
+  accountId?: number | null;
 }
 
 export interface ChargeResult {
@@ -57,6 +59,7 @@ async function chargeWithin(ctx: TxContext, input: ChargeAndApplyInput, seqs: Re
       description: input.description,
       vendorData: input.vendorData,
       processor: input.processor,
+      accountId: input.accountId,
     },
     seqs,
   );

@@ -207,6 +207,8 @@ export async function issueInvoice(ctx: TenantContext, id: number): Promise<Invo
 export interface VoidOptions {
   /** Refuse (reason has_payments) instead of returning applied payments to the customer's credit. */
   refuseIfPaid?: boolean;
+  /** The calling door's fields about the void (Quick Bill's deleted flag), merged into its namespace. */
+  vendorData?: { vendor: string; fields: Record<string, unknown> };
 }
 
 export async function voidInvoice(ctx: TenantContext, id: number, options: VoidOptions = {}): Promise<InvoiceRow> {
@@ -237,7 +239,13 @@ export async function voidInvoice(ctx: TenantContext, id: number, options: VoidO
       await postIssue(ctx, fresh, -(reversible - taxShare), -taxShare, 'invoice_voided');
     }
     const now = ctx.clock.now();
-    const updated = await ctx.db.updateTable('invoices').set({ status: InvoiceState.VOID, balance: 0, voided_at: now, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    const vendorData = options.vendorData ? mergeVendorData(invoice.vendor_data, options.vendorData.vendor, options.vendorData.fields) : invoice.vendor_data;
+    const updated = await ctx.db
+      .updateTable('invoices')
+      .set({ status: InvoiceState.VOID, balance: 0, voided_at: now, updated_at: now, vendor_data: vendorData })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
     await recordEvent(ctx, 'invoice.voided', 'invoice', id, updated);
     return updated;
   });

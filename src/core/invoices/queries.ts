@@ -90,3 +90,26 @@ export async function invoiceByPublicToken(db: TenantContext['db'], token: strin
 export async function invoiceForPublicLink(services: Pick<CoreServices, 'db'>, token: string): Promise<InvoiceRow | undefined> {
   return invoiceByPublicToken(services.db, token);
 }
+
+/** What is applied to each invoice, per payment (net of unapplications), oldest payment first. */
+export async function applicationsToInvoices(ctx: TenantContext, invoiceIds: readonly number[]): Promise<Map<number, Array<{ transactionId: number; amount: number; firstAt: number }>>> {
+  const map = new Map<number, Array<{ transactionId: number; amount: number; firstAt: number }>>();
+  const unique = [...new Set(invoiceIds)];
+  if (unique.length === 0) return map;
+  const rows = await ctx.db
+    .selectFrom('allocations')
+    .select(['invoice_id', 'transaction_id', (eb) => eb.fn.sum<number>('amount').as('amount'), (eb) => eb.fn.min<number>('created_at').as('first_at')])
+    .where('tenant_id', '=', ctx.tenant.id)
+    .where('invoice_id', 'in', unique)
+    .where('transaction_id', 'is not', null)
+    .groupBy(['invoice_id', 'transaction_id'])
+    .orderBy('transaction_id')
+    .execute();
+  for (const row of rows) {
+    if (Number(row.amount) === 0) continue;
+    const list = map.get(Number(row.invoice_id)) ?? [];
+    list.push({ transactionId: Number(row.transaction_id), amount: Number(row.amount), firstAt: Number(row.first_at) });
+    map.set(Number(row.invoice_id), list);
+  }
+  return map;
+}

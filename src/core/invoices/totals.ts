@@ -28,6 +28,12 @@ export interface LineInput {
   /** Percent as an exact decimal string ("8.25"). */
   taxRate?: string | number;
   vendorData?: Record<string, unknown>;
+  /**
+   * A line priced as a percentage (exact decimal string) of the invoice's other lines — those that
+   * are not themselves percentages — after their discounts (Quick Bill's percentage rate type). Its
+   * unitPrice is ignored; the computed price is stored as its unit price with quantity 1.
+   */
+  percentOfOthers?: string | number;
 }
 
 /** What an invoice-level adjustment is for; doors map their own fields onto these words. */
@@ -129,29 +135,43 @@ function exact(compute: () => number, field: string): number {
 }
 
 export function computeLines(lines: LineInput[]): ComputedLine[] {
+  const plain = lines.filter((line) => line.percentOfOthers === undefined || line.percentOfOthers === null);
+  if (plain.length === lines.length) return lines.map(computeLine);
+  // Percentage lines are priced from the others' amounts (after discounts), rounded once each.
+  const base = sum(
+    plain.map((line, i) => computeLine(line, i).amount),
+    'lines',
+  );
   return lines.map((line, position) => {
-    const path = `lines[${position}]`;
-    if (!Number.isSafeInteger(line.unitPrice)) throw invalid('Line price must be an amount', `${path}.unit_price`);
-    const quantity = decimalText(line.quantity, '1', `${path}.quantity`);
-    const taxRate = percentText(line.taxRate, `${path}.tax_rate`);
-    const gross = exact(() => multiplyQuantity(line.unitPrice, quantity), `${path}.quantity`);
-    const discount = line.discount ?? 0;
-    if (!Number.isSafeInteger(discount) || discount < 0) throw invalid('Line discount must be a non-negative amount', `${path}.discount`);
-    if (discount > Math.max(0, gross)) throw invalid('Line discount cannot exceed the line amount', `${path}.discount`);
-    const amount = gross - discount;
-    return {
-      position,
-      item_id: line.itemId ?? null,
-      description: line.description ?? null,
-      quantity,
-      unit_price: line.unitPrice,
-      discount,
-      tax_rate: taxRate,
-      tax: exact(() => applyPercent(amount, taxRate), `${path}.tax_rate`),
-      amount,
-      vendor_data: JSON.stringify(line.vendorData ?? {}),
-    };
+    if (line.percentOfOthers === undefined || line.percentOfOthers === null) return computeLine(line, position);
+    const percent = percentText(line.percentOfOthers, `lines[${position}].percent`);
+    const price = exact(() => applyPercent(base, percent), `lines[${position}].percent`);
+    return computeLine({ ...line, unitPrice: price, quantity: '1' }, position);
   });
+}
+
+function computeLine(line: LineInput, position: number): ComputedLine {
+  const path = `lines[${position}]`;
+  if (!Number.isSafeInteger(line.unitPrice)) throw invalid('Line price must be an amount', `${path}.unit_price`);
+  const quantity = decimalText(line.quantity, '1', `${path}.quantity`);
+  const taxRate = percentText(line.taxRate, `${path}.tax_rate`);
+  const gross = exact(() => multiplyQuantity(line.unitPrice, quantity), `${path}.quantity`);
+  const discount = line.discount ?? 0;
+  if (!Number.isSafeInteger(discount) || discount < 0) throw invalid('Line discount must be a non-negative amount', `${path}.discount`);
+  if (discount > Math.max(0, gross)) throw invalid('Line discount cannot exceed the line amount', `${path}.discount`);
+  const amount = gross - discount;
+  return {
+    position,
+    item_id: line.itemId ?? null,
+    description: line.description ?? null,
+    quantity,
+    unit_price: line.unitPrice,
+    discount,
+    tax_rate: taxRate,
+    tax: exact(() => applyPercent(amount, taxRate), `${path}.tax_rate`),
+    amount,
+    vendor_data: JSON.stringify(line.vendorData ?? {}),
+  };
 }
 
 function normalizeAdjustments(adjustments: AdjustmentInput[] | Adjustment[]): Adjustment[] {

@@ -125,6 +125,24 @@ function divideRounded(numerator: bigint, denominator: bigint): bigint {
   return negative ? -rounded : rounded;
 }
 
+/** The exact product of two decimal strings ("99.5" × "3" = "298.5"), normalised. */
+export function multiplyDecimals(a: string, b: string): string {
+  const parse = (text: string) => {
+    const match = DECIMAL.exec(text.trim());
+    if (!match) throw new MoneyFormatError(`not a decimal number: ${text}`);
+    const [, sign, whole, fraction = ''] = match;
+    return { value: BigInt(whole + fraction) * (sign === '-' ? -1n : 1n), places: fraction.length };
+  };
+  const x = parse(a);
+  const y = parse(b);
+  const product = x.value * y.value;
+  const places = x.places + y.places;
+  const negative = product < 0n;
+  const digits = (negative ? -product : product).toString().padStart(places + 1, '0');
+  const text = places === 0 ? digits : `${digits.slice(0, -places)}.${digits.slice(-places)}`;
+  return normalizeDecimalText(`${negative ? '-' : ''}${text}`);
+}
+
 /** Normalises a decimal string ("1.50" → "1.5", "2.0" → "2"), refusing anything else. */
 export function normalizeDecimalText(text: string): string {
   const match = DECIMAL.exec(text.trim());
