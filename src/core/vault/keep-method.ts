@@ -15,6 +15,11 @@ export interface KeepOptions {
   makeDefault?: boolean;
 }
 
+export interface VaultOptions extends KeepOptions {
+  /** The kind the caller says it is saving: another kind is refused (reason method_kind_mismatch). */
+  expectKind?: 'card' | 'bank';
+}
+
 /**
  * Inside the caller's transaction: the method becomes the customer's active method (a method of
  * another customer is refused, reason `not_owned`). A customer without a default gets this one, as
@@ -39,7 +44,7 @@ export async function keepMethodWithin(ctx: TxContext, methodId: number, custome
 export type KeepSource = { token: string } | { card: CardInput } | { bank: BankInput };
 
 /** Saves a card or bank account (given, or behind a one-time token) on a customer, in one transaction. */
-export async function vaultMethod(ctx: TenantContext, customerId: number, source: KeepSource, options: KeepOptions = {}): Promise<PaymentMethodRow> {
+export async function vaultMethod(ctx: TenantContext, customerId: number, source: KeepSource, options: VaultOptions = {}): Promise<PaymentMethodRow> {
   await getCustomer(ctx, customerId);
   return inWork(ctx, async (ctx) => {
     const method =
@@ -48,6 +53,12 @@ export async function vaultMethod(ctx: TenantContext, customerId: number, source
         : 'card' in source
           ? await storeCard(ctx, source.card, { customerId, transient: true })
           : await storeBank(ctx, source.bank, { customerId, transient: true });
+    if (options.expectKind && method.kind !== options.expectKind) {
+      throw new DomainError(ErrorCode.INVALID, `The payment source is not a ${options.expectKind === 'card' ? 'card' : 'bank account'}`, {
+        field: 'method',
+        details: { reason: 'method_kind_mismatch', kind: method.kind },
+      });
+    }
     return keepMethodWithin(ctx, method.id, customerId, options);
   });
 }
