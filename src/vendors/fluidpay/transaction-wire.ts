@@ -13,6 +13,7 @@ export interface FluidPayTxnData {
   tax_exempt?: boolean;
   shipping_amount?: number;
   discount_amount?: number;
+  tip_amount?: number;
   payment_adjustment_type?: string;
   payment_adjustment_value?: number;
   po_number?: string;
@@ -295,7 +296,7 @@ export function renderTransaction(txn: TransactionRow, rc: RenderContext): Recor
     amount_authorized: approved ? txn.amount_authorized : 0,
     amount_captured: txn.amount_captured,
     amount_settled: txn.amount_settled,
-    tip_amount: 0,
+    tip_amount: data.tip_amount ?? 0,
     processor_id: processor.id,
     processor_type: processor.type,
     processor_name: processor.name,
