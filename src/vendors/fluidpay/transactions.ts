@@ -16,7 +16,7 @@ import type { TransactionRow } from '../../core/database.ts';
 import { tenantOf } from '../../http/auth.ts';
 import { decodeId, encodeId, sameSecond } from './ids.ts';
 import { fluidPayData, processorsOf, renderTransaction, wireStatus, type FluidPayTxnData, type RenderContext } from './transaction-wire.ts';
-import { bodyOf, isObject, listed, ok, oneOf, optBool, optInt, optObject, optString, parseAddress, parseExpiration, reqString, type Body } from './wire.ts';
+import { bodyOf, isObject, listed, ok, oneOf, optBool, optInt, optObject, optString, parseAddress, parseExpiration, reqString, type Body, type WireAddress } from './wire.ts';
 import { vaultFromTransaction, vaultSource } from './vault-source.ts';
 import { terminalSource } from './terminals.ts';
 
@@ -62,6 +62,8 @@ interface ParsedSource {
   source: PaymentSource;
   data: FluidPayTxnData;
   customerId?: number;
+  /** Vault charges: which addresses were named by id (those win over the request's own objects). */
+  addressIds?: { billing: boolean; shipping: boolean };
 }
 
 function parseCard(card: Body): ParsedSource {
@@ -110,6 +112,19 @@ async function parseSource(ctx: TenantContext, pm: Body): Promise<ParsedSource> 
   if (kind === 'ach') return parseAch(inner);
   if (kind === 'customer') return vaultSource(ctx, inner);
   return terminalSource(ctx, inner);
+}
+
+/**
+ * The address a transaction records (fluidpay-v2 §2.9): for a vault charge an address named by id,
+ * else the request's object when it has a non-empty field (java sends blank ones), else the
+ * customer's default; otherwise the request's object.
+ */
+function pickAddress(parsed: ParsedSource, which: 'billing' | 'shipping', given: WireAddress | undefined): WireAddress | null {
+  const vaulted = which === 'billing' ? parsed.data.billing_address : parsed.data.shipping_address;
+  if (!parsed.addressIds) return given ?? vaulted ?? null;
+  if (parsed.addressIds[which]) return vaulted ?? null;
+  if (given && Object.values(given).some((v) => v !== '')) return given;
+  return vaulted ?? null;
 }
 
 export interface TransactionCommand {
@@ -173,8 +188,8 @@ export async function parseTransaction(ctx: TenantContext, request: FastifyReque
     processor_id: processorId,
     idempotency_key: idempotencyKey,
     idempotency_time: idempotencyKey ? idempotencyTime || DEFAULT_IDEMPOTENCY_SECONDS : 0,
-    billing_address: billing ?? parsed.data.billing_address ?? null,
-    shipping_address: shippingAddress ?? parsed.data.shipping_address ?? null,
+    billing_address: pickAddress(parsed, 'billing', billing),
+    shipping_address: pickAddress(parsed, 'shipping', shippingAddress),
     user_id: request.fluidpayUser?.id ?? '',
     user_name: request.fluidpayUser?.username ?? '',
     transaction_source: 'api',
