@@ -25,27 +25,27 @@ async function create(req: CoRequest): Promise<CoResult> {
   if (!context || !verb || extra !== undefined || !VERBS[context]?.includes(verb)) throw bad(INVALID, { field: 'event' });
   const url = optString(body, 'target_url');
   if (!url) throw bad(INVALID, { field: 'target_url' });
-  const row = await createEndpoint(req.ctx, { vendor: VENDOR, url, events: [`${context}.${verb}`] }).catch((error: unknown) => {
+  const endpoint = await createEndpoint(req.ctx, { format: VENDOR, url, events: [`${context}.${verb}`] }).catch((error: unknown) => {
     if (error instanceof DomainError) throw bad(INVALID, { field: 'target_url' });
     throw error;
   });
-  return created(req, '_resthook', row.id);
+  return created(req, '_resthook', endpoint.id);
 }
 
 export const resthooks: Resource = {
   create,
   list: async (req) =>
     ok(
-      (await listEndpoints(req.ctx, VENDOR)).map((row) => ({
-        resthook_id: row.id,
-        target_url: row.url,
-        event: (JSON.parse(row.events) as string[])[0] ?? '',
-        write_datetime: datetime(row.created_at),
+      (await listEndpoints(req.ctx, { format: VENDOR })).map((endpoint) => ({
+        resthook_id: endpoint.id,
+        target_url: endpoint.url,
+        event: endpoint.events[0] ?? '',
+        write_datetime: datetime(endpoint.createdAt),
       })),
     ),
   remove: async (req, segment) => {
     const id = /^\d{1,15}$/.test(segment) ? Number(segment) : 0;
-    await deleteEndpoint(req.ctx, VENDOR, id).catch(() => {
+    await deleteEndpoint(req.ctx, id, { format: VENDOR }).catch(() => {
       throw doesNotExist('resthook');
     });
     return ok(true);

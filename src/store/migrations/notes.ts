@@ -1,5 +1,4 @@
-// Notes on a tenant's objects (core/notes) and, minimal until the webhook-delivery work brings its
-// own, the webhook endpoints a tenant subscribed (core/webhooks; ChargeOver `_resthook`).
+// Notes on a tenant's objects (core/notes; ChargeOver's /note).
 import type { Kysely } from 'kysely';
 import { table, tenantRef, type Dialect } from './ddl.ts';
 
@@ -16,14 +15,4 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('deleted_at', 'bigint')
     .execute();
   await db.schema.createIndex('notes_object').on('notes').columns(['tenant_id', 'object_type', 'object_id']).execute();
-  await table(db, dialect, 'webhook_endpoints')
-    .addColumn('tenant_id', 'bigint', tenantRef)
-    .addColumn('vendor', 'text', (c) => c.notNull())
-    .addColumn('url', 'text', (c) => c.notNull())
-    .addColumn('events', 'text', (c) => c.notNull())
-    .addColumn('secret', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'bigint', (c) => c.notNull())
-    .addColumn('deleted_at', 'bigint')
-    .execute();
-  await db.schema.createIndex('webhook_endpoints_tenant').on('webhook_endpoints').columns(['tenant_id', 'vendor']).execute();
 }
