@@ -16,6 +16,8 @@ import type { OutboxTable } from './outbox/schema.ts';
 import type { UsersTable, UserSessionsTable, PasswordResetsTable, UserRow } from './users/schema.ts';
 import type { SubscriptionsTable, SubscriptionRow } from './subscriptions/schema.ts';
 import type { TerminalsTable, TerminalRow } from './terminals/schema.ts';
+import type { NotesTable, NoteRow } from './notes/schema.ts';
+import type { WebhookEndpointsTable, WebhookEndpointRow } from './webhooks/schema.ts';
 import type { DocumentsTable, DocumentRow } from './documents/schema.ts';
 
 export interface Database {
@@ -48,6 +50,8 @@ export interface Database {
   contact_logins: ContactLoginsTable;
   scheduled_payments: ScheduledPaymentsTable;
   payment_attempts: PaymentAttemptsTable;
+  notes: NotesTable;
+  webhook_endpoints: WebhookEndpointsTable;
   documents: DocumentsTable;
 }
 
@@ -102,6 +106,10 @@ export type {
   SubscriptionRow,
   TerminalsTable,
   TerminalRow,
+  NotesTable,
+  NoteRow,
+  WebhookEndpointsTable,
+  WebhookEndpointRow,
   DocumentsTable,
   DocumentRow,
 };

@@ -65,7 +65,7 @@ export interface ReviseInvoiceInput extends InvoiceExtras {
   /** Issue a draft (a message was sent about it); an issued invoice stays as it is. */
   issue?: boolean;
   /** Void it (refused with reason has_payments when anything is applied to it). */
-  void?: { vendorData?: { vendor: string; fields: Record<string, unknown> } };
+  void?: boolean;
   /** Refuse (reason invoice_paid) to change an invoice whose balance is paid, or a void one (reason invoice_void). */
   onlyUnpaid?: boolean;
 }
@@ -81,7 +81,7 @@ export async function reviseInvoice(ctx: TenantContext, id: number, input: Revis
     let invoice = input.update ? await updateInvoice(ctx, id, input.update) : current;
     await extras(ctx, invoice, input);
     if (input.issue && invoice.status === InvoiceState.DRAFT) invoice = await issueInvoice(ctx, id);
-    if (input.void) invoice = await voidInvoice(ctx, id, { refuseIfPaid: true, vendorData: input.void.vendorData });
+    if (input.void) invoice = await voidInvoice(ctx, id, { refuseIfPaid: true });
     return invoice;
   });
 }

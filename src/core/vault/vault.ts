@@ -9,7 +9,6 @@ import { cleanCardNumber, detectBrand } from '../processor/cards.ts';
 import type { BankInstrument, CardInstrument } from '../processor/processor.ts';
 import { inWork, type TxContext } from '../work.ts';
 import { setRefs, type RefChange } from '../refs/refs.ts';
-import { mergeVendorData } from '../vendor-data.ts';
 
 export interface Address {
   line1?: string | null;
@@ -64,7 +63,7 @@ function normalizeYear(year: number): number {
   return year < 100 ? 2000 + year : year;
 }
 
-async function insertMethod(
+export async function insertMethod(
   ctx: TxContext,
   values: Omit<PaymentMethodRow, 'id' | 'tenant_id' | 'created_at' | 'deleted_at' | 'token' | 'mode'>,
   refs?: readonly RefChange[],
@@ -244,6 +243,28 @@ export async function createToken(ctx: TenantContext, methodId: number, options:
   return { token, expiresAt };
 }
 
+/**
+ * A customer's own payment method made from a one-time token (FluidPay's vault `/token`): the token
+ * is used up and its card or bank account copied into a new method of the customer, inside the
+ * caller's transaction when there is one. Unknown, expired or used tokens are not found.
+ */
+export async function storeFromToken(ctx: TenantContext, token: string, options: StoreOptions = {}): Promise<PaymentMethodRow> {
+  return inWork(ctx, async (ctx) => {
+    const { method } = await consumeToken(ctx, token);
+    const { id: _id, tenant_id: _t, created_at: _c, deleted_at: _d, token: _tok, ...instrument } = method;
+    return insertMethod(
+      ctx,
+      {
+        ...instrument,
+        customer_id: options.customerId ?? null,
+        status: options.transient ? PaymentMethodStatus.TRANSIENT : PaymentMethodStatus.ACTIVE,
+        vendor_data: JSON.stringify(options.vendorData ?? {}),
+      },
+      options.refs,
+    );
+  });
+}
+
 /** Marks a token used and returns its method; unknown, expired or used tokens are not found. */
 export async function consumeToken(ctx: TxContext, token: string): Promise<{ method: PaymentMethodRow; cvv: string | null }> {
   const now = ctx.clock.now();
@@ -259,23 +280,6 @@ export async function consumeToken(ctx: TxContext, token: string): Promise<{ met
   if (!row) throw notFound('token', token);
   const method = await ctx.db.selectFrom('payment_methods').selectAll().where('id', '=', row.payment_method_id).executeTakeFirstOrThrow();
   return { method, cvv: row.cvv_enc ? ctx.secrets.decrypt(row.cvv_enc) : null };
-}
-
-/**
- * A one-time token for card or bank details (a client's tokenisation request): the details are kept
- * as a transient method, and the token names it until it is used or expires. One transaction.
- */
-export async function tokenize(
-  ctx: TenantContext,
-  details: { card: CardInput } | { bank: BankInput },
-  options: TokenOptions & StoreOptions = {},
-): Promise<{ token: string; expiresAt: number; method: PaymentMethodRow }> {
-  return inWork(ctx, async (ctx) => {
-    const store = { ...options, transient: true };
-    const method = 'card' in details ? await storeCard(ctx, details.card, store) : await storeBank(ctx, details.bank, store);
-    const made = await createToken(ctx, method.id, options);
-    return { ...made, method };
-  });
 }
 
 export interface TokenView {
@@ -302,29 +306,6 @@ export async function findToken(ctx: TenantContext, token: string): Promise<Toke
   if (!row) return null;
   const { t_cvv, t_created, t_expires, ...method } = row;
   return { token, method, hasCvv: t_cvv !== null, createdAt: Number(t_created), expiresAt: Number(t_expires) };
-}
-
-/**
- * Keeps a token's details as a saved method (AffiniPay's card or bank from a token_id): the token
- * is used up, and its method becomes active in the acting mode, with the door's fields merged.
- */
-export async function saveTokenMethod(
-  ctx: TenantContext,
-  token: string,
-  options: { vendor?: string; vendorData?: Record<string, unknown>; customerId?: number | null } = {},
-): Promise<PaymentMethodRow> {
-  return inWork(ctx, async (ctx) => {
-    const { method } = await consumeToken(ctx, token);
-    const vendorData = options.vendor && options.vendorData ? mergeVendorData(method.vendor_data, options.vendor, options.vendorData) : method.vendor_data;
-    const row = await ctx.db
-      .updateTable('payment_methods')
-      .set({ status: PaymentMethodStatus.ACTIVE, mode: modeOf(ctx), vendor_data: vendorData, customer_id: options.customerId ?? method.customer_id })
-      .where('id', '=', method.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordEvent(ctx, 'payment_method.created', 'payment_method', row.id, publicView(row));
-    return row;
-  });
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { FastifyRequest } from 'fastify';
 import { modeOf, type TenantContext } from '../../core/context.ts';
 import type { EventRow, TransactionRow } from '../../core/database.ts';
-import { eventById, eventsOfMode } from '../../core/events/events.ts';
+import { eventsOfMode, getEvent } from '../../core/events/events.ts';
 import { transactionsByIds } from '../../core/payments/queries.ts';
 import { TxnStatus, TxnType } from '../../core/payments/states.ts';
 import { tenantOf } from '../../http/auth.ts';
@@ -139,7 +139,7 @@ async function one(request: FastifyRequest): Promise<Record<string, unknown>> {
   for (const [sub, kind] of SUB_KINDS.entries()) {
     const decoded = decodeId(kind, idText);
     if (!decoded) continue;
-    const event = await eventById(ctx, decoded.id);
+    const event = await getEvent(ctx, decoded.id);
     if (!event || event.mode !== modeOf(ctx) || !sameSecond(decoded, event.created_at)) break;
     const shown = expand(event)[sub];
     if (!shown) break;

@@ -4,9 +4,10 @@
 import type { FastifyRequest } from 'fastify';
 import { modeOf, type TenantContext } from '../../core/context.ts';
 import type { PaymentMethodRow } from '../../core/database.ts';
-import { deletePaymentMethod, findToken, saveTokenMethod, storeBank, storeCard } from '../../core/vault/vault.ts';
+import { deletePaymentMethod, findToken, storeBank, storeCard, storeFromToken } from '../../core/vault/vault.ts';
 import { listPaymentMethodsBy } from '../../core/vault/queries.ts';
 import type { Condition } from '../../core/query/conditions.ts';
+import { parseVendorData } from '../../core/vendor-data.ts';
 import { tenantOf } from '../../http/auth.ts';
 import { savedMethod } from './charges.ts';
 import { apError, notFoundError } from './errors.ts';
@@ -35,7 +36,10 @@ async function create(request: FastifyRequest, kind: 'card' | 'bank'): Promise<R
   if (body.token_id !== undefined && body.token_id !== null && body.token_id !== '') {
     const token = typeof body.token_id === 'string' ? await findToken(ctx, body.token_id) : null;
     if (!token || token.method.kind !== kind) throw apError(kind === 'bank' ? 'no_bank_details_or_token_present' : 'no_card_details_or_token_present', { context: 'token_id' });
-    const row = await saveTokenMethod(ctx, token.token, { vendor: VENDOR, vendorData: fields });
+    // The token's details (and this door's fields on them: the number's length) become a saved method in the key's mode.
+    const own = (parseVendorData(token.method.vendor_data)[VENDOR] ?? {}) as Record<string, unknown>;
+    const { reference: _reference, description: _description, form_data: _formData, card_type_given: _given, ...kept } = own;
+    const row = await storeFromToken(ctx, token.token, { vendorData: { [VENDOR]: { ...kept, ...fields } } });
     return renderSavedMethod(row);
   }
   if (kind === 'card') {

@@ -6,7 +6,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CoreServices, TenantContext } from '../../core/context.ts';
 import { missingPaymentFields } from '../../core/merchant-accounts/accounts.ts';
 import { authenticateKey, CredentialKind } from '../../core/tenants/credentials.ts';
-import { findToken, tokenize, type TokenView } from '../../core/vault/vault.ts';
+import { findToken, type TokenView } from '../../core/vault/vault.ts';
+import { tokenizeMethod } from '../../core/vault/tokenize.ts';
 import { attachTenant, tenantOf } from '../../http/auth.ts';
 import { accountsOf } from './accounts.ts';
 import { ApError, apError, notFoundError } from './errors.ts';
@@ -112,10 +113,10 @@ async function createToken(services: CoreServices, request: FastifyRequest, repl
   if (kind === 'card') {
     const { card } = parseCard(body, '');
     const { cvv, ...details } = card;
-    made = await tokenize(ctx, { card: details }, { ...options, cvv, vendorData: { [VENDOR]: { ...(card.vendorData?.[VENDOR] as object), ...fields } } });
+    made = await tokenizeMethod(ctx, { card: { ...details, vendorData: { [VENDOR]: { ...(card.vendorData?.[VENDOR] as object), ...fields } } } }, { ...options, cvv });
   } else {
     const { bank } = parseBank(body, '');
-    made = await tokenize(ctx, { bank }, { ...options, vendorData: { [VENDOR]: { ...(bank.vendorData?.[VENDOR] as object), ...fields } } });
+    made = await tokenizeMethod(ctx, { bank: { ...bank, vendorData: { [VENDOR]: { ...(bank.vendorData?.[VENDOR] as object), ...fields } } } }, options);
   }
   if (redirect) {
     const location = `${redirect}${redirect.includes('?') ? '&' : '?'}token_id=${encodeURIComponent(made.token)}`;

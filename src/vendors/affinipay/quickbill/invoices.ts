@@ -1,7 +1,7 @@
 // Quick Bill invoices (spec §2.E #52–57, #61–62, §3.E, §4.20): core invoices, so every door lists
 // them and their payments go through the core and the ledger. A draft is a core draft; sending a
 // message issues it (pending); paid is the core's paid balance; void is void, and a deleted invoice
-// is a void one this door no longer shows. Lines are priced by the core, percentage lines included;
+// is the core's deleted invoice, which no read finds. Lines are priced by the core, percentage lines included;
 // attachments are the uploaded documents attached to the invoice; messages are documents too, with
 // their e-mails in the outbox. Paying an invoice has no Quick Bill API: POST /invoices/{id}/payments
 // is this server's extension (the payer's portal), through the core's charge-and-apply flow.
@@ -12,7 +12,7 @@ import { documentContent, documentContentType, documentsOf } from '../../../core
 import { reasonOf, DomainError, ErrorCode } from '../../../core/errors/domain-error.ts';
 import { composeInvoice, reviseInvoice, type InvoiceMessage } from '../../../core/flows/compose-invoice.ts';
 import { chargeAndApply } from '../../../core/flows/charge-and-apply.ts';
-import { invoiceLines } from '../../../core/invoices/invoices.ts';
+import { deleteInvoice, invoiceLines } from '../../../core/invoices/invoices.ts';
 import { applicationsToInvoices, invoicesByIds, listInvoices } from '../../../core/invoices/queries.ts';
 import { InvoiceState } from '../../../core/invoices/status.ts';
 import type { LineInput } from '../../../core/invoices/totals.ts';
@@ -40,7 +40,6 @@ interface InvoiceFields {
   reference?: string;
   test_mode?: boolean;
   due_date_given?: boolean;
-  deleted_at?: number;
   invoice_time?: number;
 }
 
@@ -48,12 +47,12 @@ const fieldsOf = (row: Pick<InvoiceRow, 'vendor_data'>): InvoiceFields => (parse
 
 export const invoiceXid = (row: Pick<InvoiceRow, 'id' | 'created_at'>): string => encodeXid('i_', 'invoice', row.id, row.created_at);
 
-/** A live (not deleted) invoice by its Quick Bill id, or null. */
+/** An invoice by its Quick Bill id (a deleted one is found by no core read), or null. */
 export async function findInvoice(ctx: TenantContext, text: unknown): Promise<InvoiceRow | null> {
   const decoded = decodeXid('i_', 'invoice', text);
   if (!decoded) return null;
   const [row] = await invoicesByIds(ctx, [decoded.id]);
-  if (!row || !sameSecond(decoded, row.created_at) || fieldsOf(row).deleted_at !== undefined) return null;
+  if (!row || !sameSecond(decoded, row.created_at)) return null;
   return row;
 }
 
@@ -337,7 +336,7 @@ async function patch(request: FastifyRequest): Promise<unknown> {
       onlyUnpaid: true,
       ...(Object.keys(update).length > 0 ? { update } : {}),
       ...(attachments ? { attachments: { kind: 'attachment', ids: attachments } } : {}),
-      ...(status === 'void' && row.status !== InvoiceState.VOID ? { void: {} } : {}),
+      ...(status === 'void' && row.status !== InvoiceState.VOID ? { void: true } : {}),
     });
   } catch (error) {
     throw revisionRefusal(error);
@@ -351,7 +350,7 @@ async function remove(request: FastifyRequest): Promise<unknown> {
   if (!row) throw qbNotFound();
   let deleted: InvoiceRow;
   try {
-    deleted = await reviseInvoice(ctx, row.id, { void: { vendorData: { vendor: VENDOR, fields: { deleted_at: ctx.clock.now() } } } });
+    deleted = await deleteInvoice(ctx, row.id);
   } catch (error) {
     throw revisionRefusal(error);
   }
@@ -475,7 +474,7 @@ async function search(request: FastifyRequest): Promise<unknown> {
   const ctx = tenantOf(request);
   const query = request.query as Body;
   const page = qbPage(query);
-  const where: Condition[] = [{ field: { vendor: VENDOR, key: 'deleted_at', type: 'number' }, op: 'is_null' }, ...qfConditions(query.qf, INVOICE_FIELDS)];
+  const where: Condition[] = qfConditions(query.qf, INVOICE_FIELDS);
   const q = typeof query.q === 'string' ? query.q.trim() : '';
   if (q)
     where.push({
