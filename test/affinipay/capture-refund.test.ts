@@ -276,3 +276,36 @@ describe('the daily capture', () => {
     await ap.assertLedger();
   });
 });
+
+describe('money under parallel requests', () => {
+  test('N captures of one hold: one completes it, the rest are refused', async () => {
+    const held = await hold(500);
+    const replies = await Promise.all(Array.from({ length: 6 }, () => ap.call('POST', `/v1/charges/${held.id}/capture`, { amount: 500 })));
+    assert.equal(replies.filter((r) => r.status === 200).length, 1, replies.map((r) => r.status).join());
+    assert.ok(replies.every((r) => r.status === 200 || code(r) === 'not_valid_for_transaction_status'));
+    await ap.assertLedger();
+  });
+
+  test('N refunds of one charge never refund more than it', async () => {
+    const paid = await charge(1000);
+    const replies = await Promise.all(Array.from({ length: 8 }, () => ap.call('POST', `/v1/charges/${paid.id}/refund`, { amount: 300 })));
+    assert.equal(replies.filter((r) => r.status === 200).length, 3, replies.map((r) => r.status).join());
+    assert.ok(replies.every((r) => r.status === 200 || code(r) === 'refund_exceeds_transaction'));
+    assert.equal((await ap.call('GET', `/v1/transactions/${paid.id}`)).body.amount_refunded, 900);
+    await ap.assertLedger();
+  });
+
+  test('N voids of one charge: one voids it', async () => {
+    const paid = await charge(1000);
+    const replies = await Promise.all(Array.from({ length: 6 }, () => ap.call('POST', `/v1/transactions/${paid.id}/void`)));
+    assert.equal(replies.filter((r) => r.status === 200).length, 1);
+    await ap.assertLedger();
+  });
+
+  test('an Idempotency-Key replays one charge', async () => {
+    const headers = { 'idempotency-key': 'ap-idem-1' };
+    const replies = await Promise.all(Array.from({ length: 4 }, () => ap.call('POST', '/v1/charges', { amount: 1234, method: card() }, { headers })));
+    assert.ok(replies.every((r) => r.status === 200));
+    assert.equal(new Set(replies.map((r) => r.body.id)).size, 1);
+  });
+});
