@@ -16,6 +16,7 @@ import type { OutboxTable } from './outbox/schema.ts';
 import type { UsersTable, UserSessionsTable, PasswordResetsTable, UserRow } from './users/schema.ts';
 import type { SubscriptionsTable, SubscriptionRow } from './subscriptions/schema.ts';
 import type { TerminalsTable, TerminalRow } from './terminals/schema.ts';
+import type { WebhookEndpointsTable, WebhookDeliveriesTable, WebhookAttemptsTable } from './webhooks/schema.ts';
 
 export interface Database {
   tenants: TenantsTable;
@@ -47,6 +48,9 @@ export interface Database {
   contact_logins: ContactLoginsTable;
   scheduled_payments: ScheduledPaymentsTable;
   payment_attempts: PaymentAttemptsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 export type Db = Kysely<Database>;
