@@ -25,8 +25,8 @@ import { targetProblem } from './targets.ts';
 
 /** Kept of a receiver's answer in the delivery log. */
 export const EXCERPT_CHARS = 1024;
-/** A lease outlives the attempt's timeout by this much before another worker may try again. */
-const LEASE_MARGIN_MS = 30_000;
+/** A lease lasts twice the attempt's timeout (at least a second) before another worker may try again. */
+const leaseMs = (timeoutMs: number): number => Math.max(2 * timeoutMs, 1000);
 
 interface Outcome {
   deliveryId: number;
@@ -152,7 +152,7 @@ async function claim(tx: Tx, lane: Lane, head: WebhookDeliveryRow, payload: Rend
     .set({
       attempts: attempt,
       next_attempt_at: Math.max(next, Number(head.next_attempt_at)),
-      lease_until: real + timeoutOf(lane.runtime, lane.format) + LEASE_MARGIN_MS,
+      lease_until: real + leaseMs(timeoutOf(lane.runtime, lane.format)),
       ...(head.payload === null && payload ? { payload: payload.body, content_type: payload.contentType ?? null } : {}),
     })
     .where('id', '=', head.id)
