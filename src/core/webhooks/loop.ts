@@ -13,18 +13,12 @@ export interface DeliveryLoop {
   stop(): Promise<void>;
 }
 
-/** Tenants with deliveries still pending. */
+/** Tenants with deliveries still pending (an index seek per tenant, whatever the backlog). */
 async function tenantsWithWork(services: CoreServices) {
-  const ids = await services.db.selectFrom('webhook_deliveries').select('tenant_id').distinct().where('status', '=', 'pending').execute();
-  if (ids.length === 0) return [];
   return services.db
-    .selectFrom('tenants')
-    .selectAll()
-    .where(
-      'id',
-      'in',
-      ids.map((row) => row.tenant_id),
-    )
+    .selectFrom('tenants as t')
+    .selectAll('t')
+    .where((eb) => eb.exists(eb.selectFrom('webhook_deliveries as d').select('d.id').whereRef('d.tenant_id', '=', 't.id').where('d.status', '=', 'pending')))
     .execute();
 }
 
