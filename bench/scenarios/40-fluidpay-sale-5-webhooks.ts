@@ -94,8 +94,8 @@ export default defineScenario<Context>({
     while (performance.now() < deadline && (await counts(services, tenantId)).pending > 0) await new Promise((resolve) => setTimeout(resolve, 100));
     const seconds = (performance.now() - started) / 1000;
     const final = await counts(services, tenantId);
-    await loop.stop();
     receiver.kill();
+    await loop.stop();
     const drained = final.delivered - atEnd.delivered;
     return [
       `${final.delivered + final.pending} deliveries queued (${ENDPOINTS} per sale, in the sale's transaction); ${atEnd.delivered} delivered while the API was under load, ${atEnd.pending} still queued when the load stopped`,

@@ -68,6 +68,7 @@ export function startDeliveryLoop(services: CoreServices, options: { intervalMs?
     runNow: run,
     async stop() {
       stopped = true;
+      runtime.stopping = true;
       clearInterval(timer);
       if (wake) clearTimeout(wake);
       unsubscribe();

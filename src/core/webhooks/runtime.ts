@@ -32,6 +32,8 @@ export interface WebhookRuntime {
   onNudge(listener: () => void): () => void;
   /** Endpoint id → the lane delivering to it in this process (and the one queued behind it). */
   lanes: Map<number, LaneEntry>;
+  /** Set when the process's loop stops: lanes finish the attempt in hand and take no more. */
+  stopping: boolean;
 }
 
 export const DEFAULT_SETTINGS: WebhookSettings = { allow: null, timeoutMs: null, intervalMs: 1000, baseUrl: 'http://localhost:8080', maxLanes: 32 };
@@ -51,6 +53,7 @@ export function createWebhookRuntime(formats: readonly WebhookFormat[], settings
       return () => listeners.delete(listener);
     },
     lanes: new Map(),
+    stopping: false,
   };
 }
 

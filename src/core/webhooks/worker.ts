@@ -215,6 +215,7 @@ async function runLane(ctx: TenantContext, runtime: WebhookRuntime, endpointId: 
   let unwritten: Outcome | null = null;
   try {
     for (;;) {
+      if (runtime.stopping) break;
       const head = await ctx.db
         .selectFrom('webhook_deliveries')
         .selectAll()
