@@ -83,7 +83,7 @@ test('the admin OpenAPI document is valid, public, covers every admin route, and
   await SwaggerParser.validate(structuredClone(doc));
   assert.equal(doc.info.version, VERSION);
   const operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item as object).map((method) => `${method.toUpperCase()} ${path}`));
-  assert.equal(operations.length, 24, operations.join('\n'));
+  assert.equal(operations.length, 35, operations.join('\n'));
   assert.ok(operations.includes('GET /_admin/tenants/{tenant}/requests'));
   assert.ok(!operations.some((op) => op.includes('openapi')), 'the document does not list itself');
 

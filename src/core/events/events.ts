@@ -1,21 +1,28 @@
 // Append-only domain events, each written in the same transaction as the change it records, with a
-// snapshot of the object. Webhook delivery reads from here (a later issue).
+// snapshot of the object. The deliveries the event owes to webhook endpoints are queued here too, in
+// the same transaction (src/core/webhooks: the transactional outbox).
 import type { EventRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import type { TxContext } from '../work.ts';
+import { enqueueDeliveries, subscribers } from '../webhooks/enqueue.ts';
 
 export async function recordEvent(ctx: TxContext, type: string, objectType: string, objectId: number, snapshot: unknown): Promise<void> {
-  await ctx.db
-    .insertInto('events')
-    .values({
-      tenant_id: ctx.tenant.id,
-      type,
-      object_type: objectType,
-      object_id: objectId,
-      data: JSON.stringify(snapshot),
-      created_at: ctx.clock.now(),
-    })
-    .execute();
+  const endpoints = await subscribers(ctx);
+  const createdAt = ctx.clock.now();
+  const insert = ctx.db.insertInto('events').values({
+    tenant_id: ctx.tenant.id,
+    type,
+    object_type: objectType,
+    object_id: objectId,
+    data: JSON.stringify(snapshot),
+    created_at: createdAt,
+  });
+  if (endpoints.length === 0) {
+    await insert.execute();
+    return;
+  }
+  const { id } = await insert.returning('id').executeTakeFirstOrThrow();
+  await enqueueDeliveries(ctx, endpoints, { id: Number(id), type, objectType, objectId, data: snapshot, createdAt });
 }
 
 export async function listEvents(ctx: TenantContext, options: { afterId?: number; limit?: number; type?: string } = {}): Promise<EventRow[]> {

@@ -13,7 +13,7 @@ import * as invoiceLevelTax from './invoice_level_tax.ts';
 import * as neutralSchedules from './neutral_schedules.ts';
 import * as dropSubscriptionDuration from './drop_subscription_duration.ts';
 import * as notes from './notes.ts';
-import * as resthookEndpoints from './resthook_endpoints.ts';
+import * as webhooks from './webhooks.ts';
 
 type Up = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
 
@@ -31,7 +31,7 @@ const ORDERED: ReadonlyArray<[string, Up]> = [
   ['neutral_schedules', neutralSchedules.up],
   ['drop_subscription_duration', dropSubscriptionDuration.up],
   ['notes', notes.up],
-  ['resthook_endpoints', resthookEndpoints.up], // minimal: the webhook issue's endpoints table replaces it
+  ['webhooks', webhooks.up],
 ];
 
 /** Migration names as recorded in the database (position-prefixed, so they sort in list order). */

@@ -2,6 +2,7 @@ import { randomAlnum } from '../../core/crypto/secrets.ts';
 import { CredentialKind } from '../../core/tenants/credentials.ts';
 import type { Door } from '../kit/door.ts';
 import { renderChargeDeskError } from './errors.ts';
+import { chargeDeskWebhooks } from './webhooks.ts';
 
 export const chargeDeskDoor: Door = {
   vendor: 'chargedesk',
@@ -15,5 +16,6 @@ export const chargeDeskDoor: Door = {
   // The document's 60/min block would break test suites; off until configured (spec G41).
   rateLimit: { max: 0, windowMs: 60_000 },
   renderError: renderChargeDeskError,
+  webhooks: [chargeDeskWebhooks(() => chargeDeskDoor.renderers)],
   routes: async () => {},
 };
