@@ -97,7 +97,8 @@ export async function voidTransaction(ctx: TenantContext, id: number): Promise<T
     const txn = await lockTransaction(ctx, id);
     const status = transition('void', txn.status);
     if (txn.amount_refunded > 0) throw illegal(IllegalReason.HAS_REFUNDS);
-    await processorOf(ctx).void(followUp(ctx, txn, txn.amount_captured || txn.amount_authorized));
+    // A payment request never reached the processor: cancelling it is ours alone.
+    if (txn.status !== TxnStatus.REQUESTED) await processorOf(ctx).void(followUp(ctx, txn, txn.amount_captured || txn.amount_authorized));
     if (txn.status !== TxnStatus.AUTHORIZED) {
       await unapplyTransaction(ctx, txn, Number.MAX_SAFE_INTEGER);
       await reverseLedger(ctx, txn, 'void');
