@@ -10,6 +10,7 @@ import { parseForm } from '../../http/body.ts';
 import { chargeByPath } from './charges.ts';
 import { chargeStatus } from './charge-view.ts';
 import { formatted, VENDOR } from './wire.ts';
+import { cdError } from './errors.ts';
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
@@ -76,6 +77,8 @@ export function registerPages(app: FastifyInstance, services: CoreServices): voi
 
   const chargePage = (suffix: string) => async (request: { params: unknown }, reply: FastifyReply) => {
     const { co, id } = request.params as { co: string; id: string };
+    // /v1/... paths the API does not have are its 404, in its envelope.
+    if (co === 'v1') throw cdError(404, 'Unknown API endpoint', undefined, { type: 'not_found' });
     const ctx = await tenantCtx(services, co);
     const row = ctx ? await chargeByPath(ctx, id).catch(() => null) : null;
     if (!row) return notFound(reply);
@@ -85,6 +88,10 @@ export function registerPages(app: FastifyInstance, services: CoreServices): voi
   app.get('/:co/:id/invoice', chargePage('Invoice'));
   app.get('/:co/:id/invoice/download', chargePage('Invoice'));
   app.get('/manage/:co/charges/:id', chargePage('Charge'));
-  app.get('/:co/product/:product', async (_request, reply) => html(reply, 200, 'Product', '<p>Product page.</p>'));
-  app.get('/manage/:co/:kind/:id', async (_request, reply) => html(reply, 200, 'ChargeDesk', '<p>Manage page.</p>'));
+  const plain = (title: string) => async (request: { params: unknown }, reply: FastifyReply) => {
+    if ((request.params as { co: string }).co === 'v1') throw cdError(404, 'Unknown API endpoint', undefined, { type: 'not_found' });
+    return html(reply, 200, title, `<p>${escape(title)}</p>`);
+  };
+  app.get('/:co/product/:product', plain('Product'));
+  app.get('/manage/:co/:kind/:id', plain('ChargeDesk'));
 }
