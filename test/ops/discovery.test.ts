@@ -20,7 +20,7 @@ const get = async (path: string, accept = 'application/json') => {
   return { status: response.status, type: response.headers.get('content-type') ?? '', text: await response.text() };
 };
 
-const DOORS = ['chargeover:true:/chargeover/api/v3', 'fluidpay:true:/fluidpay/api', 'chargedesk:false:/chargedesk', 'affinipay:false:/affinipay/v1', 'invoiced:false:/invoiced'];
+const DOORS = ['chargeover:true:/chargeover/api/v3', 'fluidpay:true:/fluidpay/api', 'chargedesk:false:/chargedesk', 'affinipay:false:/affinipay/v1', 'invoiced:true:/invoiced'];
 
 test('GET / and /_health say the version, the database, which doors are live and their base paths', async () => {
   for (const path of ['/', '/_health']) {
@@ -67,7 +67,7 @@ test('each door’s API reference is generated from its routes and links to its 
   assert.match(html.type, /^text\/html/);
   assert.match(html.text, /<td class="m">POST<\/td><td class="m">\/chargeover\/api\/v3\/invoice\/\{id\}\?action=pay<\/td>/);
   const index = await get('/_docs', 'text/html');
-  assert.match(index.text, /<tr class="off"><td><a href="\/_docs\/invoiced">invoiced<\/a><\/td><td><code>\/invoiced<\/code><\/td><td>not live yet<\/td>/);
+  assert.match(index.text, /<tr class="off"><td><a href="\/_docs\/chargedesk">chargedesk<\/a><\/td><td><code>\/chargedesk<\/code><\/td><td>not live yet<\/td>/);
   const readme = await get('/_docs/files/README.md');
   assert.equal(readme.status, 200);
   assert.match(readme.text, /^# Bursar/);

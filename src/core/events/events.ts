@@ -71,3 +71,22 @@ export async function previousEvent(ctx: TenantContext, objectType: string, obje
   if (types) query = query.where('type', 'in', [...types]);
   return query.orderBy('id', 'desc').limit(1).executeTakeFirst();
 }
+
+/** One page of the tenant's events, newest first, with the total (lists that show a count). */
+export async function listEventsPage(
+  ctx: TenantContext,
+  options: { offset: number; limit: number; type?: string; objectType?: string; objectId?: number },
+): Promise<{ rows: EventRow[]; total: number }> {
+  let query = ctx.db.selectFrom('events').where('tenant_id', '=', ctx.tenant.id);
+  if (options.type) query = query.where('type', '=', options.type);
+  if (options.objectType) query = query.where('object_type', '=', options.objectType);
+  if (options.objectId !== undefined) query = query.where('object_id', '=', options.objectId);
+  const count = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  const rows = await query.selectAll().orderBy('id', 'desc').offset(options.offset).limit(options.limit).execute();
+  return { rows, total: Number(count?.n ?? 0) };
+}
+
+/** One event by id. */
+export async function getEvent(ctx: TenantContext, id: number): Promise<EventRow | undefined> {
+  return ctx.db.selectFrom('events').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', id).executeTakeFirst();
+}

@@ -155,6 +155,8 @@ export interface InvoiceUpdate {
   refs?: RefChange[];
   /** The calling door's own fields, merged into its namespace of vendor_data; other doors' namespaces are kept. */
   vendorData?: { vendor: string; fields: Record<string, unknown> };
+  /** Issue the draft once changed, in the same transaction (a door's "draft: false"). */
+  issue?: boolean;
 }
 
 /** Replaces lines, invoice-level charges and/or dates. An issued invoice posts the change in totals to the ledger. */
@@ -181,7 +183,7 @@ export async function updateInvoice(ctx: TenantContext, id: number, update: Invo
     const updated = await ctx.db.updateTable('invoices').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
     await setRefs(ctx, 'invoice', id, update.refs);
     await recordEvent(ctx, 'invoice.updated', 'invoice', id, updated);
-    return updated;
+    return update.issue && updated.status === InvoiceState.DRAFT ? issueInvoice(ctx, id) : updated;
   });
 }
 

@@ -3,7 +3,7 @@
 // tenant on SQLite), and the processor's answer becomes a transaction row with its ledger entry.
 import type { PaymentMethodRow, TransactionRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
-import { invalid, notFound } from '../errors/domain-error.ts';
+import { DomainError, ErrorCode, invalid, notFound } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';
 import { Account } from '../ledger/accounts.ts';
 import { post } from '../ledger/ledger.ts';
@@ -32,6 +32,8 @@ export interface PaymentInput {
   purpose?: string | null;
   vendorData?: Record<string, unknown>;
   processor?: ChargeOptions;
+  /** The kind of method the caller says it is paying with: another kind is refused before the processor is asked (reason method_kind_mismatch). */
+  expectKind?: 'card' | 'bank';
 }
 
 export function processorOf(ctx: TenantContext): Processor {
@@ -98,6 +100,12 @@ export async function chargeWithin(ctx: TxContext, input: PaymentInput, reserved
   const customerId = input.customerId ?? null;
   if (customerId !== null) await requireCustomer(ctx, customerId);
   const { method, cvv } = await resolveSource(ctx, input.source, customerId);
+  if (input.expectKind && method.kind !== input.expectKind) {
+    throw new DomainError(ErrorCode.INVALID, `The payment source is not a ${input.expectKind === 'card' ? 'card' : 'bank account'}`, {
+      field: 'method',
+      details: { reason: 'method_kind_mismatch', kind: method.kind },
+    });
+  }
   const seq = await nextSeq(ctx, reservedSeq);
   const now = ctx.clock.now();
   const request = {

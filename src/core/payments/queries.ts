@@ -107,3 +107,28 @@ export async function applicationsOf(ctx: TenantContext, transactionIds: readonl
   }
   return map;
 }
+
+/**
+ * What of each payment (or credit) is still the customer's to apply: captured, less refunded, less
+ * what is on invoices; 0 for payments that hold no money (declined, voided, pending answers).
+ */
+export async function unappliedAmounts(ctx: TenantContext, rows: readonly TransactionRow[]): Promise<Map<number, number>> {
+  const map = new Map<number, number>();
+  const holding = rows.filter((row) => (row.status === 'captured' || row.status === 'settled') && (row.type === 'sale' || row.type === 'authorize' || row.type === 'credit_memo'));
+  for (const row of rows) map.set(row.id, 0);
+  if (holding.length === 0) return map;
+  const applied = await ctx.db
+    .selectFrom('allocations')
+    .select(['transaction_id', (eb) => eb.fn.sum<number>('amount').as('total')])
+    .where('tenant_id', '=', ctx.tenant.id)
+    .where(
+      'transaction_id',
+      'in',
+      holding.map((row) => row.id),
+    )
+    .groupBy('transaction_id')
+    .execute();
+  const byId = new Map(applied.map((row) => [Number(row.transaction_id), Number(row.total)]));
+  for (const row of holding) map.set(row.id, row.amount_captured - row.amount_refunded - (byId.get(row.id) ?? 0));
+  return map;
+}
