@@ -61,13 +61,10 @@ function fromDomain(error: DomainError, status: number): { status: number; error
 
 export function renderChargeDeskError(failure: HttpFailure): RenderedError {
   if (failure.kind === FailureKind.RATE_LIMITED) {
-    return { status: 429, body: { error: { message: `Rate limit exceeded. Try again in ${failure.retryAfterSeconds ?? 60} seconds.`, type: 'rate_limit' } } };
+    return { status: 429, body: { error: { message: `Rate limit exceeded. Try again in ${failure.retryAfterSeconds ?? 60} seconds.` } } };
   }
   if (failure.kind === FailureKind.UNAUTHORIZED) {
-    return { status: 401, body: { error: { message: failure.message, type: 'authentication' } }, headers: { 'www-authenticate': 'Basic realm="ChargeDesk"' } };
-  }
-  if (failure.kind === FailureKind.ROUTE_NOT_FOUND || (failure.kind === FailureKind.BAD_BODY && failure.status === 404)) {
-    return { status: 404, body: { error: { message: 'Unknown API endpoint', type: 'not_found' } } };
+    return { status: 401, body: { error: { message: failure.message } }, headers: { 'www-authenticate': 'Basic realm="ChargeDesk"' } };
   }
   if (failure.domain) {
     const { status, error } = fromDomain(failure.domain, failure.status);

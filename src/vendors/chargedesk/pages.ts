@@ -10,7 +10,8 @@ import { parseForm } from '../../http/body.ts';
 import { chargeByPath } from './charges.ts';
 import { chargeStatus } from './charge-view.ts';
 import { formatted, VENDOR } from './wire.ts';
-import { cdError } from './errors.ts';
+import { HttpFailureError } from '../../http/failures.ts';
+import { FailureKind } from '../../http/front-door.ts';
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
@@ -29,6 +30,9 @@ async function tenantCtx(services: CoreServices, slugOrId: string | number): Pro
     return null;
   }
 }
+
+const noRoute = (request: { method: string; url: string }) =>
+  new HttpFailureError({ kind: FailureKind.ROUTE_NOT_FOUND, status: 404, message: `No route for ${request.method} ${request.url.split('?')[0]}` });
 
 export function registerPages(app: FastifyInstance, services: CoreServices): void {
   const notFound = (reply: FastifyReply) => html(reply, 404, 'Not found', '<p>This link is not valid.</p>');
@@ -75,21 +79,21 @@ export function registerPages(app: FastifyInstance, services: CoreServices): voi
     }
   });
 
-  const chargePage = (suffix: string) => async (request: { params: unknown }, reply: FastifyReply) => {
+  const chargePage = (suffix: string) => async (request: { params: unknown; method: string; url: string }, reply: FastifyReply) => {
     const { co, id } = request.params as { co: string; id: string };
-    // /v1/... paths the API does not have are its 404, in its envelope.
-    if (co === 'v1') throw cdError(404, 'Unknown API endpoint', undefined, { type: 'not_found' });
-    const ctx = await tenantCtx(services, co);
+    const ctx = co === 'v1' ? null : await tenantCtx(services, co);
     const row = ctx ? await chargeByPath(ctx, id).catch(() => null) : null;
-    if (!row) return notFound(reply);
+    // Not a charge's page: the path is no route of the door (its JSON envelope, as any unknown path).
+    if (!row) throw noRoute(request);
     return html(reply, 200, `${suffix} ${id}`, `<p>${escape(row.description ?? '')} ${escape(formatted(row.amount, row.currency))} — ${escape(chargeStatus(row))}</p>`);
   };
   app.get('/:co/:id', chargePage('Charge'));
   app.get('/:co/:id/invoice', chargePage('Invoice'));
   app.get('/:co/:id/invoice/download', chargePage('Invoice'));
   app.get('/manage/:co/charges/:id', chargePage('Charge'));
-  const plain = (title: string) => async (request: { params: unknown }, reply: FastifyReply) => {
-    if ((request.params as { co: string }).co === 'v1') throw cdError(404, 'Unknown API endpoint', undefined, { type: 'not_found' });
+  const plain = (title: string) => async (request: { params: unknown; method: string; url: string }, reply: FastifyReply) => {
+    const { co } = request.params as { co: string };
+    if (co === 'v1' || !(await tenantCtx(services, co))) throw noRoute(request);
     return html(reply, 200, title, `<p>${escape(title)}</p>`);
   };
   app.get('/:co/product/:product', plain('Product'));
