@@ -16,6 +16,8 @@ import type { OutboxTable } from './outbox/schema.ts';
 import type { UsersTable, UserSessionsTable, PasswordResetsTable, UserRow } from './users/schema.ts';
 import type { SubscriptionsTable, SubscriptionRow } from './subscriptions/schema.ts';
 import type { TerminalsTable, TerminalRow } from './terminals/schema.ts';
+import type { NotesTable, NoteRow } from './notes/schema.ts';
+import type { WebhookEndpointsTable, WebhookEndpointRow } from './webhooks/schema.ts';
 
 export interface Database {
   tenants: TenantsTable;
@@ -47,6 +49,8 @@ export interface Database {
   contact_logins: ContactLoginsTable;
   scheduled_payments: ScheduledPaymentsTable;
   payment_attempts: PaymentAttemptsTable;
+  notes: NotesTable;
+  webhook_endpoints: WebhookEndpointsTable;
 }
 
 export type Db = Kysely<Database>;
@@ -100,4 +104,8 @@ export type {
   SubscriptionRow,
   TerminalsTable,
   TerminalRow,
+  NotesTable,
+  NoteRow,
+  WebhookEndpointsTable,
+  WebhookEndpointRow,
 };

@@ -106,6 +106,8 @@ export async function setFaults(services: CoreServices, tenant: Tenant, faults: 
 
 // Children before parents, so foreign keys hold while a test tenant's data is wiped.
 const TENANT_TABLES = [
+  'notes',
+  'webhook_endpoints',
   'contact_logins',
   'scheduled_payments',
   'payment_attempts',

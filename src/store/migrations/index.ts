@@ -12,6 +12,8 @@ import * as oneAddressModel from './one_address_model.ts';
 import * as invoiceLevelTax from './invoice_level_tax.ts';
 import * as neutralSchedules from './neutral_schedules.ts';
 import * as dropSubscriptionDuration from './drop_subscription_duration.ts';
+import * as notes from './notes.ts';
+import * as resthookEndpoints from './resthook_endpoints.ts';
 import * as eventActor from './event_actor.ts';
 
 type Up = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
@@ -29,6 +31,8 @@ const ORDERED: ReadonlyArray<[string, Up]> = [
   ['invoice_level_tax', invoiceLevelTax.up],
   ['neutral_schedules', neutralSchedules.up],
   ['drop_subscription_duration', dropSubscriptionDuration.up],
+  ['notes', notes.up],
+  ['resthook_endpoints', resthookEndpoints.up], // minimal: the webhook issue's endpoints table replaces it
   ['event_actor', eventActor.up],
 ];
 

@@ -19,8 +19,9 @@ export function envelope(result: CoResult): Record<string, unknown> {
   return { code: result.status, status: 'OK', message: '', details: {}, response: result.response };
 }
 
-export function errorEnvelope(error: CoError): Record<string, unknown> {
-  return { code: error.status, status: 'Error', message: error.message, details: error.details, response: false };
+/** Errors answer `response:false`; a GET of something missing answers `response:null`, as recorded (extra §2). */
+export function errorEnvelope(error: CoError, method = 'POST'): Record<string, unknown> {
+  return { code: error.status, status: 'Error', message: error.message, details: error.details, response: error.status === 404 && method === 'GET' ? null : false };
 }
 
 /** Runs a request through the dispatcher; ChargeOver errors become results, anything else is thrown. */
@@ -31,7 +32,7 @@ export async function run(req: CoRequest): Promise<{ status: number; body: Recor
   } catch (error) {
     const co = fromDomain(error);
     if (!co) throw error;
-    return { status: co.status, body: errorEnvelope(co) };
+    return { status: co.status, body: errorEnvelope(co, req.method) };
   }
 }
 

@@ -1,7 +1,7 @@
 // One dispatcher for /api/v3/{type}[/{id}][/_count][?action=...]: real requests and _bulk
 // sub-requests both come through here. Unknown endpoints and actions are 400 (spec 1.6, X23).
 // Every path's first segment is a key of RESOURCES below, so a route is found by grep.
-import { bad, INVALID_ENDPOINT, type CoRequest, type CoResult } from './envelope.ts';
+import { bad, INVALID_ENDPOINT, NO_DATA, type CoRequest, type CoResult } from './envelope.ts';
 import { customers } from './customers.ts';
 import { users } from './users.ts';
 import { invoices } from './invoices.ts';
@@ -10,6 +10,10 @@ import { achs, creditcards, tokenized } from './paymethods.ts';
 import { items, packages } from './items.ts';
 import { runBulk } from './bulk.ts';
 import { reports } from './reports.ts';
+import { notes } from './notes.ts';
+import { resthooks } from './resthooks.ts';
+import { brands, config, countries, currencies } from './reference.ts';
+import { usage } from './usage.ts';
 
 export interface Resource {
   list?(req: CoRequest): Promise<CoResult>;
@@ -40,7 +44,21 @@ const RESOURCES: Readonly<Record<string, Resource>> = {
   // _bulk sub-requests come back through this dispatcher.
   _bulk: { custom: (req) => runBulk(req, dispatch) },
   _report: reports,
+  note: notes,
+  brand: brands,
+  country: countries,
+  currency: currencies,
+  _config: config,
+  _resthook: resthooks,
+  usage,
 };
+
+/** A create with nothing in it (no body, "", {} or []) is the recorded "No data." 400 (extra §2, E3). */
+function noData(body: unknown): boolean {
+  if (body === undefined || body === null || body === '') return true;
+  if (Array.isArray(body)) return body.length === 0;
+  return typeof body === 'object' && Object.keys(body).length === 0;
+}
 
 export async function dispatch(req: CoRequest): Promise<CoResult> {
   const [type, second, third, fourth] = req.segments;
@@ -70,7 +88,11 @@ export async function dispatch(req: CoRequest): Promise<CoResult> {
       return handle(resource.collectionActions?.[action], (f) => f(req));
     }
     if (req.method === 'GET') return handle(resource.list, (f) => f(req));
-    if (req.method === 'POST') return handle(resource.create, (f) => f(req));
+    if (req.method === 'POST')
+      return handle(resource.create, (f) => {
+        if (noData(req.body)) throw bad(NO_DATA);
+        return f(req);
+      });
     throw bad(INVALID_ENDPOINT);
   }
   if (segments === 2) {

@@ -190,6 +190,10 @@ async function password(req: CoRequest, segment: string): Promise<CoResult> {
   return ok(true);
 }
 
+async function loginUrl(req: CoRequest, segment: string): Promise<CoResult> {
+  return ok(`${req.siteBase}/signup/r/logintoken/${await issueLoginToken(req.ctx, await target(req.ctx, 'user', segment))}`);
+}
+
 export const users: Resource = {
   list: async (req) => ok(await render(req, (await listing(listContacts(req.ctx, pageOf(req, USER_FIELDS)))).rows)),
   count: async (req) => ok(await listing(countContacts(req.ctx, { where: whereOf(req, USER_FIELDS) }))),
@@ -202,6 +206,9 @@ export const users: Resource = {
   },
   actions: {
     password,
-    getLoginURL: async (req, segment) => ok(`${req.siteBase}/signup/r/logintoken/${await issueLoginToken(req.ctx, await target(req.ctx, 'user', segment))}`),
+    // extra §7: reset_password is the seed's password action, login its getLoginURL.
+    reset_password: password,
+    getLoginURL: loginUrl,
+    login: loginUrl,
   },
 };

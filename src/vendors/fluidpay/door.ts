@@ -58,9 +58,11 @@ export const fluidPayDoor: Door = {
     { kind: CredentialKind.API_KEY, label: 'pub' },
     { kind: CredentialKind.PASSWORD, label: 'user', publicId: 'demo', secret: DEMO_USER_PASSWORD },
   ],
-  // The FluidPay user behind the printed demo/demo-password-1, so token-auth works too.
+  // The FluidPay user behind the printed demo/demo-password-1, so token-auth works too; it owns the
+  // demo keys (the first admin). And the php suite's own login (fluidpay-v2 §3.1, its tests/Data.php).
   seedDemo: async (ctx) => {
     await createUser(ctx, { username: 'demo', password: DEMO_USER_PASSWORD, name: 'Demo Admin', role: 'admin', status: 'active' });
+    await createUser(ctx, { username: 'test_merchant', password: 'Fluidpay247!', name: 'Test Merchant', role: 'admin', status: 'active' });
   },
   renderers: fluidPayRenderers,
   rateLimit: { max: 0, windowMs: 60_000 },
