@@ -1,23 +1,16 @@
-// /webhooks (spec 2.2 30-32, 4.10) and /agents (33-34, 4.11). Webhook endpoints and agents are the
-// company's settings (the door's settings under the tenant row lock) until the shared webhook
-// delivery's endpoints exist; notifications come from the event log (notifications.ts).
+// /webhooks (spec 2.2 30-32, 4.10) and /agents (33-34, 4.11). Webhooks are the core's endpoints
+// (src/core/webhooks, format `chargedesk`, events the notification codes or ["*"] for all=1), so the
+// shared delivery sends to them; agents are the door's settings under the tenant row lock.
+// Notifications come from the event log (notifications.ts).
 import type { FastifyInstance } from 'fastify';
 import { changeDoorSettings } from '../../core/tenants/door-settings.ts';
 import { queueEmail } from '../../core/outbox/outbox.ts';
-import { randomAlnum } from '../../core/crypto/secrets.ts';
+import { createEndpoint, deleteEndpoint } from '../../core/webhooks/endpoints.ts';
+import { decodeId, encodeId } from './ids.ts';
 import { cdRequest } from './context.ts';
 import { NOTIFICATION_CODES, NOTIFICATIONS } from './catalogue.ts';
 import { badParam, notFoundHere } from './errors.ts';
 import { optFlag, optText, reqText, VENDOR, wordList } from './wire.ts';
-
-export interface Webhook {
-  webhook_id: string;
-  url: string;
-  all: boolean;
-  notifications: string[];
-  created: number;
-  disabled: boolean;
-}
 
 interface Agent {
   name: string;
@@ -33,30 +26,26 @@ export async function hookRoutes(app: FastifyInstance): Promise<void> {
   app.post('/webhooks', async (request) => {
     const req = cdRequest(request);
     const url = reqText(req.body, 'url');
-    let parsed: URL | null = null;
-    try {
-      parsed = new URL(url);
-    } catch {
-      parsed = null;
-    }
-    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) throw badParam('url must be an http or https URL', 'url');
+    if (!/^https?:\/\/[^/\s]+/i.test(url)) throw badParam('url must be an http or https URL', 'url');
     const all = optFlag(req.body, 'all') ?? false;
     const notifications = wordList(req.body, 'notifications') ?? [];
     if (!all && notifications.length === 0) throw badParam('Provide notifications or all=1', 'notifications');
     const unknown = notifications.find((n) => !NOTIFICATION_CODES.includes(n));
     if (unknown) throw badParam(`Unknown notification ${unknown}`, 'notifications');
-    const hook: Webhook = { webhook_id: `wh-${randomAlnum(16)}`, url, all, notifications: all ? [] : [...new Set(notifications)], created: Math.floor(req.ctx.clock.now() / 1000), disabled: false };
-    await changeDoorSettings(req.ctx, VENDOR, (current) => ({ next: { ...current, webhooks: [...((current.webhooks as Webhook[] | undefined) ?? []), hook] }, result: null }));
-    return { webhook_id: hook.webhook_id };
+    const endpoint = await createEndpoint(req.ctx, { format: VENDOR, url, events: all ? ['*'] : [...new Set(notifications)] });
+    return { webhook_id: encodeId('wh', endpoint.id) };
   });
 
   app.delete('/webhooks/:id', async (request) => {
     const req = cdRequest(request);
     const id = (request.params as { id: string }).id;
-    const found = await changeDoorSettings(req.ctx, VENDOR, (current) => {
-      const hooks = (current.webhooks as Webhook[] | undefined) ?? [];
-      return { next: { ...current, webhooks: hooks.filter((h) => h.webhook_id !== id) }, result: hooks.some((h) => h.webhook_id === id) };
-    });
+    const endpointId = decodeId('wh', id);
+    const found =
+      endpointId !== null &&
+      (await deleteEndpoint(req.ctx, endpointId, { format: VENDOR }).then(
+        () => true,
+        () => false,
+      ));
     if (!found) throw notFoundHere('webhook');
     return { deleted: true, webhook_id: id };
   });

@@ -11,7 +11,7 @@ import { findByRef, refsOf } from '../../core/refs/refs.ts';
 import { parseVendorData } from '../../core/vendor-data.ts';
 import { VENDOR } from './wire.ts';
 
-export type IdKind = 'ch' | 'cus' | 'sub' | 'prod';
+export type IdKind = 'ch' | 'cus' | 'sub' | 'prod' | 'wh';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const WIDTH = 24;
