@@ -25,6 +25,18 @@ export interface TenantContext extends CoreServices {
   clock: Clock;
   /** The request's idempotency key, recorded by the first business transaction it opens. */
   idempotency?: IdempotencyClaim;
+  /** Who acts (door, source, address, reason): recorded on every event the request causes. */
+  actor?: Actor;
+}
+
+export interface Actor {
+  vendor?: string;
+  /** api | web | due_work ... */
+  source: string;
+  ip?: string;
+  reason?: string;
+  /** The request parameters that matter for the record (an amount refunded). */
+  params?: Record<string, unknown>;
 }
 
 export function withDb<C extends CoreServices>(ctx: C, db: Db): C {

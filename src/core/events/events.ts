@@ -1,6 +1,7 @@
 // Append-only domain events, each written in the same transaction as the change it records, with a
-// snapshot of the object. The deliveries the event owes to webhook endpoints are queued here too, in
-// the same transaction (src/core/webhooks: the transactional outbox).
+// snapshot of the object and who caused it (the context's actor; activity logs are views over it).
+// The deliveries the event owes to webhook endpoints are queued here too, in the same transaction
+// (src/core/webhooks: the transactional outbox).
 import type { EventRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import type { TxContext } from '../work.ts';
@@ -16,6 +17,7 @@ export async function recordEvent(ctx: TxContext, type: string, objectType: stri
     object_id: objectId,
     data: JSON.stringify(snapshot),
     created_at: createdAt,
+    actor: ctx.actor ? JSON.stringify(ctx.actor) : null,
   });
   if (endpoints.length === 0) {
     await insert.execute();
@@ -33,6 +35,48 @@ export async function listEvents(ctx: TenantContext, options: { afterId?: number
     .orderBy('id')
     .limit(options.limit ?? 100)
     .execute();
+}
+
+export interface EventFilter {
+  /** Event types to include. */
+  types: readonly string[];
+  objectType?: string;
+  objectIds?: readonly number[];
+  /** Inclusive bounds on created_at (epoch ms). */
+  from?: number;
+  to?: number;
+  offset?: number;
+  limit?: number;
+}
+
+/** Events of the given types, newest first (an activity log's page). */
+export async function listEventsNewestFirst(ctx: TenantContext, filter: EventFilter): Promise<EventRow[]> {
+  if (filter.types.length === 0) return [];
+  let query = ctx.db
+    .selectFrom('events')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenant.id)
+    .where('type', 'in', [...filter.types]);
+  if (filter.objectType !== undefined) query = query.where('object_type', '=', filter.objectType);
+  if (filter.objectIds !== undefined) {
+    if (filter.objectIds.length === 0) return [];
+    query = query.where('object_id', 'in', [...filter.objectIds]);
+  }
+  if (filter.from !== undefined) query = query.where('created_at', '>=', filter.from);
+  if (filter.to !== undefined) query = query.where('created_at', '<=', filter.to);
+  return query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .offset(filter.offset ?? 0)
+    .limit(filter.limit ?? 20)
+    .execute();
+}
+
+/** The latest event about an object before a given event (what it looked like before a change). */
+export async function previousEvent(ctx: TenantContext, objectType: string, objectId: number, beforeId: number, types?: readonly string[]): Promise<EventRow | undefined> {
+  let query = ctx.db.selectFrom('events').selectAll().where('tenant_id', '=', ctx.tenant.id).where('object_type', '=', objectType).where('object_id', '=', objectId).where('id', '<', beforeId);
+  if (types) query = query.where('type', 'in', [...types]);
+  return query.orderBy('id', 'desc').limit(1).executeTakeFirst();
 }
 
 /** One page of the tenant's events, newest first, with the total (lists that show a count). */

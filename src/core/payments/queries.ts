@@ -37,6 +37,12 @@ export const TRANSACTION_FIELDS: FieldSet = {
     captured_at: c('captured_at', 'number'),
     settled_at: c('settled_at', 'number'),
     settlement_batch_id: c('settlement_batch_id', 'number'),
+    gateway_ref: c('gateway_ref', 'string'),
+    /** none | partial | full: how much of what was captured has been refunded. */
+    refund_state: {
+      expr: () => sql`(case when transactions.amount_refunded = 0 then 'none' when transactions.amount_refunded < transactions.amount_captured then 'partial' else 'full' end)`,
+      type: 'text_ci',
+    },
   },
   related: {
     applied: { from: 'allocations', alias: 'al', join: 'al.transaction_id = transactions.id', fields: { invoice_id: { column: 'invoice_id', type: 'number' } } },

@@ -78,8 +78,8 @@ const TRANSACTION_DEFAULTS = {
   voided_at: null,
 } as const;
 
-/** Inserts a transaction row; fields not given take their neutral default. */
-export async function insertTransaction(ctx: TxContext, seq: number, fields: TransactionFields): Promise<TransactionRow> {
+/** Inserts a transaction row; fields not given take their neutral default; `createdAt` dates a charge recorded after the fact. */
+export async function insertTransaction(ctx: TxContext, seq: number, fields: TransactionFields, createdAt?: number): Promise<TransactionRow> {
   const now = ctx.clock.now();
   return ctx.db
     .insertInto('transactions')
@@ -90,7 +90,8 @@ export async function insertTransaction(ctx: TxContext, seq: number, fields: Tra
       token: randomAlnum(12),
       tenant_id: ctx.tenant.id,
       seq,
-      created_at: now,
+      // A charge recorded after the fact carries the time it happened (never later than now).
+      created_at: createdAt ?? now,
       updated_at: now,
     })
     .returningAll()

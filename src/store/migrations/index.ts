@@ -14,6 +14,7 @@ import * as neutralSchedules from './neutral_schedules.ts';
 import * as dropSubscriptionDuration from './drop_subscription_duration.ts';
 import * as notes from './notes.ts';
 import * as webhooks from './webhooks.ts';
+import * as eventActor from './event_actor.ts';
 
 type Up = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
 
@@ -32,6 +33,7 @@ const ORDERED: ReadonlyArray<[string, Up]> = [
   ['drop_subscription_duration', dropSubscriptionDuration.up],
   ['notes', notes.up],
   ['webhooks', webhooks.up],
+  ['event_actor', eventActor.up],
 ];
 
 /** Migration names as recorded in the database (position-prefixed, so they sort in list order). */
