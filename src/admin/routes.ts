@@ -20,6 +20,7 @@ import { FailureKind, type FrontDoor, type HttpFailure } from '../http/front-doo
 import { unauthorized } from '../http/failures.ts';
 import type { Journal } from '../http/journal.ts';
 import { journalRoutes } from './journal-routes.ts';
+import { webhookRoutes } from './webhook-routes.ts';
 import { checkFaults, checkKind } from './validate.ts';
 import { OPENAPI_PATH, registerOpenApi } from './openapi.ts';
 
@@ -168,6 +169,7 @@ export function adminRoutes(services: CoreServices, journal: Journal) {
     });
 
     await app.register(journalRoutes(services, journal));
+    await app.register(webhookRoutes(services));
 
     app.post<{ Params: TenantParams }>('/tenants/:tenant/reset', async (request) => ({ tenant: tenantView(await resetTenant(services, await tenantOf(request))) }));
 

@@ -7,6 +7,7 @@ import type { Db } from './db.ts';
 import type { Tenant } from './database.ts';
 import type { IdempotencyClaim } from './idempotency/claim.ts';
 import type { Processor } from './processor/processor.ts';
+import type { WebhookRuntime } from './webhooks/runtime.ts';
 
 export interface CoreServices {
   db: Db;
@@ -15,6 +16,8 @@ export interface CoreServices {
   log: Logger;
   /** The payment processor; the deterministic simulator when not given. */
   processor?: Processor;
+  /** Webhook formats and delivery settings (src/core/webhooks); the standard format only when not given. */
+  webhooks?: WebhookRuntime;
 }
 
 export interface TenantContext extends CoreServices {
@@ -28,6 +31,8 @@ export interface TenantContext extends CoreServices {
    * work a job does for an object takes that object's mode (core/modes.ts).
    */
   mode?: Mode;
+  /** Who acts (door, source, address, reason): recorded on every event the request causes. */
+  actor?: Actor;
 }
 
 export type Mode = 'test' | 'live';
@@ -35,6 +40,16 @@ export type Mode = 'test' | 'live';
 /** The mode objects made in this context take. */
 export function modeOf(ctx: Pick<TenantContext, 'mode'>): Mode {
   return ctx.mode ?? 'test';
+}
+
+export interface Actor {
+  vendor?: string;
+  /** api | web | due_work ... */
+  source: string;
+  ip?: string;
+  reason?: string;
+  /** The request parameters that matter for the record (an amount refunded). */
+  params?: Record<string, unknown>;
 }
 
 export function withDb<C extends CoreServices>(ctx: C, db: Db): C {

@@ -17,7 +17,7 @@ import type { UsersTable, UserSessionsTable, PasswordResetsTable, UserRow } from
 import type { SubscriptionsTable, SubscriptionRow } from './subscriptions/schema.ts';
 import type { TerminalsTable, TerminalRow } from './terminals/schema.ts';
 import type { NotesTable, NoteRow } from './notes/schema.ts';
-import type { WebhookEndpointsTable, WebhookEndpointRow } from './webhooks/schema.ts';
+import type { WebhookEndpointsTable, WebhookDeliveriesTable, WebhookAttemptsTable } from './webhooks/schema.ts';
 import type { DocumentsTable, DocumentRow } from './documents/schema.ts';
 
 export interface Database {
@@ -52,6 +52,8 @@ export interface Database {
   payment_attempts: PaymentAttemptsTable;
   notes: NotesTable;
   webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
   documents: DocumentsTable;
 }
 
@@ -109,7 +111,8 @@ export type {
   NotesTable,
   NoteRow,
   WebhookEndpointsTable,
-  WebhookEndpointRow,
+  WebhookDeliveriesTable,
+  WebhookAttemptsTable,
   DocumentsTable,
   DocumentRow,
 };

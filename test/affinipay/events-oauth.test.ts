@@ -2,6 +2,8 @@
 // of test data, OAuth (authorization code and client credentials), gateway credentials, merchant
 // applications and deauthorization.
 import { after, before, describe, test } from 'node:test';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
 import { card, startAffiniPay, type AffiniPay } from './client.ts';
 
@@ -231,5 +233,64 @@ describe('OAuth and merchant applications', () => {
     assert.equal(unknown.status, 404);
     const withMerchantToken = await ap.call('DELETE', `/merchants/${ap.pk}/deauthorize_application`, undefined, { bearer: await ap.accessToken('authorization_code') });
     assert.equal(withMerchantToken.status, 401);
+  });
+});
+
+describe('webhooks to the event URLs', () => {
+  test('93: the test event URL gets each event as GET /v1/events/{id} answers it; the live URL gets none', async () => {
+    const received: Array<{ path: string; body: string; headers: Record<string, unknown> }> = [];
+    const receiver = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        received.push({ path: request.url ?? '', body: Buffer.concat(chunks).toString('utf8'), headers: request.headers });
+        response.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    try {
+      const set = await ap.call('PATCH', '/v1/merchant', { test_events_urls: `${base}/test-a,${base}/test-b`, live_events_urls: `${base}/live` });
+      assert.equal(set.status, 200, set.text);
+      assert.equal(set.body.test_events_urls, `${base}/test-a,${base}/test-b`);
+      assert.equal(set.body.live_events_urls, `${base}/live`);
+      const charge = await ap.call('POST', '/v1/charges', { amount: 4321, method: card() });
+      const refund = await ap.call('POST', `/v1/charges/${charge.body.id}/refund`, { amount: 21 });
+      assert.equal(refund.status, 200);
+      await ap.advance('1s');
+      const toA = received.filter((r) => r.path === '/test-a');
+      assert.deepEqual(
+        toA.map((r) => JSON.parse(r.body).type),
+        ['transaction.created', 'transaction.authorized', 'transaction.created', 'transaction.authorized', 'transaction.updated'],
+      );
+      assert.equal(received.filter((r) => r.path === '/test-b').length, toA.length, 'every URL of the list');
+      assert.equal(received.filter((r) => r.path === '/live').length, 0, 'nothing to the live URLs');
+      for (const delivery of toA) {
+        const sent = JSON.parse(delivery.body);
+        const stored = await ap.call('GET', `/v1/events/${sent.id}`);
+        assert.equal(stored.status, 200);
+        assert.deepEqual(sent, stored.body);
+        assert.equal(delivery.headers['content-type'], 'application/json');
+        assert.ok(delivery.headers['webhook-id'] && delivery.headers['webhook-signature']);
+      }
+      // A live charge goes to the live URL only.
+      const live = await ap.call('POST', '/v1/charges', { amount: 100, method: card('4242424242424242', { exp_year: 2099 }) }, { key: ap.lk });
+      await ap.advance('1s');
+      const toLive = received.filter((r) => r.path === '/live').map((r) => JSON.parse(r.body));
+      assert.deepEqual(
+        toLive.map((e) => [e.type, e.data.id]),
+        [
+          ['transaction.created', live.body.id],
+          ['transaction.authorized', live.body.id],
+        ],
+      );
+      // Removing a URL removes its endpoint.
+      const cleared = await ap.call('PATCH', '/v1/merchant', { test_events_urls: `${base}/test-a`, live_events_urls: '' });
+      assert.equal(cleared.body.test_events_urls, `${base}/test-a`);
+      assert.equal(cleared.body.live_events_urls, undefined);
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
   });
 });

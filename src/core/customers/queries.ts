@@ -36,6 +36,8 @@ const fields: Record<string, ScalarField> = {
   created_at: c('created_at', 'number'),
   updated_at: c('updated_at', 'number'),
   default_payment_method_id: c('default_payment_method_id', 'number'),
+  /** First and last name as one, as doors with a single name field show it. */
+  full_name: { expr: () => sql`trim(coalesce(customers.first_name, '') || ' ' || coalesce(customers.last_name, ''))`, type: 'text_ci' },
   billing_address_id: c('billing_address_id', 'number'),
   shipping_address_id: c('shipping_address_id', 'number'),
   /** inactive | overdue | current */

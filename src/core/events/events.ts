@@ -1,26 +1,37 @@
 // Append-only domain events, each written in the same transaction as the change it records, with a
-// snapshot of the object. Webhook delivery reads from here (a later issue).
+// snapshot of the object and who caused it (the context's actor; activity logs are views over it).
+// The deliveries the event owes to webhook endpoints are queued here too, in the same transaction
+// (src/core/webhooks: the transactional outbox).
 import type { EventRow } from '../database.ts';
 import { modeOf, type TenantContext } from '../context.ts';
 import type { TxContext } from '../work.ts';
+import { enqueueDeliveries, subscribers } from '../webhooks/enqueue.ts';
 
 /**
- * Appends an event about an object. Its mode is the object's: the acting credential's unless given
- * (a job working on an object passes that object's mode).
+ * Appends an event about an object, and queues the webhook deliveries it owes, in the caller's
+ * transaction. Its mode is the object's: the acting credential's unless given (a job working on an
+ * object passes that object's mode); endpoints of one mode get only that mode's events.
  */
 export async function recordEvent(ctx: TxContext, type: string, objectType: string, objectId: number, snapshot: unknown, mode?: string): Promise<void> {
-  await ctx.db
-    .insertInto('events')
-    .values({
-      tenant_id: ctx.tenant.id,
-      type,
-      object_type: objectType,
-      object_id: objectId,
-      data: JSON.stringify(snapshot),
-      mode: mode ?? modeOf(ctx),
-      created_at: ctx.clock.now(),
-    })
-    .execute();
+  const endpoints = await subscribers(ctx);
+  const createdAt = ctx.clock.now();
+  const eventMode = mode ?? modeOf(ctx);
+  const insert = ctx.db.insertInto('events').values({
+    tenant_id: ctx.tenant.id,
+    type,
+    object_type: objectType,
+    object_id: objectId,
+    data: JSON.stringify(snapshot),
+    mode: eventMode,
+    created_at: createdAt,
+    actor: ctx.actor ? JSON.stringify(ctx.actor) : null,
+  });
+  if (endpoints.length === 0) {
+    await insert.execute();
+    return;
+  }
+  const { id } = await insert.returning('id').executeTakeFirstOrThrow();
+  await enqueueDeliveries(ctx, endpoints, { id: Number(id), type, objectType, objectId, data: snapshot, createdAt, mode: eventMode });
 }
 
 export async function listEvents(ctx: TenantContext, options: { afterId?: number; limit?: number; type?: string } = {}): Promise<EventRow[]> {
@@ -53,6 +64,48 @@ export async function eventsOfMode(ctx: TenantContext, query: ModeEventsQuery): 
     .where('object_type', 'in', [...query.objectTypes]);
   if (query.createdAfter !== undefined) select = select.where('created_at', '>', query.createdAfter);
   return select.orderBy('created_at', query.order).orderBy('id', query.order).execute();
+}
+
+export interface EventFilter {
+  /** Event types to include. */
+  types: readonly string[];
+  objectType?: string;
+  objectIds?: readonly number[];
+  /** Inclusive bounds on created_at (epoch ms). */
+  from?: number;
+  to?: number;
+  offset?: number;
+  limit?: number;
+}
+
+/** Events of the given types, newest first (an activity log's page). */
+export async function listEventsNewestFirst(ctx: TenantContext, filter: EventFilter): Promise<EventRow[]> {
+  if (filter.types.length === 0) return [];
+  let query = ctx.db
+    .selectFrom('events')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenant.id)
+    .where('type', 'in', [...filter.types]);
+  if (filter.objectType !== undefined) query = query.where('object_type', '=', filter.objectType);
+  if (filter.objectIds !== undefined) {
+    if (filter.objectIds.length === 0) return [];
+    query = query.where('object_id', 'in', [...filter.objectIds]);
+  }
+  if (filter.from !== undefined) query = query.where('created_at', '>=', filter.from);
+  if (filter.to !== undefined) query = query.where('created_at', '<=', filter.to);
+  return query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .offset(filter.offset ?? 0)
+    .limit(filter.limit ?? 20)
+    .execute();
+}
+
+/** The latest event about an object before a given event (what it looked like before a change). */
+export async function previousEvent(ctx: TenantContext, objectType: string, objectId: number, beforeId: number, types?: readonly string[]): Promise<EventRow | undefined> {
+  let query = ctx.db.selectFrom('events').selectAll().where('tenant_id', '=', ctx.tenant.id).where('object_type', '=', objectType).where('object_id', '=', objectId).where('id', '<', beforeId);
+  if (types) query = query.where('type', 'in', [...types]);
+  return query.orderBy('id', 'desc').limit(1).executeTakeFirst();
 }
 
 /** One page of the tenant's events, newest first, with the total (lists that show a count). */

@@ -12,6 +12,8 @@ export interface EventsTable {
   /** The mode of the object the event is about (test | live | purged). */
   mode: Generated<string>;
   created_at: number;
+  /** JSON Actor (who, from where, why), or null. */
+  actor: Generated<string | null>;
 }
 
 export type EventRow = Selectable<EventsTable>;

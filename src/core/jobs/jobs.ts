@@ -3,9 +3,11 @@
 import type { TenantContext } from '../context.ts';
 import { resolvePayment, unresolvedPayments } from '../flows/resolve-payment.ts';
 import { runSettlement } from '../settlement/settlement.ts';
+import { runDueDeliveries } from '../webhooks/worker.ts';
 
 export async function runDueJobs(ctx: TenantContext): Promise<void> {
   // Payments whose processor answer was lost are inquired about first, so what they took settles.
   for (const id of await unresolvedPayments(ctx)) await resolvePayment(ctx, id);
   await runSettlement(ctx);
+  await runDueDeliveries(ctx);
 }

@@ -129,7 +129,8 @@ export async function voidTransaction(ctx: TenantContext, id: number, options: V
     if (options.inBooks && txn.type !== TxnType.SALE && txn.type !== TxnType.CREDIT_MEMO) throw illegal(IllegalReason.WRONG_TYPE, 'Only a payment or a credit can be voided');
     const status = bookOnly ? TxnStatus.VOIDED : transition('void', txn.status);
     if (txn.amount_refunded > 0) throw illegal(IllegalReason.HAS_REFUNDS);
-    if (!bookOnly) await processorOf(ctx).void(followUp(ctx, txn, txn.amount_captured || txn.amount_authorized));
+    // A payment request never reached the processor: cancelling it is ours alone, as a book-only void.
+    if (!bookOnly && txn.status !== TxnStatus.REQUESTED) await processorOf(ctx).void(followUp(ctx, txn, txn.amount_captured || txn.amount_authorized));
     if (txn.status !== TxnStatus.AUTHORIZED) {
       await unapplyTransaction(ctx, txn, Number.MAX_SAFE_INTEGER);
       await reverseLedger(ctx, txn, 'void');

@@ -65,6 +65,7 @@ export async function beforeProcessor(ctx: TenantContext, calls = 1): Promise<nu
   return reserveSeq(ctx, calls);
 }
 
+/** The payment method a source names (a stored one, a one-time token, or a card or account given now). */
 export async function resolveSource(ctx: TxContext, source: PaymentSource, customerId: number | null): Promise<{ method: PaymentMethodRow; cvv: string | null }> {
   if ('methodId' in source) {
     const method = await ctx.db.selectFrom('payment_methods').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', source.methodId).where('status', '!=', 'deleted').executeTakeFirst();

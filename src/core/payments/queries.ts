@@ -61,6 +61,12 @@ export const TRANSACTION_FIELDS: FieldSet = {
     'method.account_type': method('account_type', 'text_ci'),
     'method.fingerprint': method('fingerprint', 'string'),
     ...Object.fromEntries(['line1', 'line2', 'city', 'state', 'postal_code', 'country', 'email', 'phone'].map((key) => [`method.${key}`, methodAddress(key)])),
+    gateway_ref: c('gateway_ref', 'string'),
+    /** none | partial | full: how much of what was captured has been refunded. */
+    refund_state: {
+      expr: () => sql`(case when transactions.amount_refunded = 0 then 'none' when transactions.amount_refunded < transactions.amount_captured then 'partial' else 'full' end)`,
+      type: 'text_ci',
+    },
   },
   related: {
     applied: { from: 'allocations', alias: 'al', join: 'al.transaction_id = transactions.id', fields: { invoice_id: { column: 'invoice_id', type: 'number' } } },

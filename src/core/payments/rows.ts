@@ -79,8 +79,8 @@ const TRANSACTION_DEFAULTS = {
   voided_at: null,
 } as const;
 
-/** Inserts a transaction row; fields not given take their neutral default (the mode: the context's). */
-export async function insertTransaction(ctx: TxContext, seq: number, fields: TransactionFields): Promise<TransactionRow> {
+/** Inserts a transaction row; fields not given take their neutral default (the mode: the context's); `createdAt` dates a charge recorded after the fact. */
+export async function insertTransaction(ctx: TxContext, seq: number, fields: TransactionFields, createdAt?: number): Promise<TransactionRow> {
   const now = ctx.clock.now();
   return ctx.db
     .insertInto('transactions')
@@ -92,7 +92,8 @@ export async function insertTransaction(ctx: TxContext, seq: number, fields: Tra
       mode: fields.mode ?? modeOf(ctx),
       tenant_id: ctx.tenant.id,
       seq,
-      created_at: now,
+      // A charge recorded after the fact carries the time it happened (never later than now).
+      created_at: createdAt ?? now,
       updated_at: now,
     })
     .returningAll()

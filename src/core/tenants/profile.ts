@@ -1,6 +1,7 @@
 // A merchant's profile as its doors show it: the tenant's name, and each door's own fields about
-// the merchant (AffiniPay's contact details, address, event URLs, allowed IP ranges) in that
-// door's namespace of the tenant's settings, merged, never replacing another door's.
+// the merchant (AffiniPay's contact details, address, allowed IP ranges) in that door's namespace
+// of the tenant's settings, merged, never replacing another door's; and the webhook endpoints a
+// door takes as URL lists (AffiniPay's event URLs), changed in the same transaction.
 import type { Tenant } from '../database.ts';
 import { forUpdate } from '../db.ts';
 import type { TenantContext } from '../context.ts';
@@ -8,6 +9,7 @@ import { invalid } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';
 import { mergeVendorData, parseVendorData } from '../vendor-data.ts';
 import { inWork } from '../work.ts';
+import { setEndpointUrls } from '../webhooks/endpoints.ts';
 
 interface Settings {
   vendor_data?: string;
@@ -23,6 +25,8 @@ export interface ProfileChange {
   name?: string;
   vendor: string;
   fields: Record<string, unknown>;
+  /** Webhook endpoints given as URL lists per mode (AffiniPay's test and live event URLs), made exactly these. */
+  endpoints?: { format: string; lists: Array<{ mode: 'test' | 'live'; urls: string[] }> };
 }
 
 /** Renames the merchant and/or merges a door's fields about it; returns the tenant as now stored. */
@@ -38,6 +42,7 @@ export async function updateMerchantProfile(ctx: TenantContext, change: ProfileC
       .where('id', '=', tenant.id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    for (const list of change.endpoints?.lists ?? []) await setEndpointUrls(ctx, change.endpoints!.format, list.mode, list.urls);
     await recordEvent(ctx, 'merchant.updated', 'merchant', tenant.id, { name: updated.name, vendor: change.vendor, fields: change.fields });
     return updated;
   });

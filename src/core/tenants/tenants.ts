@@ -113,6 +113,8 @@ const TENANT_TABLES = [
   'payment_attempts',
   'ledger_lines',
   'ledger_entries',
+  'webhook_attempts',
+  'webhook_deliveries',
   'events',
   'allocations',
   'invoice_lines',

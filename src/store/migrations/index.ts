@@ -13,7 +13,8 @@ import * as invoiceLevelTax from './invoice_level_tax.ts';
 import * as neutralSchedules from './neutral_schedules.ts';
 import * as dropSubscriptionDuration from './drop_subscription_duration.ts';
 import * as notes from './notes.ts';
-import * as resthookEndpoints from './resthook_endpoints.ts';
+import * as webhooks from './webhooks.ts';
+import * as eventActor from './event_actor.ts';
 import * as objectModes from './object_modes.ts';
 
 type Up = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
@@ -32,7 +33,8 @@ const ORDERED: ReadonlyArray<[string, Up]> = [
   ['neutral_schedules', neutralSchedules.up],
   ['drop_subscription_duration', dropSubscriptionDuration.up],
   ['notes', notes.up],
-  ['resthook_endpoints', resthookEndpoints.up], // minimal: the webhook issue's endpoints table replaces it
+  ['webhooks', webhooks.up],
+  ['event_actor', eventActor.up],
   ['object_modes', objectModes.up],
 ];
 

@@ -66,6 +66,7 @@ function auth(services: CoreServices) {
     }
   };
 }
+import { affiniPayPartnerWebhooks, affiniPayWebhooks } from './webhooks.ts';
 
 export const affiniPayDoor: Door = {
   vendor: VENDOR,
@@ -88,6 +89,7 @@ export const affiniPayDoor: Door = {
   renderers: affiniPayRenderers,
   rateLimit: { max: 0, windowMs: 60_000 },
   renderError: renderAffiniPayError,
+  webhooks: [affiniPayWebhooks(), affiniPayPartnerWebhooks],
   routes: async (app: FastifyInstance, deps: FrontDoorDeps) => {
     app.addHook('onRequest', auth(deps.services));
     const router = new Router(app);

@@ -35,10 +35,21 @@ function gatewayTxn(data: unknown): TransactionRow | null {
   return row;
 }
 
+/** A core event as both the log and the webhook outbox have it. */
+export interface CoreEvent {
+  id: number;
+  type: string;
+  objectType: string;
+  data: unknown;
+  createdAt: number;
+}
+
+export const fromRow = (row: EventRow): CoreEvent => ({ id: row.id, type: row.type, objectType: row.object_type, data: JSON.parse(row.data) as unknown, createdAt: row.created_at });
+
 /** The AffiniPay events one core event shows as, oldest first. */
-export function expand(event: EventRow): Shown[] {
-  if (event.object_type !== 'transaction') return [];
-  const data = JSON.parse(event.data) as Record<string, unknown>;
+export function expand(event: CoreEvent): Shown[] {
+  if (event.objectType !== 'transaction') return [];
+  const data = (event.data ?? {}) as Record<string, unknown>;
   if (event.type === 'transaction.refunded') {
     const refund = gatewayTxn(data.refund);
     const parent = gatewayTxn(data.parent);
@@ -85,7 +96,7 @@ export function expand(event: EventRow): Shown[] {
 }
 
 interface Listed {
-  event: EventRow;
+  event: CoreEvent;
   sub: number;
   shown: Shown;
 }
@@ -102,8 +113,8 @@ async function renderEvents(ctx: TenantContext, listed: readonly Listed[]): Prom
     if (!row) return [];
     return [
       {
-        id: encodeId(SUB_KINDS[l.sub], l.event.id, l.event.created_at),
-        created: timestamp(l.event.created_at),
+        id: encodeId(SUB_KINDS[l.sub], l.event.id, l.event.createdAt),
+        created: timestamp(l.event.createdAt),
         type: l.shown.type,
         data: renderTransaction(row, rc, { asCreated: l.shown.asCreated }),
       },
@@ -111,12 +122,11 @@ async function renderEvents(ctx: TenantContext, listed: readonly Listed[]): Prom
   });
 }
 
-/** The events of a core event row in AffiniPay's shape (webhook payloads, GET /v1/events/{id}). */
-export async function renderCoreEvent(ctx: TenantContext, event: EventRow): Promise<Record<string, unknown>[]> {
-  return renderEvents(
-    ctx,
-    expand(event).map((shown, sub) => ({ event, sub, shown })),
-  );
+/** One of the AffiniPay events of a core event (its place among them), as GET /v1/events/{id} answers it and webhooks send it; null when it shows no such event. */
+export async function renderEventAt(ctx: TenantContext, event: CoreEvent, sub: number): Promise<Record<string, unknown> | null> {
+  const shown = expand(event)[sub];
+  if (!shown) return null;
+  return (await renderEvents(ctx, [{ event, sub, shown }]))[0] ?? null;
 }
 
 async function list(request: FastifyRequest): Promise<Record<string, unknown>> {
@@ -126,7 +136,8 @@ async function list(request: FastifyRequest): Promise<Record<string, unknown>> {
   const start = readInstant(query.start_date, 'start_date');
   const ascending = start !== undefined;
   const rows = await eventsOfMode(ctx, { mode: modeOf(ctx), objectTypes: ['transaction'], createdAfter: start, order: ascending ? 'asc' : 'desc' });
-  const all: Listed[] = rows.flatMap((event) => {
+  const all: Listed[] = rows.flatMap((row) => {
+    const event = fromRow(row);
     const shown = expand(event).map((s, sub) => ({ event, sub, shown: s }));
     return ascending ? shown : shown.reverse();
   });
@@ -139,11 +150,9 @@ async function one(request: FastifyRequest): Promise<Record<string, unknown>> {
   for (const [sub, kind] of SUB_KINDS.entries()) {
     const decoded = decodeId(kind, idText);
     if (!decoded) continue;
-    const event = await getEvent(ctx, decoded.id);
-    if (!event || event.mode !== modeOf(ctx) || !sameSecond(decoded, event.created_at)) break;
-    const shown = expand(event)[sub];
-    if (!shown) break;
-    const [rendered] = await renderEvents(ctx, [{ event, sub, shown }]);
+    const row = await getEvent(ctx, decoded.id);
+    if (!row || row.mode !== modeOf(ctx) || !sameSecond(decoded, row.created_at)) break;
+    const rendered = await renderEventAt(ctx, fromRow(row), sub);
     if (rendered) return rendered;
   }
   throw notFoundError();

@@ -10,6 +10,7 @@ import { PAYMENT_FIELDS, updateMerchantAccount, type AccountChanges, type Mercha
 import { purgeTestData } from '../../core/modes.ts';
 import { getDocument, storeDocument } from '../../core/documents/documents.ts';
 import { merchantFields, updateMerchantProfile } from '../../core/tenants/profile.ts';
+import { listEndpoints } from '../../core/webhooks/endpoints.ts';
 import { listCredentials, CredentialKind } from '../../core/tenants/credentials.ts';
 import type { CardBrand } from '../../core/processor/cards.ts';
 import { tenantOf } from '../../http/auth.ts';
@@ -17,27 +18,18 @@ import { accountsOf, brandOf, findAccount, parseAvsPolicy, parseCvvPolicy, rende
 import { invalidData, notFoundError } from './errors.ts';
 import { decodeId, encodeId, sameSecond } from './ids.ts';
 import { VENDOR } from './methods.ts';
+
+/** The webhook format of the merchant's event URLs (webhooks.ts). */
+export const WEBHOOK_FORMAT = 'affinipay';
 import { Answer, type Router } from './routing.ts';
 import { findTransaction } from './transactions.ts';
 import { blankError, invalidError, jsonBody, lengthError, readBoolean, readString, timestamp, type Body } from './wire.ts';
 
 /** The merchant's own fields (spec §3.C1), kept in the door's namespace of the tenant's settings. */
-const PROFILE_FIELDS = [
-  'contact_name',
-  'contact_email',
-  'contact_phone',
-  'address1',
-  'address2',
-  'city',
-  'state',
-  'postal_code',
-  'country',
-  'timezone',
-  'api_allowed_ip_address_ranges',
-  'live_events_urls',
-  'test_events_urls',
-] as const;
-type ProfileField = (typeof PROFILE_FIELDS)[number];
+const PROFILE_FIELDS = ['contact_name', 'contact_email', 'contact_phone', 'address1', 'address2', 'city', 'state', 'postal_code', 'country', 'timezone', 'api_allowed_ip_address_ranges'] as const;
+/** The event URLs: the core's webhook endpoints of this door's format, one per URL, of their mode. */
+const URL_FIELDS = { test_events_urls: 'test', live_events_urls: 'live' } as const;
+type ProfileField = (typeof PROFILE_FIELDS)[number] | keyof typeof URL_FIELDS;
 
 /** The merchant's public key (shown in GET /v1/merchant): the newest live one. */
 export async function publicKeyOf(ctx: TenantContext): Promise<string | null> {
@@ -65,6 +57,11 @@ export async function renderMerchant(ctx: TenantContext, tenant: Tenant = ctx.te
     if (typeof value === 'string') out[field] = value;
   }
   if (out.timezone === undefined) out.timezone = tenant.timezone === 'UTC' ? 'Etc/UTC' : tenant.timezone;
+  const endpoints = await listEndpoints({ ...ctx, tenant }, { format: WEBHOOK_FORMAT });
+  for (const [field, mode] of Object.entries(URL_FIELDS)) {
+    const urls = endpoints.filter((e) => e.mode === mode).map((e) => e.url);
+    if (urls.length > 0) out[field] = urls.join(',');
+  }
   out.merchant_accounts = accounts.filter((a) => a.kind === 'card').map(renderMerchantAccount);
   out.ach_accounts = accounts.filter((a) => a.kind === 'bank').map(renderAchAccount);
   return out;
@@ -139,7 +136,12 @@ async function updateMerchant(request: FastifyRequest, replace: boolean): Promis
     if (value !== undefined) fields[field] = value;
     else if (replace) fields[field] = null;
   }
-  const tenant = await updateMerchantProfile(ctx, { ...(name !== undefined ? { name: name.trim() } : {}), vendor: VENDOR, fields });
+  const lists: Array<{ mode: 'test' | 'live'; urls: string[] }> = [];
+  for (const [field, mode] of Object.entries(URL_FIELDS)) {
+    const value = readProfileField(body, field as ProfileField);
+    if (value !== undefined || replace) lists.push({ mode, urls: (value ?? '').split(',') });
+  }
+  const tenant = await updateMerchantProfile(ctx, { ...(name !== undefined ? { name: name.trim() } : {}), vendor: VENDOR, fields, endpoints: { format: WEBHOOK_FORMAT, lists } });
   return renderMerchant(ctx, tenant);
 }
 

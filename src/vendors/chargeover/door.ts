@@ -5,6 +5,7 @@ import { randomAlnum } from '../../core/crypto/secrets.ts';
 import { CredentialKind } from '../../core/tenants/credentials.ts';
 import type { Door } from '../kit/door.ts';
 import { chargeOverRenderers } from './renderers.ts';
+import { chargeOverWebhooks } from './webhooks.ts';
 import { attachTenant, tenantOf } from '../../http/auth.ts';
 import { renderChargeOverError } from './errors.ts';
 import { authenticateChargeOver } from './auth.ts';
@@ -96,6 +97,7 @@ export const chargeOverDoor: Door = {
     { kind: CredentialKind.KEY_PAIR, label: 'doc-2', publicId: '7sutWFEO2zKVYIGmZMJ3Nij5hfLxDRb8', secret: '9vCJbmdZKSieVchyrRItFQw8MBN4lOH3' },
   ],
   renderers: chargeOverRenderers,
+  webhooks: [chargeOverWebhooks],
   rateLimit: { max: 250, windowMs: 60_000 },
   renderError: renderChargeOverError,
   routes: async (app, { services }) => {

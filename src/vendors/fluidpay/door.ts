@@ -8,6 +8,7 @@ import { CredentialKind } from '../../core/tenants/credentials.ts';
 import { createUser } from '../../core/users/users.ts';
 import type { Door } from '../kit/door.ts';
 import { fluidPayRenderers } from './renderers.ts';
+import { fluidPayWebhooks } from './webhooks.ts';
 import { FLUIDPAY_SUITE_API_KEY } from './suite-key.ts';
 
 const DEMO_USER_PASSWORD = 'demo-password-1';
@@ -65,6 +66,7 @@ export const fluidPayDoor: Door = {
     await createUser(ctx, { username: 'test_merchant', password: 'Fluidpay247!', name: 'Test Merchant', role: 'admin', status: 'active' });
   },
   renderers: fluidPayRenderers,
+  webhooks: [fluidPayWebhooks],
   rateLimit: { max: 0, windowMs: 60_000 },
   renderError: renderFluidPayError,
   // FluidPay clients put the key in the body (§1.9); the shared mechanism handles both.
