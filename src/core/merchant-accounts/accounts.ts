@@ -159,6 +159,8 @@ export const AccountRefusal = {
   NONE_FOR_KIND: 'no_account_for_kind',
   /** The account does not send credits. */
   CREDITS_DISABLED: 'credits_disabled',
+  /** The account takes payments in another currency. */
+  CURRENCY_NOT_SUPPORTED: 'currency_not_supported',
 } as const;
 export type AccountRefusal = (typeof AccountRefusal)[keyof typeof AccountRefusal];
 
@@ -173,11 +175,14 @@ export interface AccountChoice {
   kind: AccountKind;
   /** A credit (money sent), which the account must allow. */
   credit?: boolean;
+  /** The payment's currency, which must be the account's. */
+  currency?: string;
 }
 
 /**
  * The account a payment goes through: the one named (of this merchant, in this mode, active, of
- * the payment's kind), else the primary of the payment's kind in this mode. Refusals carry
+ * the payment's kind), else the primary of the payment's kind in this mode; it must take the
+ * payment's currency and, for a credit, send credits. Refusals carry
  * details.reason (AccountRefusal) for the door to say in its words.
  */
 export function chooseAccount(accounts: readonly MerchantAccount[], choice: AccountChoice): MerchantAccount {
@@ -194,6 +199,7 @@ export function chooseAccount(accounts: readonly MerchantAccount[], choice: Acco
     if (!account) throw refuse(AccountRefusal.NONE_FOR_KIND, 'Merchant does not have an account that supports the requested payment method');
   }
   if (choice.credit && !account.creditsEnabled) throw refuse(AccountRefusal.CREDITS_DISABLED, 'The operation is unavailable due to the current merchant policy');
+  if (choice.currency !== undefined && choice.currency !== account.currency) throw refuse(AccountRefusal.CURRENCY_NOT_SUPPORTED, `The account takes ${account.currency} only`);
   return account;
 }
 

@@ -71,7 +71,7 @@ export function sourceOf(ref: MethodRef, account: MerchantAccount | null, contex
 }
 
 /** The account of a payment (spec §4.3) in AffiniPay's words when none fits. */
-export function paymentAccount(ctx: TenantContext, accounts: readonly MerchantAccount[], named: unknown, kind: 'card' | 'bank', credit = false): MerchantAccount {
+export function paymentAccount(ctx: TenantContext, accounts: readonly MerchantAccount[], named: unknown, kind: 'card' | 'bank', credit = false, currency?: string): MerchantAccount {
   let id: number | undefined;
   if (named !== undefined && named !== null && named !== '') {
     const account = findAccount(accounts, named);
@@ -79,7 +79,7 @@ export function paymentAccount(ctx: TenantContext, accounts: readonly MerchantAc
     id = account.id;
   }
   try {
-    return chooseAccount(accounts, { id, mode: modeOf(ctx), kind, credit });
+    return chooseAccount(accounts, { id, mode: modeOf(ctx), kind, credit, ...(currency !== undefined ? { currency } : {}) });
   } catch (error) {
     switch (reasonOf(error)) {
       case AccountRefusal.NOT_FOUND:
@@ -94,6 +94,8 @@ export function paymentAccount(ctx: TenantContext, accounts: readonly MerchantAc
         throw apError('no_account_for_payment_method');
       case AccountRefusal.CREDITS_DISABLED:
         throw apError('unavailable_for_merchant_policy');
+      case AccountRefusal.CURRENCY_NOT_SUPPORTED:
+        throw apError('unsupported_currency', { context: 'currency' });
     }
     throw error;
   }
@@ -158,9 +160,8 @@ export async function readPayment(ctx: TenantContext, body: Body, credit: boolea
   const accounts = await accountsOf(ctx);
   const named = body.account_id === undefined || body.account_id === null || body.account_id === '' ? undefined : findAccount(accounts, body.account_id);
   const ref = await methodRef(ctx, body.method, 'method', named?.kind);
-  const account = paymentAccount(ctx, accounts, body.account_id, ref.kind, credit);
+  const account = paymentAccount(ctx, accounts, body.account_id, ref.kind, credit, currency);
   if (ref.kind === 'bank' && !autoCapture) throw invalidData('auto_capture', 'invalid', 'Bank payments are always captured automatically');
-  if (currency !== account.currency) throw apError('unsupported_currency', { context: 'currency' });
   const { source, swiped } = sourceOf(ref, account, 'method');
   return { amount, currency, autoCapture, reference, data, refs, account, source, swiped };
 }

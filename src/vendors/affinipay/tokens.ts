@@ -4,7 +4,7 @@
 // redeem one.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CoreServices, TenantContext } from '../../core/context.ts';
-import { missingPaymentFields } from '../../core/merchant-accounts/accounts.ts';
+import { chooseAccount, missingPaymentFields, type MerchantAccount } from '../../core/merchant-accounts/accounts.ts';
 import { authenticateKey, CredentialKind } from '../../core/tenants/credentials.ts';
 import { findToken, type TokenView } from '../../core/vault/vault.ts';
 import { tokenizeMethod } from '../../core/vault/tokenize.ts';
@@ -78,6 +78,14 @@ async function authenticateByParameter(services: CoreServices, request: FastifyR
   return attachTenant(request, services, found);
 }
 
+function primaryAccount(accounts: readonly MerchantAccount[], mode: 'test' | 'live', kind: 'card' | 'bank'): MerchantAccount | null {
+  try {
+    return chooseAccount(accounts, { mode, kind });
+  } catch {
+    return null;
+  }
+}
+
 export function renderToken(view: TokenView): Record<string, unknown> {
   const own = methodFields(view.method);
   const rendered = renderMethod(view.method);
@@ -96,8 +104,8 @@ async function createToken(services: CoreServices, request: FastifyRequest, repl
   const reference = readString(body.reference, 'reference', 64);
   const description = readString(body.description, 'description', 64);
   const kind = methodKind(body, '');
-  // The required fields of the primary account of that kind (spec §4.13).
-  const account = (await accountsOf(ctx)).find((a) => a.kind === kind && a.mode === modeOf(ctx) && a.primary && a.status === 'active');
+  // The required fields of the primary account of that kind (spec §4.13), when the mode has one.
+  const account = primaryAccount(await accountsOf(ctx), modeOf(ctx), kind);
   if (account) {
     const missing = requiredFieldsError(missingPaymentFields(account, givenFields(body)), '');
     if (missing) throw missing;

@@ -127,7 +127,8 @@ export async function renderInvoices(ctx: TenantContext, rows: readonly InvoiceR
       invoice_date: own.invoice_time !== undefined ? new Date(own.invoice_time).toISOString() : dayTimestamp(row.issue_date),
       ...(own.due_date_given === false ? {} : { due_date: dayTimestamp(row.due_date) }),
       total_amount: row.total,
-      total_amount_due: row.status === InvoiceState.VOID ? 0 : row.total - paid,
+      // The core's balance (a draft owes nothing yet in the books: Quick Bill shows its total as due).
+      total_amount_due: row.status === InvoiceState.DRAFT ? row.total : row.balance,
       amount_paid: paid,
       deleted: false,
       test_mode: own.test_mode ?? false,

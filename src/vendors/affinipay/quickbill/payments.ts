@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import type { TenantContext } from '../../../core/context.ts';
 import type { PaymentMethodRow, TransactionRow } from '../../../core/database.ts';
 import { customersByIds } from '../../../core/customers/queries.ts';
-import { applicationsOf, listTransactions } from '../../../core/payments/queries.ts';
+import { applicationsOf, listTransactions, unappliedAmounts } from '../../../core/payments/queries.ts';
 import { invoicesByIds } from '../../../core/invoices/queries.ts';
 import { paymentMethodsByIds } from '../../../core/vault/queries.ts';
 import type { Condition } from '../../../core/query/conditions.ts';
@@ -49,7 +49,7 @@ export const paymentXid = (row: Pick<TransactionRow, 'id' | 'created_at'>): stri
 
 async function render(ctx: TenantContext, rows: readonly TransactionRow[]): Promise<Record<string, unknown>[]> {
   const owner = orgId(ctx.tenant);
-  const [customers, methods, applied] = await Promise.all([
+  const [customers, methods, applied, unapplied] = await Promise.all([
     customersByIds(
       ctx,
       rows.flatMap((r) => (r.customer_id === null ? [] : [r.customer_id])),
@@ -63,13 +63,13 @@ async function render(ctx: TenantContext, rows: readonly TransactionRow[]): Prom
       ctx,
       rows.map((r) => r.id),
     ),
+    unappliedAmounts(ctx, rows),
   ]);
   const invoices = await invoicesByIds(ctx, [...new Set([...applied.values()].flat().map((a) => a.invoiceId))]);
   return rows.map((row) => {
     const customer = customers.find((c) => c.id === row.customer_id);
     const method: PaymentMethodRow | undefined = row.payment_method_id === null ? undefined : methods.get(row.payment_method_id);
     const applications = applied.get(row.id) ?? [];
-    const appliedTotal = applications.reduce((sum, a) => sum + a.amount, 0);
     const onInvoices = invoices.filter((i) => applications.some((a) => a.invoiceId === i.id));
     const bankIndex = Number((parseVendorData(onInvoices[0]?.vendor_data)[VENDOR] ?? {}).bank_account ?? 1);
     const bank = bankAccount(bankIndex);
@@ -80,7 +80,7 @@ async function render(ctx: TenantContext, rows: readonly TransactionRow[]): Prom
       created: auditTrace('ANONYMOUS', row.created_at),
       modified: auditTrace('ANONYMOUS', row.updated_at),
       amount,
-      unallocated_amount: Math.max(0, amount - appliedTotal),
+      unallocated_amount: Math.max(0, unapplied.get(row.id) ?? 0),
       payment_type: PAYMENT_TYPES[row.payment_kind ?? ''] ?? 'other',
       contact_id: customer ? sparseContact(customer, owner).id : null,
       ...(customer ? { contact: sparseContact(customer, owner) } : {}),
