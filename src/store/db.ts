@@ -77,9 +77,10 @@ export async function migrate(store: Store): Promise<void> {
     const failed = results?.find((r) => r.status === 'Error');
     if (!error && !failed) return;
     // SQLite has no migration lock: two processes starting on a new file race, and the loser
-    // finds the winner's tables; PostgreSQL's introspection can trip over a schema dropped meanwhile.
+    // finds the winner's tables; PostgreSQL's introspection can trip over a schema dropped meanwhile
+    // ("does not exist", or "cache lookup failed for namespace" when the drop lands mid-query).
     // Its second look sees the migration done.
-    const retryable = store.dialect === 'sqlite' || (!failed && /does not exist/.test(String(error)));
+    const retryable = store.dialect === 'sqlite' || (!failed && /does not exist|cache lookup failed/.test(String(error)));
     if (retryable && attempt < 5) {
       await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
       continue;
