@@ -14,7 +14,16 @@ import type { IdempotencyRecordsTable, IdempotencyRecord } from './idempotency/s
 import type { ExternalRefsTable } from './refs/schema.ts';
 import type { OutboxTable } from './outbox/schema.ts';
 import type { UsersTable, UserSessionsTable, PasswordResetsTable, UserRow } from './users/schema.ts';
-import type { SubscriptionsTable, SubscriptionRow } from './subscriptions/schema.ts';
+import type {
+  SubscriptionsTable,
+  SubscriptionRow,
+  SubscriptionLinesTable,
+  SubscriptionLineRow,
+  RenewalsTable,
+  RenewalRow,
+  SubscriptionUsageTable,
+  SubscriptionUsageRow,
+} from './subscriptions/schema.ts';
 import type { TerminalsTable, TerminalRow } from './terminals/schema.ts';
 
 export interface Database {
@@ -43,6 +52,9 @@ export interface Database {
   user_sessions: UserSessionsTable;
   password_resets: PasswordResetsTable;
   subscriptions: SubscriptionsTable;
+  subscription_lines: SubscriptionLinesTable;
+  renewals: RenewalsTable;
+  subscription_usage: SubscriptionUsageTable;
   terminals: TerminalsTable;
   contact_logins: ContactLoginsTable;
   scheduled_payments: ScheduledPaymentsTable;
@@ -98,6 +110,12 @@ export type {
   UserRow,
   SubscriptionsTable,
   SubscriptionRow,
+  SubscriptionLinesTable,
+  SubscriptionLineRow,
+  RenewalsTable,
+  RenewalRow,
+  SubscriptionUsageTable,
+  SubscriptionUsageRow,
   TerminalsTable,
   TerminalRow,
 };

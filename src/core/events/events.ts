@@ -3,6 +3,7 @@
 import type { EventRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import type { TxContext } from '../work.ts';
+import { insertRows } from '../bulk.ts';
 
 export async function recordEvent(ctx: TxContext, type: string, objectType: string, objectId: number, snapshot: unknown): Promise<void> {
   await ctx.db
@@ -16,6 +17,23 @@ export async function recordEvent(ctx: TxContext, type: string, objectType: stri
       created_at: ctx.clock.now(),
     })
     .execute();
+}
+
+export interface NewEvent {
+  type: string;
+  objectType: string;
+  objectId: number;
+  snapshot: unknown;
+}
+
+/** Many events in a few statements (batch work), in the order given. */
+export async function recordEvents(ctx: TxContext, events: readonly NewEvent[]): Promise<void> {
+  const now = ctx.clock.now();
+  await insertRows(
+    ctx,
+    'events',
+    events.map((e) => ({ tenant_id: ctx.tenant.id, type: e.type, object_type: e.objectType, object_id: e.objectId, data: JSON.stringify(e.snapshot), created_at: now })),
+  );
 }
 
 export async function listEvents(ctx: TenantContext, options: { afterId?: number; limit?: number; type?: string } = {}): Promise<EventRow[]> {

@@ -26,6 +26,8 @@ export interface ChargeAndApplyInput extends ApplyPlan {
   processor?: ChargeOptions;
   description?: string | null;
   vendorData?: Record<string, unknown>;
+  /** The subscription the charge collects for (a renewal's retry). */
+  subscriptionId?: number | null;
 }
 
 export interface ChargeResult {
@@ -36,7 +38,7 @@ export interface ChargeResult {
 
 const CHARGE_AND_APPLY = transactionOperation('charge_and_apply');
 
-async function chargeWithin(ctx: TxContext, input: ChargeAndApplyInput, seqs: ReservedSeqs | undefined): Promise<ChargeResult> {
+export async function chargeAndApplyWithin(ctx: TxContext, input: ChargeAndApplyInput, seqs: ReservedSeqs | undefined): Promise<ChargeResult> {
   const customer = await ctx.db.selectFrom('customers').select(['id', 'currency']).where('tenant_id', '=', ctx.tenant.id).where('id', '=', input.customerId).executeTakeFirst();
   if (!customer) throw invalid(`Customer ${input.customerId} does not exist`, 'customer_id');
   const invoices = await lockPlannedInvoices(ctx, customer.id, input.applyTo);
@@ -57,6 +59,7 @@ async function chargeWithin(ctx: TxContext, input: ChargeAndApplyInput, seqs: Re
       description: input.description,
       vendorData: input.vendorData,
       processor: input.processor,
+      subscriptionId: input.subscriptionId,
     },
     seqs,
   );
@@ -86,7 +89,7 @@ export async function chargeAndApply(ctx: TenantContext, input: ChargeAndApplyIn
   return keyedWork(
     ctx,
     op,
-    (w, seqs) => chargeWithin(w, input, seqs),
+    (w, seqs) => chargeAndApplyWithin(w, input, seqs),
     () => reserveCharges(ctx, charges),
   );
 }

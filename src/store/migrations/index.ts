@@ -12,6 +12,7 @@ import * as oneAddressModel from './one_address_model.ts';
 import * as invoiceLevelTax from './invoice_level_tax.ts';
 import * as neutralSchedules from './neutral_schedules.ts';
 import * as dropSubscriptionDuration from './drop_subscription_duration.ts';
+import * as recurringEngine from './recurring_engine.ts';
 
 type Up = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
 
@@ -28,6 +29,7 @@ const ORDERED: ReadonlyArray<[string, Up]> = [
   ['invoice_level_tax', invoiceLevelTax.up],
   ['neutral_schedules', neutralSchedules.up],
   ['drop_subscription_duration', dropSubscriptionDuration.up],
+  ['recurring_engine', recurringEngine.up],
 ];
 
 /** Migration names as recorded in the database (position-prefixed, so they sort in list order). */

@@ -1,0 +1,77 @@
+// Many rows in few statements, for work done in batches (the renewal runner): multi-row INSERTs and
+// one prepared UPDATE run per row, sent as compiled SQL so that building a statement costs nothing
+// per row beyond its values. The SQL is the same on SQLite and PostgreSQL but for the placeholders.
+// Callers pass column names they own (never client input).
+import { CompiledQuery } from 'kysely';
+import type { Database } from './database.ts';
+import type { TxContext } from './work.ts';
+
+// Both engines take at least 32,766 parameters a statement; stay well under.
+const MAX_PARAMS = 30_000;
+
+const quote = (name: string): string => {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad column name ${name}`);
+  return `"${name}"`;
+};
+
+function placeholders(dialect: TxContext['dialect'], count: number, from: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) out.push(dialect === 'postgres' ? `$${from + i}` : '?');
+  return out.join(', ');
+}
+
+type Row = Record<string, unknown>;
+
+/**
+ * Inserts rows (all with the same columns) into a table, in as few statements as the parameter
+ * limit allows; returns the `returning` columns of every row inserted. With `onConflict`, rows that
+ * hit that unique index are skipped and absent from the answer. The order of the answer is not
+ * the order of the rows: match them by a column (a token, a key) you chose.
+ */
+export async function insertRows<T extends keyof Database & string>(
+  ctx: TxContext,
+  table: T,
+  rows: readonly Row[],
+  options: { returning?: readonly string[]; onConflict?: readonly string[] } = {},
+): Promise<Row[]> {
+  if (rows.length === 0) return [];
+  const columns = Object.keys(rows[0]);
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+  const out: Row[] = [];
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const chunk = rows.slice(start, start + perStatement);
+    const params: unknown[] = [];
+    const values: string[] = [];
+    for (const row of chunk) {
+      values.push(`(${placeholders(ctx.dialect, columns.length, params.length + 1)})`);
+      for (const column of columns) params.push(row[column] ?? null);
+    }
+    let text = `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values ${values.join(', ')}`;
+    if (options.onConflict) text += ` on conflict (${options.onConflict.map(quote).join(', ')}) do nothing`;
+    if (options.returning?.length) text += ` returning ${options.returning.map(quote).join(', ')}`;
+    const result = await ctx.db.executeQuery(CompiledQuery.raw(text, params));
+    out.push(...(result.rows as Row[]));
+  }
+  return out;
+}
+
+/**
+ * Runs one UPDATE per row with the same statement text (prepared once): `set` columns from each
+ * row, matched on its `id`. For batches where every row changes differently.
+ */
+export async function updateRowsById<T extends keyof Database & string>(ctx: TxContext, table: T, rows: readonly (Row & { id: number })[], extra = ''): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]).filter((c) => c !== 'id');
+  const sets = columns.map((c, i) => `${quote(c)} = ${ctx.dialect === 'postgres' ? `$${i + 1}` : '?'}`);
+  const text = `update ${quote(table)} set ${[...sets, ...(extra ? [extra] : [])].join(', ')} where "id" = ${ctx.dialect === 'postgres' ? `$${columns.length + 1}` : '?'}`;
+  for (const row of rows) {
+    await ctx.db.executeQuery(CompiledQuery.raw(text, [...columns.map((c) => row[c] ?? null), row.id]));
+  }
+}
+
+/** Ids as a list for `where id in (…)`, chunked under the parameter limit. */
+export function chunks<T>(items: readonly T[], size = 5_000): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
