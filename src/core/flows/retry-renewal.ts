@@ -14,38 +14,14 @@ import { recordEvent } from '../events/events.ts';
 import { lockInvoice } from '../invoices/allocations.ts';
 import { noteAttempts } from '../invoices/attempts.ts';
 import { InvoiceState } from '../invoices/status.ts';
-import { queueEmail } from '../outbox/outbox.ts';
 import type { ChargeOptions } from '../payments/processing.ts';
 import { recurringSettings } from '../tenants/recurring-settings.ts';
 import { chargeableMethods } from '../vault/vault.ts';
 import { inWork, type TxContext } from '../work.ts';
+import { notifyCustomer as notify, recoverIfSettled } from '../subscriptions/notices.ts';
 import { chargeAndApplyWithin } from './charge-and-apply.ts';
 
 export type RetryResult = 'paid' | 'retry_scheduled' | 'cancelled' | 'unpaid' | 'unknown' | 'not_due';
-
-async function customerEmail(ctx: TxContext, customerId: number): Promise<string | null> {
-  const customer = await ctx.db.selectFrom('customers').select('email').where('id', '=', customerId).executeTakeFirst();
-  if (customer?.email) return customer.email;
-  const contact = await ctx.db.selectFrom('contacts').select('email').where('customer_id', '=', customerId).where('is_primary', '=', 1).where('deleted_at', 'is', null).executeTakeFirst();
-  return contact?.email ?? null;
-}
-
-async function notify(ctx: TxContext, sub: SubscriptionRow, subject: string, body: string, meta: Record<string, unknown>): Promise<void> {
-  if (sub.notify !== 1) return;
-  const to = await customerEmail(ctx, sub.customer_id);
-  if (to) await queueEmail(ctx, { to, subject, body, meta: { subscription_id: sub.id, ...meta } });
-}
-
-/** A subscription with no renewal left unpaid becomes active again (from past due or unpaid). */
-export async function recoverIfSettled(ctx: TxContext, sub: SubscriptionRow): Promise<void> {
-  if (sub.status !== 'past_due' && sub.status !== 'unpaid') return;
-  const open = await ctx.db.selectFrom('renewals').select('id').where('subscription_id', '=', sub.id).where('status', 'in', ['failed', 'unknown', 'uncollected']).executeTakeFirst();
-  if (open) return;
-  const now = ctx.clock.now();
-  const updated = await ctx.db.updateTable('subscriptions').set({ status: 'active', status_reason: null, updated_at: now }).where('id', '=', sub.id).returningAll().executeTakeFirstOrThrow();
-  await recordEvent(ctx, 'subscription.recovered', 'subscription', sub.id, updated);
-  await notify(ctx, updated, 'Your subscription is active again', 'Thank you: your payment went through and your subscription is active again.', { kind: 'subscription_recovered' });
-}
 
 /** The dunning step of one failed renewal due at `moment` (the caller's clock). */
 export async function retryRenewal(ctx: TenantContext, renewalId: number): Promise<RetryResult> {
@@ -67,7 +43,8 @@ export async function retryRenewal(ctx: TenantContext, renewalId: number): Promi
       await recoverIfSettled(ctx, sub);
       return 'paid';
     }
-    if (sub.status === 'cancelled' || sub.status === 'completed' || sub.deleted_at !== null) {
+    // A cancelled subscription stops collecting; a completed one still collects its last invoice.
+    if (sub.status === 'cancelled' || sub.deleted_at !== null) {
       await stop('uncollected');
       return 'cancelled';
     }
