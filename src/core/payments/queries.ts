@@ -37,9 +37,17 @@ export const TRANSACTION_FIELDS: FieldSet = {
     captured_at: c('captured_at', 'number'),
     settled_at: c('settled_at', 'number'),
     settlement_batch_id: c('settlement_batch_id', 'number'),
+    subscription_id: c('subscription_id', 'number'),
   },
   related: {
     applied: { from: 'allocations', alias: 'al', join: 'al.transaction_id = transactions.id', fields: { invoice_id: { column: 'invoice_id', type: 'number' } } },
+    /** The invoices it is applied to (their subscription: which package a payment paid). */
+    applied_invoices: {
+      from: 'invoices',
+      alias: 'ai',
+      join: 'ai.id in (select al2.invoice_id from allocations al2 where al2.transaction_id = transactions.id)',
+      fields: { subscription_id: { column: 'subscription_id', type: 'number' } },
+    },
   },
 };
 

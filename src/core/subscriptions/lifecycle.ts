@@ -15,6 +15,7 @@ import type { CarryLine } from './renewal-plan.ts';
 import { chargeableMethods } from '../vault/vault.ts';
 import { recoverIfSettled } from './notices.ts';
 import { inWork, type TxContext } from '../work.ts';
+import { mergeVendorData } from '../vendor-data.ts';
 
 const FINAL = new Set(['cancelled', 'completed']);
 
@@ -22,16 +23,25 @@ function refuse(message: string, reason: string): DomainError {
   return new DomainError(ErrorCode.ILLEGAL_TRANSITION, message, { details: { reason } });
 }
 
+/** A door's own fields changed with the subscription, merged into its namespace of vendor_data. */
+export interface VendorPatch {
+  vendor: string;
+  fields: Record<string, unknown>;
+}
+
 async function change(
   ctx: TenantContext,
   id: number,
   fn: (ctx: TxContext, sub: SubscriptionRow, now: number) => Promise<{ set: Partial<SubscriptionRow>; event: string } | null>,
+  patch?: VendorPatch,
 ): Promise<SubscriptionRow> {
   return inWork(ctx, async (ctx) => {
     const sub = await lockSubscription(ctx, id);
     const now = ctx.clock.now();
-    const result = await fn(ctx, sub, now);
+    const found = await fn(ctx, sub, now);
+    const result = found ?? (patch ? { set: { updated_at: sub.updated_at }, event: 'subscription.updated' } : null);
     if (!result) return sub;
+    if (patch) result.set.vendor_data = mergeVendorData(sub.vendor_data, patch.vendor, patch.fields);
     const row = await ctx.db
       .updateTable('subscriptions')
       .set({ ...result.set, updated_at: result.set.updated_at ?? now })
@@ -53,93 +63,123 @@ export interface CancelOptions {
 }
 
 /** Cancels now (no more bills; open invoices stay as they are) or schedules the cancel. */
-export async function cancelSubscription(ctx: TenantContext, id: number, options: CancelOptions = {}): Promise<SubscriptionRow> {
-  return change(ctx, id, async (_ctx, sub, now) => {
-    if (FINAL.has(sub.status)) throw refuse('The subscription is already cancelled', 'already_cancelled');
-    if (options.at !== undefined && options.at !== null && options.at > now) {
-      return { set: { cancel_at: options.at, updated_at: options.touch === false ? sub.updated_at : now }, event: 'subscription.cancel_scheduled' };
-    }
-    return {
-      set: { status: 'cancelled', status_reason: options.reason ?? 'manual', cancelled_at: now, cancel_at: null, next_bill_at: null, updated_at: options.touch === false ? sub.updated_at : now },
-      event: 'subscription.cancelled',
-    };
-  });
+export async function cancelSubscription(ctx: TenantContext, id: number, options: CancelOptions = {}, patch?: VendorPatch): Promise<SubscriptionRow> {
+  return change(
+    ctx,
+    id,
+    async (_ctx, sub, now) => {
+      if (FINAL.has(sub.status)) throw refuse('The subscription is already cancelled', 'already_cancelled');
+      if (options.at !== undefined && options.at !== null && options.at > now) {
+        return { set: { cancel_at: options.at, updated_at: options.touch === false ? sub.updated_at : now }, event: 'subscription.cancel_scheduled' };
+      }
+      return {
+        set: { status: 'cancelled', status_reason: options.reason ?? 'manual', cancelled_at: now, cancel_at: null, next_bill_at: null, updated_at: options.touch === false ? sub.updated_at : now },
+        event: 'subscription.cancelled',
+      };
+    },
+    patch,
+  );
 }
 
 /** Pauses billing for a window (from now when not given; no end: until resumed). Periods inside it are not billed. */
-export async function pauseSubscription(ctx: TenantContext, id: number, window: { from?: number | null; until?: number | null } = {}): Promise<SubscriptionRow> {
-  return change(ctx, id, async (_ctx, sub, now) => {
-    if (FINAL.has(sub.status)) throw refuse('A cancelled subscription cannot be paused', 'cancelled');
-    const from = window.from ?? now;
-    const until = window.until ?? null;
-    if (until !== null && until <= from) throw invalid('The pause must end after it starts', 'until');
-    return { set: { pause_from: from, pause_until: until }, event: 'subscription.paused' };
-  });
+export async function pauseSubscription(ctx: TenantContext, id: number, window: { from?: number | null; until?: number | null } = {}, patch?: VendorPatch): Promise<SubscriptionRow> {
+  return change(
+    ctx,
+    id,
+    async (_ctx, sub, now) => {
+      if (FINAL.has(sub.status)) throw refuse('A cancelled subscription cannot be paused', 'cancelled');
+      const from = window.from ?? now;
+      const until = window.until ?? null;
+      if (until !== null && until <= from) throw invalid('The pause must end after it starts', 'until');
+      return { set: { pause_from: from, pause_until: until }, event: 'subscription.paused' };
+    },
+    patch,
+  );
 }
 
 /** Ends a pause; a subscription that was set paused outright is active again. Resuming one that is not paused does nothing. */
-export async function resumeSubscription(ctx: TenantContext, id: number): Promise<SubscriptionRow> {
-  return change(ctx, id, async (ctx, sub, now) => {
-    if (sub.pause_from === null && sub.status !== 'paused') return null;
-    const set: Partial<SubscriptionRow> = { pause_from: null, pause_until: null };
-    if (sub.status === 'paused') {
-      set.status = 'active';
-      // Periods missed while paused are not billed afterwards: the next date is today or later.
-      if (sub.next_bill_date !== null && sub.next_bill_date < tenantToday(ctx)) {
-        const next = firstBillDate(subscriptionSchedule(sub), tenantToday(ctx));
-        set.next_bill_date = next;
-        set.next_bill_at = dueInstant(ctx, next, now);
+export async function resumeSubscription(ctx: TenantContext, id: number, patch?: VendorPatch): Promise<SubscriptionRow> {
+  return change(
+    ctx,
+    id,
+    async (ctx, sub, now) => {
+      if (sub.pause_from === null && sub.status !== 'paused') return null;
+      const set: Partial<SubscriptionRow> = { pause_from: null, pause_until: null };
+      if (sub.status === 'paused') {
+        set.status = 'active';
+        // Periods missed while paused are not billed afterwards: the next date is today or later.
+        if (sub.next_bill_date !== null && sub.next_bill_date < tenantToday(ctx)) {
+          const next = firstBillDate(subscriptionSchedule(sub), tenantToday(ctx));
+          set.next_bill_date = next;
+          set.next_bill_at = dueInstant(ctx, next, now);
+        }
       }
-    }
-    return { set, event: 'subscription.resumed' };
-  });
+      return { set, event: 'subscription.resumed' };
+    },
+    patch,
+  );
 }
 
 /** No bill before `date`: the next bill date becomes that day (a cancelled one keeps its status). */
-export async function holdSubscription(ctx: TenantContext, id: number, date: string): Promise<SubscriptionRow> {
+export async function holdSubscription(ctx: TenantContext, id: number, date: string, patch?: VendorPatch): Promise<SubscriptionRow> {
   if (!isCalendarDate(date)) throw invalid('The hold date must be a date', 'holduntil');
-  return change(ctx, id, async (ctx, sub, now) => {
-    const set: Partial<SubscriptionRow> = { next_bill_date: date, updated_at: sub.updated_at };
-    set.next_bill_at = FINAL.has(sub.status) ? null : dueInstant(ctx, date, now);
-    return { set, event: 'subscription.held' };
-  });
+  return change(
+    ctx,
+    id,
+    async (ctx, sub, now) => {
+      const set: Partial<SubscriptionRow> = { next_bill_date: date, updated_at: sub.updated_at };
+      set.next_bill_at = FINAL.has(sub.status) ? null : dueInstant(ctx, date, now);
+      return { set, event: 'subscription.held' };
+    },
+    patch,
+  );
 }
 
 /**
  * A new cycle from the next period on: the schedule keeps its start and takes the cadence; the
  * next bill date is its first date after today (the current period stays billed as it was).
  */
-export async function changeCadence(ctx: TenantContext, id: number, cadence: Cadence): Promise<SubscriptionRow> {
+export async function changeCadence(ctx: TenantContext, id: number, cadence: Cadence, patch?: VendorPatch): Promise<SubscriptionRow> {
   const [problem] = cadenceProblems(cadence);
   if (problem) throw invalid(`cadence.${problem.field} ${problem.message}`, `cadence.${problem.field}`);
-  return change(ctx, id, async (ctx, sub, now) => {
-    const schedule = { ...subscriptionSchedule(sub), unit: cadence.unit, interval: cadence.interval, anchors: cadence.anchors, shortMonths: cadence.shortMonths };
-    const set: Partial<SubscriptionRow> = { schedule: JSON.stringify(schedule), updated_at: sub.updated_at };
-    if (!FINAL.has(sub.status)) {
-      const next = nextBillDate(schedule, tenantToday(ctx));
-      set.next_bill_date = next;
-      set.next_bill_at = dueInstant(ctx, next, now);
-    }
-    return { set, event: 'subscription.cycle_changed' };
-  });
+  return change(
+    ctx,
+    id,
+    async (ctx, sub, now) => {
+      const schedule = { ...subscriptionSchedule(sub), unit: cadence.unit, interval: cadence.interval, anchors: cadence.anchors, shortMonths: cadence.shortMonths };
+      const set: Partial<SubscriptionRow> = { schedule: JSON.stringify(schedule), updated_at: sub.updated_at };
+      if (!FINAL.has(sub.status)) {
+        const next = nextBillDate(schedule, tenantToday(ctx));
+        set.next_bill_date = next;
+        set.next_bill_at = dueInstant(ctx, next, now);
+      }
+      return { set, event: 'subscription.cycle_changed' };
+    },
+    patch,
+  );
 }
 
 export type CollectionChange = { collection: 'invoice'; paymentMethodId?: number | null } | { collection: 'charge'; paymentMethodId: number | null };
 
 /** How renewals collect: a method of the customer's, any of its methods, or invoices only. */
-export async function setCollection(ctx: TenantContext, id: number, how: CollectionChange): Promise<SubscriptionRow> {
-  return change(ctx, id, async (ctx, sub) => {
-    const methodId = how.paymentMethodId ?? null;
-    if (methodId !== null) {
-      const method = await ctx.db.selectFrom('payment_methods').select(['customer_id', 'status']).where('tenant_id', '=', ctx.tenant.id).where('id', '=', methodId).executeTakeFirst();
-      if (!method || method.status !== 'active' || method.customer_id !== sub.customer_id) {
-        throw new DomainError(ErrorCode.INVALID, `Payment method ${methodId} does not belong to customer ${sub.customer_id}`, { field: 'payment_method_id', details: { reason: 'not_owned' } });
+export async function setCollection(ctx: TenantContext, id: number, how: CollectionChange, patch?: VendorPatch): Promise<SubscriptionRow> {
+  return change(
+    ctx,
+    id,
+    async (ctx, sub) => {
+      const methodId = how.paymentMethodId ?? null;
+      if (methodId !== null) {
+        const method = await ctx.db.selectFrom('payment_methods').select(['customer_id', 'status']).where('tenant_id', '=', ctx.tenant.id).where('id', '=', methodId).executeTakeFirst();
+        if (!method || method.status !== 'active' || method.customer_id !== sub.customer_id) {
+          throw new DomainError(ErrorCode.INVALID, `Payment method ${methodId} does not belong to customer ${sub.customer_id}`, { field: 'payment_method_id', details: { reason: 'not_owned' } });
+        }
+      } else if (how.collection === 'charge' && (await chargeableMethods(ctx, sub.customer_id)).length === 0) {
+        throw new DomainError(ErrorCode.INVALID, 'The customer has no payment method on file', { field: 'payment_method_id', details: { reason: 'no_payment_method' } });
       }
-    } else if (how.collection === 'charge' && (await chargeableMethods(ctx, sub.customer_id)).length === 0) {
-      throw new DomainError(ErrorCode.INVALID, 'The customer has no payment method on file', { field: 'payment_method_id', details: { reason: 'no_payment_method' } });
-    }
-    return { set: { collection: how.collection as Collection, payment_method_id: methodId, updated_at: sub.updated_at }, event: 'subscription.payment_method_changed' };
-  });
+      return { set: { collection: how.collection as Collection, payment_method_id: methodId, updated_at: sub.updated_at }, event: 'subscription.payment_method_changed' };
+    },
+    patch,
+  );
 }
 
 /**

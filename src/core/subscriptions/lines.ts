@@ -7,6 +7,7 @@ import { addDaysTo } from '../clock/zone.ts';
 import { tenantDate } from '../clock/tenant-time.ts';
 import type { TenantContext } from '../context.ts';
 import type { TxContext } from '../work.ts';
+import { setRefs, type RefChange } from '../refs/refs.ts';
 import { cadenceProblems, type Cadence } from './schedule.ts';
 import { quantityText } from './quantities.ts';
 import type { Tier } from './renewal-plan.ts';
@@ -35,6 +36,8 @@ export interface SubscriptionLineInput {
   /** Bills the usage recorded on it instead of its quantity (per-unit lines). */
   usage?: boolean;
   expiresAt?: number | null;
+  /** External references of the line (a door's external key), unique by index. */
+  refs?: RefChange[];
   vendorData?: Record<string, unknown>;
 }
 
@@ -87,12 +90,15 @@ export function lineRows(ctx: TenantContext, subscriptionId: number, lines: read
 }
 
 export async function insertLines(ctx: TxContext, subscriptionId: number, lines: readonly SubscriptionLineInput[], position: number): Promise<SubscriptionLineRow[]> {
-  if (lines.length === 0) return [];
-  return ctx.db
-    .insertInto('subscription_lines')
-    .values(lineRows(ctx, subscriptionId, lines, position, ctx.clock.now()))
-    .returningAll()
-    .execute();
+  const rows = lineRows(ctx, subscriptionId, lines, position, ctx.clock.now());
+  const out: SubscriptionLineRow[] = [];
+  // One at a time: each line's references name its own id (lines per subscription are few).
+  for (const [i, row] of rows.entries()) {
+    const inserted = await ctx.db.insertInto('subscription_lines').values(row).returningAll().executeTakeFirstOrThrow();
+    await setRefs(ctx, 'subscription_line', inserted.id, lines[i].refs);
+    out.push(inserted);
+  }
+  return out;
 }
 
 /** A subscription's lines in order: the live ones, or every one ever added. */

@@ -76,6 +76,7 @@ export const SUBSCRIPTION_FIELDS: FieldSet = {
       from: 'subscription_lines',
       alias: 'sl',
       join: 'sl.subscription_id = subscriptions.id and sl.cancelled_at is null',
+      objectType: 'subscription_line',
       fields: { item_id: { column: 'item_id', type: 'number' }, id: { column: 'id', type: 'number' } },
     },
     contacts: {
@@ -97,15 +98,10 @@ export async function countSubscriptions(ctx: TenantContext, query: Pick<ListQue
   return countList(ctx, SUBSCRIPTION_FIELDS, base(ctx), query);
 }
 
-export async function subscriptionsByIds(ctx: TenantContext, ids: readonly number[]): Promise<SubscriptionRow[]> {
+export async function subscriptionsByIds(ctx: TenantContext, ids: readonly number[], options: { includeDeleted?: boolean } = {}): Promise<SubscriptionRow[]> {
   if (ids.length === 0) return [];
-  return inOrder(
-    ids,
-    await base(ctx)
-      .where('subscriptions.id', 'in', [...new Set(ids)])
-      .execute(),
-    (row) => row.id,
-  );
+  const query = options.includeDeleted ? ctx.db.selectFrom('subscriptions').selectAll().where('subscriptions.tenant_id', '=', ctx.tenant.id) : base(ctx);
+  return inOrder(ids, await query.where('subscriptions.id', 'in', [...new Set(ids)]).execute(), (row) => row.id);
 }
 
 export async function subscriptionIdByToken(ctx: TenantContext, token: string): Promise<number | null> {

@@ -17,6 +17,7 @@ import { assertValidSchedule, canonicalSchedule, firstBillDate, type Schedule, t
 import { insertLines, type SubscriptionLineInput } from './lines.ts';
 import { quantityText } from './quantities.ts';
 import { mergeVendorData } from '../vendor-data.ts';
+import type { ChargeOptions } from '../processor/processor.ts';
 import { setRefs, type RefChange } from '../refs/refs.ts';
 import { inWork, type TxContext } from '../work.ts';
 
@@ -69,6 +70,10 @@ export interface SubscriptionInput {
   notify?: boolean;
   /** The day the trial ends (status trialing until then); default: start + the schedule's trial days. */
   trialEndsOn?: string | null;
+  /** Days after issue its invoices are due (0: on receipt). */
+  termsDays?: number;
+  /** Processor options of its charges (a door whose vendor does not check card expiry says so). */
+  chargeOptions?: ChargeOptions;
   refs?: RefChange[];
   vendor?: string;
   vendorData?: Record<string, unknown>;
@@ -146,6 +151,8 @@ export async function insertSubscription(ctx: TxContext, input: SubscriptionInpu
       payment_method_id: input.paymentMethodId ?? null,
       collection: input.collection ?? 'charge',
       notify: input.notify ? 1 : 0,
+      terms_days: input.termsDays ?? 0,
+      charge_options: JSON.stringify(input.chargeOptions ?? {}),
       token: randomAlnum(12),
       vendor_data: JSON.stringify(input.vendor && input.vendorData ? { [input.vendor]: input.vendorData } : {}),
       created_at: now,
@@ -160,18 +167,24 @@ export async function insertSubscription(ctx: TxContext, input: SubscriptionInpu
   return row;
 }
 
+/** What can be checked before a subscription is written (the customer, amounts, dates, the method). */
+export async function checkNewSubscription(ctx: TenantContext, input: SubscriptionInput): Promise<void> {
+  await getCustomer(ctx, input.customerId);
+  if (!Number.isSafeInteger(input.amount) || input.amount < 0) throw invalid('amount must be a non-negative whole number of cents', 'amount');
+  await checkInput(ctx, input, input.customerId);
+}
+
 async function checkInput(ctx: TenantContext, input: Partial<SubscriptionInput>, customerId: number): Promise<void> {
   checkMoney(input.amount, 'amount');
   checkDate(input.nextBillDate);
   checkDate(input.trialEndsOn, 'trial_ends_on');
+  if (input.termsDays !== undefined && (!Number.isSafeInteger(input.termsDays) || input.termsDays < 0)) throw invalid('terms must be a whole number of days', 'terms_days');
   if (input.collection !== undefined && !COLLECTIONS.includes(input.collection)) throw invalid(`collection must be one of ${COLLECTIONS.join(', ')}`, 'collection');
   await checkMethod(ctx, customerId, input.paymentMethodId);
 }
 
 export async function createSubscription(ctx: TenantContext, input: SubscriptionInput): Promise<SubscriptionRow> {
-  await getCustomer(ctx, input.customerId);
-  if (!Number.isSafeInteger(input.amount) || input.amount < 0) throw invalid('amount must be a non-negative whole number of cents', 'amount');
-  await checkInput(ctx, input, input.customerId);
+  await checkNewSubscription(ctx, input);
   return inWork(ctx, (ctx) => insertSubscription(ctx, input));
 }
 
@@ -226,6 +239,7 @@ export async function updateSubscription(ctx: TenantContext, id: number, changes
     if (changes.paymentMethodId !== undefined) set.payment_method_id = changes.paymentMethodId;
     if (changes.collection !== undefined) set.collection = changes.collection;
     if (changes.notify !== undefined) set.notify = changes.notify ? 1 : 0;
+    if (changes.termsDays !== undefined) set.terms_days = changes.termsDays;
     if (changes.status !== undefined) set.status = changes.status;
     if (changes.vendor && changes.vendorData) set.vendor_data = mergeVendorData(before.vendor_data, changes.vendor, changes.vendorData);
     const row = await ctx.db.updateTable('subscriptions').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();

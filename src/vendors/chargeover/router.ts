@@ -7,7 +7,8 @@ import { users } from './users.ts';
 import { invoices } from './invoices.ts';
 import { transactions } from './transactions.ts';
 import { achs, creditcards, tokenized } from './paymethods.ts';
-import { items, packages } from './items.ts';
+import { items } from './items.ts';
+import { packages, usage } from './packages.ts';
 import { runBulk } from './bulk.ts';
 import { reports } from './reports.ts';
 
@@ -37,6 +38,7 @@ const RESOURCES: Readonly<Record<string, Resource>> = {
   tokenized,
   item: items,
   package: packages,
+  usage,
   // _bulk sub-requests come back through this dispatcher.
   _bulk: { custom: (req) => runBulk(req, dispatch) },
   _report: reports,
