@@ -22,6 +22,22 @@ export function settingsView(tenant: Tenant) {
   return { timezone: s.timezone, dunning_days: s.dunningDays, dunning_final: s.dunningFinal, authorization_expiry_days: s.authorizationExpiryDays, settlement_cutoff: s.settlementCutoff };
 }
 
+/** The neutral schedule in the admin API's snake_case. */
+function scheduleView(row: SubscriptionRow) {
+  const s = subscriptionSchedule(row);
+  return {
+    unit: s.unit,
+    interval: s.interval,
+    anchors: s.anchors,
+    short_months: s.shortMonths,
+    start: s.start,
+    trial_days: s.trialDays ?? 0,
+    end: s.end ?? null,
+    max_occurrences: s.maxOccurrences ?? null,
+    max_amount: s.maxAmount ?? null,
+  };
+}
+
 export function subscriptionView(row: SubscriptionRow, lines?: SubscriptionLineRow[], renewals?: RenewalRow[]) {
   return {
     id: row.id,
@@ -33,7 +49,7 @@ export function subscriptionView(row: SubscriptionRow, lines?: SubscriptionLineR
     currency: row.currency,
     amount: row.amount,
     quantity: row.quantity,
-    schedule: subscriptionSchedule(row),
+    schedule: scheduleView(row),
     collection: row.collection,
     payment_method_id: row.payment_method_id,
     next_bill_date: row.next_bill_date,

@@ -92,13 +92,17 @@ export async function nextRenewalDue(ctx: TenantContext): Promise<number | null>
   return row?.at === null || row?.at === undefined ? null : Number(row.at);
 }
 
-/** Renews the given subscriptions (those still due, unless forced) in one transaction. */
-export async function renewSubscriptions(ctx: TenantContext, ids: readonly number[], options: RenewOptions): Promise<RenewalOutcome[]> {
-  if (ids.length === 0) return [];
+/**
+ * Renews in one transaction the given subscriptions (those still due, unless forced), or, given a
+ * number, up to that many of the subscriptions due at the moment that no other runner holds.
+ */
+export async function renewSubscriptions(ctx: TenantContext, which: readonly number[] | number, options: RenewOptions): Promise<RenewalOutcome[]> {
+  const count = typeof which === 'number' ? (await dueSubscriptionIds(ctx, options.moment, which)).length : which.length;
+  if (count === 0) return [];
   // Sequence numbers for the charges, taken before the transaction opens (one each; unused ones
   // leave a gap, which is harmless). Inside a caller's transaction they are taken there.
-  const first = ctx.db.isTransaction ? null : await beforeProcessor(ctx, ids.length);
-  return inWork(ctx, (w) => renewWithin(w, ids, options, { first, count: ids.length }));
+  const first = ctx.db.isTransaction ? null : await beforeProcessor(ctx, count);
+  return inWork(ctx, (w) => renewWithin(w, typeof which === 'number' ? count : which, options, { first, count }));
 }
 
 interface Customer {
@@ -108,22 +112,21 @@ interface Customer {
   email: string | null;
 }
 
-async function lockDue(ctx: TxContext, ids: readonly number[], options: RenewOptions): Promise<SubscriptionRow[]> {
+async function lockDue(ctx: TxContext, which: readonly number[] | number, options: RenewOptions): Promise<SubscriptionRow[]> {
   let query = ctx.db
     .selectFrom('subscriptions')
     .selectAll()
     .where('tenant_id', '=', ctx.tenant.id)
-    .where('id', 'in', [...ids])
     .where('deleted_at', 'is', null)
     .where('status', 'in', [...BILLABLE_STATUSES])
     .where('next_bill_date', 'is not', null);
   if (!options.force) {
     query = query.where('next_bill_at', '<=', options.moment).where((eb) => eb.or([eb('retry_after', 'is', null), eb('retry_after', '<=', options.moment)]));
   }
+  query = typeof which === 'number' ? query.orderBy('next_bill_at').orderBy('id').limit(which) : query.where('id', 'in', [...which]).orderBy('id');
   // Several runners on PostgreSQL: each takes the rows no other holds, and skips the rest.
   if (ctx.dialect === 'postgres') query = query.forUpdate().skipLocked();
-  const rows = await query.orderBy('id').execute();
-  return rows;
+  return query.execute();
 }
 
 async function loadCustomers(ctx: TxContext, subs: readonly SubscriptionRow[]): Promise<Map<number, Customer>> {
@@ -228,9 +231,9 @@ interface Work {
   skipped: boolean;
 }
 
-async function renewWithin(ctx: TxContext, ids: readonly number[], options: RenewOptions, reserved: { first: number | null; count: number }): Promise<RenewalOutcome[]> {
+async function renewWithin(ctx: TxContext, which: readonly number[] | number, options: RenewOptions, reserved: { first: number | null; count: number }): Promise<RenewalOutcome[]> {
   const now = ctx.clock.now();
-  const subs = await lockDue(ctx, ids, options);
+  const subs = await lockDue(ctx, which, options);
   if (subs.length === 0) return [];
   if (options.force) {
     for (const sub of subs) {

@@ -35,17 +35,17 @@ export const renewals: DueWorkKind = {
   async run(ctx, moment) {
     let done = 0;
     for (;;) {
-      const ids = await dueSubscriptionIds(ctx, moment, RENEWAL_BATCH);
-      if (ids.length === 0) break;
       let outcomes: RenewalOutcome[];
       try {
-        outcomes = await renewSubscriptions(ctx, ids, { moment });
+        // The batch takes the due subscriptions no other runner holds (PostgreSQL: SKIP LOCKED).
+        outcomes = await renewSubscriptions(ctx, RENEWAL_BATCH, { moment });
       } catch (error) {
+        const ids = await dueSubscriptionIds(ctx, moment, RENEWAL_BATCH);
         ctx.log.warn({ err: error, tenant: ctx.tenant.id, count: ids.length }, 'renewal batch failed; renewing one at a time');
         outcomes = await renewOneByOne(ctx, ids, moment);
       }
       done += outcomes.filter((o) => o.result !== 'already_billed').length;
-      // Nothing taken: another runner holds these rows (PostgreSQL); it will bill them.
+      // Nothing taken: nothing is due, or another runner holds what is (it will bill it).
       if (outcomes.length === 0) break;
     }
     return done;
