@@ -1,5 +1,5 @@
 // Many rows in few statements, for work done in batches (the renewal runner): multi-row INSERTs and
-// one prepared UPDATE run per row, sent as compiled SQL so that building a statement costs nothing
+// UPDATE … FROM (VALUES …), sent as compiled SQL so that building a statement costs nothing
 // per row beyond its values. The SQL is the same on SQLite and PostgreSQL but for the placeholders.
 // Callers pass column names they own (never client input).
 import { CompiledQuery } from 'kysely';
@@ -55,17 +55,35 @@ export async function insertRows<T extends keyof Database & string>(
   return out;
 }
 
+export type ColumnType = 'text' | 'bigint' | 'integer';
+
 /**
- * Runs one UPDATE per row with the same statement text (prepared once): `set` columns from each
- * row, matched on its `id`. For batches where every row changes differently.
+ * Updates many rows by id in as few statements as the parameter limit allows, each row to its own
+ * values: UPDATE … FROM (VALUES …) on both engines (SQLite 3.33+). `types` names each column's type
+ * (PostgreSQL types the VALUES list from them). Rows must all have the same columns.
  */
-export async function updateRowsById<T extends keyof Database & string>(ctx: TxContext, table: T, rows: readonly (Row & { id: number })[], extra = ''): Promise<void> {
+export async function updateRowsById<T extends keyof Database & string>(ctx: TxContext, table: T, rows: readonly (Row & { id: number })[], types: Readonly<Record<string, ColumnType>>): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]).filter((c) => c !== 'id');
-  const sets = columns.map((c, i) => `${quote(c)} = ${ctx.dialect === 'postgres' ? `$${i + 1}` : '?'}`);
-  const text = `update ${quote(table)} set ${[...sets, ...(extra ? [extra] : [])].join(', ')} where "id" = ${ctx.dialect === 'postgres' ? `$${columns.length + 1}` : '?'}`;
-  for (const row of rows) {
-    await ctx.db.executeQuery(CompiledQuery.raw(text, [...columns.map((c) => row[c] ?? null), row.id]));
+  for (const c of columns) if (!types[c]) throw new Error(`updateRowsById: no type for ${table}.${c}`);
+  const all = ['id', ...columns];
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / all.length));
+  const pg = ctx.dialect === 'postgres';
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const chunk = rows.slice(start, start + perStatement);
+    const params: unknown[] = [];
+    const values = chunk.map((row) => {
+      const cells = all.map((c) => {
+        params.push(row[c] ?? null);
+        return pg ? `cast($${params.length} as ${c === 'id' ? 'bigint' : types[c]})` : '?';
+      });
+      return `(${cells.join(', ')})`;
+    });
+    // SQLite names the VALUES columns column1, column2, …; PostgreSQL takes names for them.
+    const ref = (i: number) => (pg ? `v.${quote(all[i])}` : `v.column${i + 1}`);
+    const alias = pg ? `v(${all.map(quote).join(', ')})` : 'v';
+    const text = `update ${quote(table)} set ${columns.map((c, i) => `${quote(c)} = ${ref(i + 1)}`).join(', ')} from (values ${values.join(', ')}) as ${alias} where ${quote(table)}."id" = ${ref(0)}`;
+    await ctx.db.executeQuery(CompiledQuery.raw(text, params));
   }
 }
 

@@ -18,7 +18,7 @@ import type { TenantContext } from '../context.ts';
 import { DomainError, ErrorCode } from '../errors/domain-error.ts';
 import { addDaysTo } from '../clock/zone.ts';
 import { dayStart, tenantDate } from '../clock/tenant-time.ts';
-import { insertRows, updateRowsById, chunks } from '../bulk.ts';
+import { insertRows, updateRowsById, chunks, type ColumnType } from '../bulk.ts';
 import { recordEvents, type NewEvent } from '../events/events.ts';
 import { postMany, type LedgerPosting } from '../ledger/ledger.ts';
 import { issuePosting } from '../invoices/figures.ts';
@@ -133,9 +133,11 @@ async function loadCustomers(ctx: TxContext, subs: readonly SubscriptionRow[]): 
   const ids = [...new Set(subs.map((s) => s.customer_id))];
   const map = new Map<number, Customer>();
   const needEmail = new Set(subs.filter((s) => s.notify === 1).map((s) => s.customer_id));
+  // By primary key only (SQLite would otherwise walk a tenant index over every customer); the
+  // tenant is checked on the rows.
   for (const part of chunks(ids)) {
-    const rows = await ctx.db.selectFrom('customers').select(['id', 'currency', 'default_payment_method_id', 'email']).where('tenant_id', '=', ctx.tenant.id).where('id', 'in', part).execute();
-    for (const row of rows) map.set(row.id, { ...row, email: row.email });
+    const rows = await ctx.db.selectFrom('customers').select(['id', 'tenant_id', 'currency', 'default_payment_method_id', 'email']).where('id', 'in', part).execute();
+    for (const row of rows) if (row.tenant_id === ctx.tenant.id) map.set(row.id, { id: row.id, currency: row.currency, default_payment_method_id: row.default_payment_method_id, email: row.email });
   }
   const missing = [...needEmail].filter((id) => !map.get(id)?.email);
   for (const part of chunks(missing)) {
@@ -161,7 +163,7 @@ async function loadMethods(ctx: TxContext, subs: readonly SubscriptionRow[], cus
   const named = [...new Set(charging.flatMap((s) => (s.payment_method_id === null ? [] : [s.payment_method_id])))];
   const byCustomer = [...new Set(charging.filter((s) => s.payment_method_id === null).map((s) => s.customer_id))];
   const rows: PaymentMethodRow[] = [];
-  for (const part of chunks(named)) rows.push(...(await ctx.db.selectFrom('payment_methods').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', 'in', part).execute()));
+  for (const part of chunks(named)) rows.push(...(await ctx.db.selectFrom('payment_methods').selectAll().where('id', 'in', part).execute()).filter((r) => r.tenant_id === ctx.tenant.id));
   for (const part of chunks(byCustomer)) {
     rows.push(
       ...(await ctx.db
@@ -382,7 +384,7 @@ async function renewWithin(ctx: TxContext, which: readonly number[] | number, op
     const invoice: Record<string, unknown> = {
       tenant_id: ctx.tenant.id,
       customer_id: sub.customer_id,
-      number: `pending-${randomAlnum(16)}`,
+      number: `pending-${token}`,
       token,
       status: InvoiceState.OPEN,
       currency: sub.currency,
@@ -420,10 +422,10 @@ async function renewWithin(ctx: TxContext, which: readonly number[] | number, op
   }
   if (billed.length > 0) {
     for (const part of chunks(billed.map((b) => b.invoiceId))) {
+      // Numbered from their ids as createInvoice numbers them (numberFromId); by primary key only.
       await ctx.db
         .updateTable('invoices')
         .set({ number: sql<string>`cast(10000 + id as text)` })
-        .where('tenant_id', '=', ctx.tenant.id)
         .where('id', 'in', part)
         .execute();
     }
@@ -580,9 +582,36 @@ async function renewWithin(ctx: TxContext, which: readonly number[] | number, op
   return outcomes;
 }
 
-// Each row changes differently; rows with the same columns share one prepared statement.
+const RENEWAL_COLUMNS: Record<string, ColumnType> = {
+  period_end: 'text',
+  invoice_id: 'bigint',
+  transaction_id: 'bigint',
+  amount: 'bigint',
+  status: 'text',
+  attempts: 'integer',
+  dunning_step: 'integer',
+  retry_at: 'bigint',
+  updated_at: 'bigint',
+};
+
+const SUBSCRIPTION_COLUMNS: Record<string, ColumnType> = {
+  next_bill_date: 'text',
+  next_bill_at: 'bigint',
+  billed_count: 'integer',
+  billed_amount: 'bigint',
+  current_period_start: 'text',
+  current_period_end: 'text',
+  status: 'text',
+  carry: 'text',
+  ends_at: 'bigint',
+  retry_after: 'bigint',
+  last_error: 'text',
+  updated_at: 'bigint',
+};
+
+// Each row changes differently: one UPDATE … FROM (VALUES …) per batch (and per shape of row).
 async function updateRenewals(ctx: TxContext, rows: Array<Record<string, unknown> & { id: number }>): Promise<void> {
-  await updateRowsById(ctx, 'renewals', rows);
+  await updateRowsById(ctx, 'renewals', rows, RENEWAL_COLUMNS);
 }
 
 async function updateSubscriptions(ctx: TxContext, rows: Array<Record<string, unknown> & { id: number }>): Promise<void> {
@@ -593,5 +622,5 @@ async function updateSubscriptions(ctx: TxContext, rows: Array<Record<string, un
     list.push(row);
     groups.set(key, list);
   }
-  for (const group of groups.values()) await updateRowsById(ctx, 'subscriptions', group);
+  for (const group of groups.values()) await updateRowsById(ctx, 'subscriptions', group, SUBSCRIPTION_COLUMNS);
 }
