@@ -19,6 +19,8 @@ import { listBatches } from '../../src/core/settlement/settlement.ts';
 import { pendingDueWork } from '../../src/core/jobs/runner.ts';
 import { verify } from '../../src/core/verify/verify.ts';
 import { simulator } from '../../src/core/processor/simulator.ts';
+import { collectRenewalNow, ignoreRenewal } from '../../src/core/flows/retry-renewal.ts';
+import { resetTenant } from '../../src/core/tenants/tenants.ts';
 import type { Tenant } from '../../src/core/database.ts';
 import type { TenantContext } from '../../src/core/context.ts';
 
@@ -159,6 +161,40 @@ describe('dunning', () => {
       ['paid', 'paid'],
     );
     assert.equal((await verify(t.services, w.tenant.id)).violation, null);
+  });
+
+  test('no ladder: a failed renewal goes straight to the last step; collected on request later, the subscription is active again', async () => {
+    const w = await world();
+    w.tenant = await setRecurringSettings(t.services, w.tenant, { dunningDays: [], dunningFinal: 'unpaid' });
+    const customer = await openVaultCustomer(w.ctx(), { customer: { company: 'No ladder' }, card: GOOD });
+    const sub = await createSubscription(w.ctx(), { customerId: customer.id, amount: 300, schedule: MONTHLY });
+    w.tenant = await setFaults(t.services, w.tenant, { force_decline: 'declined' });
+    await w.advance(HOUR);
+    let [renewal] = await renewalsOf(sub.id);
+    assert.deepEqual([renewal.status, renewal.attempts], ['uncollected', 1]);
+    assert.equal((await subscriptionRow(sub.id)).status, 'unpaid');
+    assert.equal(await collectRenewalNow(w.ctx(), renewal.id), 'declined');
+    w.tenant = await setFaults(t.services, w.tenant, {});
+    assert.equal(await collectRenewalNow(w.ctx(), renewal.id), 'paid');
+    [renewal] = await renewalsOf(sub.id);
+    assert.deepEqual([renewal.status, renewal.attempts], ['paid', 3]);
+    assert.equal((await subscriptionRow(sub.id)).status, 'active');
+    await assert.rejects(collectRenewalNow(w.ctx(), renewal.id), /cannot be collected/);
+  });
+
+  test('an ignored renewal stops its retries and no longer keeps the subscription past due', async () => {
+    const w = await world();
+    const customer = await openVaultCustomer(w.ctx(), { customer: { company: 'Ignored' }, card: { ...GOOD, number: '4000000000000002' } });
+    const sub = await createSubscription(w.ctx(), { customerId: customer.id, amount: 300, schedule: MONTHLY });
+    await w.advance(HOUR);
+    const [renewal] = await renewalsOf(sub.id);
+    await ignoreRenewal(w.ctx(), renewal.id);
+    assert.equal((await subscriptionRow(sub.id)).status, 'active');
+    await w.advance(10 * DAY);
+    assert.equal((await renewalsOf(sub.id))[0].attempts, 1, 'no retries');
+    // A test tenant with subscriptions and renewals can still be reset.
+    w.tenant = await resetTenant(t.services, w.tenant);
+    assert.equal((await renewalsOf(sub.id)).length, 0);
   });
 });
 

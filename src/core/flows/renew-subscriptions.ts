@@ -482,14 +482,15 @@ async function renewWithin(ctx: TxContext, which: readonly number[] | number, op
     if (b.status === 'paid' && total > 0) events.push({ type: 'invoice.paid', objectType: 'invoice', objectId: b.invoiceId, snapshot: b.invoice });
     const failed = b.status === 'failed';
     const failedOn = tenantDate(ctx, options.moment);
-    const retryAt = failed && settings.dunningDays.length > 0 ? dayStart(ctx, addDaysTo(failedOn, settings.dunningDays[0])) : null;
+    // The first step of the ladder; with no ladder, at once (the dunning kind then takes the last step).
+    const retryAt = !failed ? null : settings.dunningDays.length > 0 ? dayStart(ctx, addDaysTo(failedOn, settings.dunningDays[0])) : options.moment;
     renewalUpdates.push({
       id: b.work.renewalId,
       period_end: b.plan.periodEnd,
       invoice_id: b.invoiceId,
       transaction_id: b.txnId,
       amount: total,
-      status: failed && retryAt === null ? 'uncollected' : b.status,
+      status: b.status,
       attempts: b.txn ? 1 : 0,
       dunning_step: 0,
       retry_at: retryAt,
@@ -538,7 +539,7 @@ async function renewWithin(ctx: TxContext, which: readonly number[] | number, op
         emails.push({
           to: b.customer.email,
           subject: 'Your payment failed',
-          body: `We could not collect the payment for invoice #${numberFromId(b.invoiceId)}${retryAt !== null ? `; we will try again on ${addDaysTo(failedOn, settings.dunningDays[0])}` : ''}.`,
+          body: `We could not collect the payment for invoice #${numberFromId(b.invoiceId)}${settings.dunningDays.length > 0 ? `; we will try again on ${addDaysTo(failedOn, settings.dunningDays[0])}` : ''}.`,
           meta: { kind: 'payment_failed', subscription_id: sub.id, invoice_id: b.invoiceId, attempt: 1 },
         });
       }

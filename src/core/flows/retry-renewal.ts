@@ -5,12 +5,13 @@
 // subscription with nothing else unpaid is active again. Declined: the next step is scheduled, or
 // after the last one the subscription is cancelled for non-payment or marked unpaid (the tenant's
 // setting). Each step is an event and, for subscriptions that notify, an e-mail.
-import type { RenewalRow, SubscriptionRow } from '../database.ts';
+import type { InvoiceRow, RenewalRow, SubscriptionRow } from '../database.ts';
 import { forUpdate } from '../db.ts';
 import type { TenantContext } from '../context.ts';
 import { addDaysTo } from '../clock/zone.ts';
 import { dayStart, tenantDate } from '../clock/tenant-time.ts';
 import { recordEvent } from '../events/events.ts';
+import { DomainError, ErrorCode, notFound } from '../errors/domain-error.ts';
 import { lockInvoice } from '../invoices/allocations.ts';
 import { noteAttempts } from '../invoices/attempts.ts';
 import { InvoiceState } from '../invoices/status.ts';
@@ -22,6 +23,42 @@ import { notifyCustomer as notify, recoverIfSettled } from '../subscriptions/not
 import { chargeAndApplyWithin } from './charge-and-apply.ts';
 
 export type RetryResult = 'paid' | 'retry_scheduled' | 'cancelled' | 'unpaid' | 'unknown' | 'not_due';
+
+/** One attempt to collect what a renewal's invoice owes, from the subscription's method(s), applied to it. */
+async function attemptCollection(
+  ctx: TxContext,
+  sub: SubscriptionRow,
+  invoice: InvoiceRow,
+): Promise<{ result: 'approved' | 'declined' | 'unknown'; transactionId: number | null; message: string | null }> {
+  const methodIds = sub.payment_method_id !== null ? [sub.payment_method_id] : await chargeableMethods(ctx, sub.customer_id);
+  let result: 'approved' | 'declined' | 'unknown' = 'declined';
+  let transactionId: number | null = null;
+  let message: string | null = 'No payment method available';
+  if (methodIds.length > 0) {
+    const charged = await chargeAndApplyWithin(
+      ctx,
+      {
+        customerId: sub.customer_id,
+        using: { kind: 'saved', methodIds },
+        applyTo: [{ invoiceId: invoice.id }],
+        subscriptionId: sub.id,
+        description: sub.description || null,
+        processor: JSON.parse(sub.charge_options || '{}') as ChargeOptions,
+      },
+      undefined,
+    ).catch((error: unknown) => {
+      // A method deleted meanwhile is a failed attempt, not a crash of the ladder.
+      if ((error as { code?: string }).code === 'payment_method_unusable' || (error as { code?: string }).code === 'not_found') return null;
+      throw error;
+    });
+    if (charged) {
+      result = charged.result;
+      transactionId = charged.transaction.id;
+      message = charged.message;
+    }
+  } else await noteAttempts(ctx, [invoice.id], null);
+  return { result, transactionId, message };
+}
 
 /** The dunning step of one failed renewal due at `moment` (the caller's clock). */
 export async function retryRenewal(ctx: TenantContext, renewalId: number): Promise<RetryResult> {
@@ -48,34 +85,10 @@ export async function retryRenewal(ctx: TenantContext, renewalId: number): Promi
       await stop('uncollected');
       return 'cancelled';
     }
-    const methodIds = sub.payment_method_id !== null ? [sub.payment_method_id] : await chargeableMethods(ctx, sub.customer_id);
+    // No ladder at all (the tenant set none): the failed renewal goes straight to the last step.
+    if (recurringSettings(ctx.tenant).dunningDays.length === 0) return exhaust(ctx, renewal, sub, { attempt: renewal.attempts, transactionId: null, message: 'No retries' });
     const attempt = renewal.attempts + 1;
-    let result: 'approved' | 'declined' | 'unknown' = 'declined';
-    let transactionId: number | null = null;
-    let message: string | null = 'No payment method available';
-    if (methodIds.length > 0) {
-      const charged = await chargeAndApplyWithin(
-        ctx,
-        {
-          customerId: sub.customer_id,
-          using: { kind: 'saved', methodIds },
-          applyTo: [{ invoiceId: invoice.id }],
-          subscriptionId: sub.id,
-          description: sub.description || null,
-          processor: JSON.parse(sub.charge_options || '{}') as ChargeOptions,
-        },
-        undefined,
-      ).catch((error: unknown) => {
-        // A method deleted meanwhile is a failed attempt, not a crash of the ladder.
-        if ((error as { code?: string }).code === 'payment_method_unusable' || (error as { code?: string }).code === 'not_found') return null;
-        throw error;
-      });
-      if (charged) {
-        result = charged.result;
-        transactionId = charged.transaction.id;
-        message = charged.message;
-      }
-    } else await noteAttempts(ctx, [invoice.id], null);
+    const { result, transactionId, message } = await attemptCollection(ctx, sub, invoice);
     const snapshot = (extra: Record<string, unknown>) => ({ renewal_id: renewal.id, subscription_id: sub.id, invoice_id: invoice.id, transaction_id: transactionId, attempt, ...extra });
     if (result === 'approved') {
       await ctx.db.updateTable('renewals').set({ status: 'paid', attempts: attempt, transaction_id: transactionId, retry_at: null, updated_at: now }).where('id', '=', renewal.id).execute();
@@ -175,4 +188,69 @@ export async function renewalPaymentResolved(ctx: TxContext, transactionId: numb
     const updated = await ctx.db.updateTable('subscriptions').set({ status: 'past_due', updated_at: now }).where('id', '=', sub.id).returningAll().executeTakeFirstOrThrow();
     await recordEvent(ctx, 'subscription.past_due', 'subscription', sub.id, updated);
   }
+}
+
+export type CollectNowResult = 'paid' | 'declined' | 'unknown';
+
+/**
+ * Collects a renewal's invoice now, on request (AffiniPay's "pay occurrence": a failed, ignored or
+ * only-invoiced renewal, or its retry ahead of the ladder). Approved: paid, and the subscription
+ * recovers; declined: the attempt counts, the ladder keeps its dates (a renewal not in dunning is
+ * marked failed without one).
+ */
+export async function collectRenewalNow(ctx: TenantContext, renewalId: number): Promise<CollectNowResult> {
+  return inWork(ctx, async (ctx) => {
+    const renewal = await forUpdate(ctx.db.selectFrom('renewals').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', renewalId), ctx.dialect).executeTakeFirst();
+    if (!renewal) throw notFound('renewal', renewalId);
+    if (renewal.invoice_id === null || !['failed', 'uncollected', 'ignored', 'open'].includes(renewal.status)) {
+      throw new DomainError(ErrorCode.ILLEGAL_TRANSITION, `A renewal that is ${renewal.status} cannot be collected`, {
+        details: { reason: renewal.status === 'paid' ? 'already_paid' : 'not_collectable' },
+      });
+    }
+    const sub = await forUpdate(ctx.db.selectFrom('subscriptions').selectAll().where('id', '=', renewal.subscription_id), ctx.dialect).executeTakeFirstOrThrow();
+    const invoice = await lockInvoice(ctx, renewal.invoice_id);
+    const now = ctx.clock.now();
+    if (invoice.status !== InvoiceState.OPEN || invoice.balance <= 0)
+      throw new DomainError(ErrorCode.ILLEGAL_TRANSITION, 'The invoice has nothing left to pay', { details: { reason: 'nothing_due' } });
+    const { result, transactionId, message } = await attemptCollection(ctx, sub, invoice);
+    const attempts = renewal.attempts + 1;
+    if (result === 'approved') {
+      await ctx.db.updateTable('renewals').set({ status: 'paid', attempts, transaction_id: transactionId, retry_at: null, updated_at: now }).where('id', '=', renewal.id).execute();
+      await recordEvent(ctx, 'subscription.renewal_paid', 'subscription', sub.id, { renewal_id: renewal.id, invoice_id: invoice.id, transaction_id: transactionId, attempt: attempts });
+      await recoverIfSettled(ctx, sub);
+      return 'paid';
+    }
+    const status = result === 'unknown' ? 'unknown' : renewal.status === 'open' || renewal.status === 'ignored' ? 'failed' : renewal.status;
+    await ctx.db
+      .updateTable('renewals')
+      .set({ status, attempts, transaction_id: transactionId ?? renewal.transaction_id, updated_at: now })
+      .where('id', '=', renewal.id)
+      .execute();
+    await recordEvent(ctx, 'subscription.renewal_payment_failed', 'subscription', sub.id, {
+      renewal_id: renewal.id,
+      invoice_id: invoice.id,
+      transaction_id: transactionId,
+      attempt: attempts,
+      reason: message,
+    });
+    return result === 'unknown' ? 'unknown' : 'declined';
+  });
+}
+
+/**
+ * Stops collecting a renewal (AffiniPay's "ignore occurrence"): no more retries, and it no longer
+ * keeps the subscription past due; its invoice stays open and can still be collected later.
+ */
+export async function ignoreRenewal(ctx: TenantContext, renewalId: number): Promise<void> {
+  await inWork(ctx, async (ctx) => {
+    const renewal = await forUpdate(ctx.db.selectFrom('renewals').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', renewalId), ctx.dialect).executeTakeFirst();
+    if (!renewal) throw notFound('renewal', renewalId);
+    if (renewal.status === 'ignored') return;
+    if (renewal.status === 'paid' || renewal.status === 'skipped')
+      throw new DomainError(ErrorCode.ILLEGAL_TRANSITION, `A renewal that is ${renewal.status} cannot be ignored`, { details: { reason: 'not_collectable' } });
+    await ctx.db.updateTable('renewals').set({ status: 'ignored', retry_at: null, updated_at: ctx.clock.now() }).where('id', '=', renewal.id).execute();
+    const sub = await ctx.db.selectFrom('subscriptions').selectAll().where('id', '=', renewal.subscription_id).executeTakeFirstOrThrow();
+    await recordEvent(ctx, 'subscription.renewal_ignored', 'subscription', sub.id, { renewal_id: renewal.id, invoice_id: renewal.invoice_id });
+    await recoverIfSettled(ctx, sub);
+  });
 }

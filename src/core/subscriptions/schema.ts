@@ -102,7 +102,7 @@ export interface RenewalsTable {
   invoice_id: number | null;
   transaction_id: number | null;
   amount: number;
-  /** pending (being billed) | paid | open (invoiced, not charged) | failed (in dunning) | unknown | skipped | uncollected */
+  /** pending (being billed) | paid | open (invoiced, not charged) | failed (in dunning) | unknown | skipped | uncollected (the ladder ran out) | ignored */
   status: string;
   attempts: number;
   dunning_step: number;

@@ -240,6 +240,12 @@ export async function updateSubscription(ctx: TenantContext, id: number, changes
     if (changes.collection !== undefined) set.collection = changes.collection;
     if (changes.notify !== undefined) set.notify = changes.notify ? 1 : 0;
     if (changes.termsDays !== undefined) set.terms_days = changes.termsDays;
+    if (changes.trialEndsOn !== undefined) {
+      // A trial moved (ChargeDesk's trial_end): trialing until that day, or active when it has passed.
+      set.trial_ends_on = changes.trialEndsOn;
+      const today = tenantToday(ctx);
+      if (before.status === 'trialing' || before.status === 'active') set.status = changes.trialEndsOn !== null && changes.trialEndsOn > today ? 'trialing' : 'active';
+    }
     if (changes.status !== undefined) set.status = changes.status;
     if (changes.vendor && changes.vendorData) set.vendor_data = mergeVendorData(before.vendor_data, changes.vendor, changes.vendorData);
     const row = await ctx.db.updateTable('subscriptions').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
