@@ -10,7 +10,7 @@ import { DomainError, ErrorCode, invalid } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';
 import { isCalendarDate } from './calendar.ts';
 import { cadenceProblems, firstBillDate, nextBillDate, type Cadence } from './schedule.ts';
-import { dueInstant, lockSubscription, subscriptionSchedule, type Collection, type SubscriptionStatus } from './subscriptions.ts';
+import { dueInstant, lockSubscription, notBeforeToday, subscriptionSchedule, type Collection, type SubscriptionStatus } from './subscriptions.ts';
 import type { CarryLine } from './renewal-plan.ts';
 import { chargeableMethods } from '../vault/vault.ts';
 import { recoverIfSettled } from './notices.ts';
@@ -120,14 +120,14 @@ export async function resumeSubscription(ctx: TenantContext, id: number, patch?:
   );
 }
 
-/** No bill before `date`: the next bill date becomes that day (a cancelled one keeps its status). */
+/** No bill before `date`: the next bill date becomes that day (today when it has passed; a cancelled one keeps its status). */
 export async function holdSubscription(ctx: TenantContext, id: number, date: string, patch?: VendorPatch): Promise<SubscriptionRow> {
   if (!isCalendarDate(date)) throw invalid('The hold date must be a date', 'holduntil');
   return change(
     ctx,
     id,
     async (ctx, sub, now) => {
-      const set: Partial<SubscriptionRow> = { next_bill_date: date, updated_at: sub.updated_at };
+      const set: Partial<SubscriptionRow> = { next_bill_date: notBeforeToday(ctx, date), updated_at: sub.updated_at };
       set.next_bill_at = FINAL.has(sub.status) ? null : dueInstant(ctx, date, now);
       return { set, event: 'subscription.held' };
     },

@@ -104,6 +104,15 @@ function placeSchedule(draft: ScheduleDraft, start: string, amount: number): Sch
 const timingOf = (s: Schedule): string => JSON.stringify([s.unit, s.interval, s.anchors, s.shortMonths, s.start, s.trialDays ?? 0, s.end ?? null]);
 
 /**
+ * A bill date a person sets: a day already past means today (the period is billed now, and the
+ * schedule goes on from there; the runner does not bill every period since a date in the past).
+ */
+export function notBeforeToday(ctx: TenantContext, date: string): string {
+  const today = tenantToday(ctx);
+  return date < today ? today : date;
+}
+
+/**
  * When a bill date falls due: the start of that day in the tenant's zone, and never before `now`
  * when a person sets it (a subscription made at noon for today is due at noon, not at midnight).
  */
@@ -130,7 +139,7 @@ export async function insertSubscription(ctx: TxContext, input: SubscriptionInpu
   const today = tenantToday(ctx);
   const schedule = placeSchedule(input.schedule, today, input.amount);
   const now = ctx.clock.now();
-  const nextBillDate = input.nextBillDate === undefined || input.nextBillDate === null ? firstBillDate(schedule, today) : input.nextBillDate;
+  const nextBillDate = input.nextBillDate === undefined || input.nextBillDate === null ? firstBillDate(schedule, today) : notBeforeToday(ctx, input.nextBillDate);
   const trialEndsOn = input.trialEndsOn !== undefined ? input.trialEndsOn : schedule.trialDays ? addDaysTo(schedule.start, schedule.trialDays) : null;
   const row = await ctx.db
     .insertInto('subscriptions')
@@ -232,8 +241,8 @@ export async function updateSubscription(ctx: TenantContext, id: number, changes
     if (changes.amount !== undefined) set.amount = changes.amount;
     if (changes.quantity !== undefined) set.quantity = quantityText(changes.quantity, 'quantity');
     if (changes.nextBillDate) {
-      set.next_bill_date = changes.nextBillDate;
-      set.next_bill_at = dueInstant(ctx, changes.nextBillDate, now);
+      set.next_bill_date = notBeforeToday(ctx, changes.nextBillDate);
+      set.next_bill_at = dueInstant(ctx, set.next_bill_date, now);
     }
     if (changes.items !== undefined) set.items = JSON.stringify(changes.items);
     if (changes.paymentMethodId !== undefined) set.payment_method_id = changes.paymentMethodId;
