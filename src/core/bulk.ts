@@ -36,6 +36,9 @@ export async function insertRows<T extends keyof Database & string>(
 ): Promise<Row[]> {
   if (rows.length === 0) return [];
   const columns = Object.keys(rows[0]);
+  const tail =
+    (options.onConflict ? ` on conflict (${options.onConflict.map(quote).join(', ')}) do nothing` : '') + (options.returning?.length ? ` returning ${options.returning.map(quote).join(', ')}` : '');
+  if (ctx.dialect === 'postgres') return insertUnnest(ctx, table, columns, rows, tail);
   const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
   const out: Row[] = [];
   for (let start = 0; start < rows.length; start += perStatement) {
@@ -46,13 +49,42 @@ export async function insertRows<T extends keyof Database & string>(
       values.push(`(${placeholders(ctx.dialect, columns.length, params.length + 1)})`);
       for (const column of columns) params.push(row[column] ?? null);
     }
-    let text = `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values ${values.join(', ')}`;
-    if (options.onConflict) text += ` on conflict (${options.onConflict.map(quote).join(', ')}) do nothing`;
-    if (options.returning?.length) text += ` returning ${options.returning.map(quote).join(', ')}`;
+    const text = `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values ${values.join(', ')}${tail}`;
     const result = await ctx.db.executeQuery(CompiledQuery.raw(text, params));
     out.push(...(result.rows as Row[]));
   }
   return out;
+}
+
+// PostgreSQL parses and plans a VALUES list of thousands of parameters slowly; one array per column,
+// unnested, is one small statement whatever the number of rows. The arrays are typed as the table's
+// columns (read once per table from the catalog).
+const columnTypes = new Map<string, Promise<Map<string, string>>>();
+
+async function typesOf(ctx: TxContext, table: string): Promise<Map<string, string>> {
+  const key = `${table}`;
+  let found = columnTypes.get(key);
+  if (!found) {
+    found = ctx.db
+      .executeQuery(CompiledQuery.raw('select column_name, data_type from information_schema.columns where table_schema = current_schema() and table_name = $1', [table]))
+      .then((result) => new Map((result.rows as Array<{ column_name: string; data_type: string }>).map((r) => [r.column_name, r.data_type])));
+    columnTypes.set(key, found);
+    found.catch(() => columnTypes.delete(key));
+  }
+  return found;
+}
+
+async function insertUnnest(ctx: TxContext, table: string, columns: string[], rows: readonly Row[], tail: string): Promise<Row[]> {
+  const types = await typesOf(ctx, table);
+  const arrays = columns.map((column) => rows.map((row) => row[column] ?? null));
+  const casts = columns.map((column, i) => {
+    const type = types.get(column);
+    if (!type) throw new Error(`insertRows: no column ${table}.${column}`);
+    return `cast($${i + 1} as ${type === 'character varying' ? 'text' : type}[])`;
+  });
+  const text = `insert into ${quote(table)} (${columns.map(quote).join(', ')}) select * from unnest(${casts.join(', ')})${tail}`;
+  const result = await ctx.db.executeQuery(CompiledQuery.raw(text, arrays));
+  return result.rows as Row[];
 }
 
 export type ColumnType = 'text' | 'bigint' | 'integer';
