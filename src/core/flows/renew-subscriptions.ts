@@ -6,9 +6,9 @@
 // events and e-mails of each, in the same transaction.
 //
 // The due-work runner hands it a batch of subscriptions due at one moment; each renewal in the batch
-// is complete on its own (its invoice, charge and application), and the batch commits together: on
-// SQLite one commit (and one fsync) for many renewals, on PostgreSQL rows locked FOR UPDATE SKIP
-// LOCKED so that several runners share the work. A batch that fails is retried one subscription at
+// is complete on its own (its invoice, charge and application), and the batch commits together (one
+// commit for many renewals; on PostgreSQL its rows are locked FOR UPDATE SKIP LOCKED so that several
+// runners share the work). A batch that fails is retried one subscription at
 // a time by the runner (../jobs/kinds/renewals.ts). Writes go through each domain's batch writers
 // (postMany, recordEvents, insertRows) with the same postings and events as the single-row building
 // blocks (issuePosting, capturePosting, applyPosting), so verify sees no difference.
