@@ -184,6 +184,7 @@ async function main(): Promise<void> {
     `autocannon, ${HTTP.connections} connections, no pipelining, ${HTTP.warmupSeconds} s warm-up then ${HTTP.seconds} s; server in a separate process on 127.0.0.1; latency over every 2xx response.`,
     '',
     httpTable,
+    ...measured.flatMap(({ scenario, backend, result }) => (result?.notes.length ? ['', `${scenario.name} [${dbLabel(backend)}]:`, ...result.notes.map((line) => `- ${line}`)] : [])),
     '',
     recurringSection(recurring, RECURRING_COUNT),
     ...(notes.length ? ['', ...notes.map((n) => `Note: ${n}`)] : []),

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { VENDOR_NAMES } from './vendors/index.ts';
 import { journalSize } from './http/journal.ts';
 import { StartupError } from './startup/startup-error.ts';
+import { parseAllowList, type AllowList } from './core/webhooks/targets.ts';
 
 export interface Config {
   port: number;
@@ -20,6 +21,8 @@ export interface Config {
   journalSize: number;
   /** How long to keep retrying an unreachable PostgreSQL at start. */
   dbWaitSeconds: number;
+  /** Webhook delivery: hosts deliveries may go to (null: any http(s) URL), a cap on the per-attempt timeout, the loop's interval, the public base URL for links. */
+  webhooks: { allow: AllowList; timeoutMs: number | null; intervalMs: number; publicUrl: string | undefined };
 }
 
 function port(value: string | undefined, name: string): number | undefined {
@@ -27,6 +30,19 @@ function port(value: string | undefined, name: string): number | undefined {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new StartupError(`${name} must be a port number (0 to 65535), got ${value}`);
   return n;
+}
+
+function milliseconds(value: string | undefined, name: string): number | null {
+  if (value === undefined || value === '') return null;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new StartupError(`${name} must be a whole number of milliseconds above 0, got ${value}`);
+  return n;
+}
+
+function publicUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^https?:\/\/[^/]+/.test(value)) throw new StartupError(`BURSAR_PUBLIC_URL must be an http(s) URL such as https://bursar.example.com, got ${value}`);
+  return value.replace(/\/+$/, '');
 }
 
 function seconds(value: string | undefined, name: string, fallback: number): number {
@@ -57,5 +73,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobIntervalSeconds: seconds(env.BURSAR_JOB_INTERVAL_SECONDS, 'BURSAR_JOB_INTERVAL_SECONDS', 30),
     journalSize: journalSize(env),
     dbWaitSeconds: seconds(env.BURSAR_DB_WAIT_SECONDS, 'BURSAR_DB_WAIT_SECONDS', 15),
+    webhooks: {
+      allow: parseAllowList(env.BURSAR_WEBHOOK_ALLOW),
+      timeoutMs: milliseconds(env.BURSAR_WEBHOOK_TIMEOUT_MS, 'BURSAR_WEBHOOK_TIMEOUT_MS'),
+      intervalMs: milliseconds(env.BURSAR_WEBHOOK_INTERVAL_MS, 'BURSAR_WEBHOOK_INTERVAL_MS') ?? 1000,
+      publicUrl: publicUrl(env.BURSAR_PUBLIC_URL),
+    },
   };
 }

@@ -11,7 +11,9 @@ import { buildApp } from './http/app.ts';
 import { createLogger } from './http/logger.ts';
 import { Journal } from './http/journal.ts';
 import { migrate, openStore, type Store } from './store/db.ts';
-import { ensureDemo, FRONT_DOORS } from './vendors/index.ts';
+import { ensureDemo, FRONT_DOORS, webhookFormats } from './vendors/index.ts';
+import { createWebhookRuntime } from './core/webhooks/runtime.ts';
+import { startDeliveryLoop } from './core/webhooks/loop.ts';
 import { join } from 'node:path';
 import { checkDatabaseUrl, waitForPostgres } from './startup/database.ts';
 import { prepareDataDir, SQLITE_FILE } from './startup/data-dir.ts';
@@ -43,7 +45,13 @@ export async function openServices(config: Config): Promise<OpenedServices> {
         { cause: error },
       );
     }
-    const services: CoreServices = { db: store.db, dialect: store.dialect, secrets: createSecretBox(key), log: createLogger(config.logLevel) };
+    const webhooks = createWebhookRuntime(webhookFormats(), {
+      allow: config.webhooks.allow,
+      timeoutMs: config.webhooks.timeoutMs,
+      intervalMs: config.webhooks.intervalMs,
+      baseUrl: config.webhooks.publicUrl ?? `http://localhost:${config.port}`,
+    });
+    const services: CoreServices = { db: store.db, dialect: store.dialect, secrets: createSecretBox(key), log: createLogger(config.logLevel), webhooks };
     await checkSecretKey(services, { fromEnv: Boolean(config.secretKey), dataDir: config.dataDir });
     return { store, services };
   } catch (error) {
@@ -179,6 +187,9 @@ export async function startServer(config: Config, options: { adminToken?: string
   timer.unref();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  // Webhook deliveries go out in the background, woken as they are queued (never inside a request).
+  if (services.webhooks && !config.webhooks.publicUrl) services.webhooks.settings.baseUrl = baseUrl(config.host, port);
+  const deliveries = startDeliveryLoop(services);
   return {
     app,
     vendorApps,
@@ -190,6 +201,7 @@ export async function startServer(config: Config, options: { adminToken?: string
     vendorUrls,
     async close() {
       clearInterval(timer);
+      await deliveries.stop();
       await closeExtra();
       for (const vendorApp of vendorApps) await vendorApp.close();
       await app.close();

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { openBenchStore, type BenchStore } from './backends.ts';
 import { isScenario, type HttpRequestSpec, type ScenarioBackend } from './scenario.ts';
 
-export type TargetMessage = { type: 'ready'; url: string; request: HttpRequestSpec } | { type: 'error'; message: string } | { type: 'closed' };
+export type TargetMessage = { type: 'ready'; url: string; request: HttpRequestSpec } | { type: 'error'; message: string } | { type: 'report'; lines: string[] } | { type: 'closed' };
 
 function send(message: TargetMessage): Promise<void> {
   return new Promise((resolve) => process.send!(message, undefined, {}, () => resolve()));
@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     const closed = new Promise<void>((resolve) => process.once('message', () => resolve()));
     await send({ type: 'ready', url: `http://127.0.0.1:${port}`, request: scenario.request(context) });
     await closed;
+    if (scenario.report) await send({ type: 'report', lines: await scenario.report(context) });
     await app.close();
   } finally {
     await bench?.dispose();

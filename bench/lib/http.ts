@@ -21,6 +21,8 @@ export interface HttpResult {
   responses2xx: number;
   non2xx: number;
   errors: number;
+  /** Extra figures the scenario reported after the run. */
+  notes: string[];
 }
 
 const TARGET = fileURLToPath(new URL('./http-target.ts', import.meta.url));
@@ -50,6 +52,8 @@ async function checkOnce(url: string, request: HttpRequestSpec): Promise<void> {
 
 export async function measureHttp(scenarioFile: string, backend: ScenarioBackend, options: HttpOptions): Promise<HttpResult> {
   const child = fork(TARGET, [scenarioFile, backend], { execPath: process.execPath, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // Filled in by the finally block below (the scenario reports before it tears down): the array is returned by reference.
+  const notes: string[] = [];
   try {
     const ready = await nextMessage(child, 60_000);
     if (ready.type === 'error') throw new Error(ready.message.split('\n')[0]);
@@ -72,6 +76,9 @@ export async function measureHttp(scenarioFile: string, backend: ScenarioBackend
       if (statusCode >= 200 && statusCode <= 299) latencies.push(responseTime);
     });
     const result = await instance;
+    child.on('message', (message: TargetMessage) => {
+      if (message.type === 'report') notes.push(...message.lines);
+    });
     return {
       requestsPerSecond: latencies.length / result.duration,
       p50Ms: percentile(latencies, 50),
@@ -79,6 +86,7 @@ export async function measureHttp(scenarioFile: string, backend: ScenarioBackend
       responses2xx: latencies.length,
       non2xx: result.non2xx,
       errors: result.errors,
+      notes,
     };
   } finally {
     if (child.exitCode === null && child.signalCode === null) {

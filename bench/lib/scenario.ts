@@ -56,6 +56,8 @@ export interface HttpScenario<C = unknown> {
   setup(env: ScenarioEnv): Promise<{ app: FastifyInstance; context: C }>;
   /** The request to repeat; the same bytes every time. */
   request(context: C): HttpRequestSpec;
+  /** After the measured run, before teardown: extra figures for the report (one line each). */
+  report?(context: C): Promise<string[]>;
 }
 
 export function defineScenario<C>(scenario: HttpScenario<C>): HttpScenario<C> {

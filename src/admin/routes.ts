@@ -21,6 +21,7 @@ import { unauthorized } from '../http/failures.ts';
 import type { Journal } from '../http/journal.ts';
 import { journalRoutes } from './journal-routes.ts';
 import { recurringRoutes } from './recurring-routes.ts';
+import { webhookRoutes } from './webhook-routes.ts';
 import { checkFaults, checkKind } from './validate.ts';
 import { OPENAPI_PATH, registerOpenApi } from './openapi.ts';
 
@@ -170,6 +171,7 @@ export function adminRoutes(services: CoreServices, journal: Journal) {
 
     await app.register(journalRoutes(services, journal));
     await app.register(recurringRoutes(services));
+    await app.register(webhookRoutes(services));
 
     app.post<{ Params: TenantParams }>('/tenants/:tenant/reset', async (request) => ({ tenant: tenantView(await resetTenant(services, await tenantOf(request))) }));
 

@@ -48,6 +48,79 @@ const journalEntry = obj({
 const journal = obj({ size: { ...int, description: 'requests kept per tenant' }, requests: { type: 'array', items: journalEntry } });
 
 const tenantParam = obj({ tenant: { ...str, description: 'tenant id or slug' } });
+const idParams = obj({ tenant: str, id: str });
+const endpoint = obj({
+  id: int,
+  format: { ...str, description: 'standard, or a door’s: chargedesk, affinipay, affinipay_partner, chargeover, fluidpay' },
+  url: str,
+  events: { type: 'array', items: str, description: 'the format’s event names, or ["*"] for every event' },
+  mode: { type: ['string', 'null'], enum: ['test', 'live', null], description: 'only test or only live tenants’ events (AffiniPay’s test and live URLs)' },
+  enabled: bool,
+  disabled_reason: nullable(str),
+  secret: { ...str, description: 'the vendor’s shared secret (signs its own header)' },
+  standard_webhooks_secret: { ...str, description: 'the same secret for Standard Webhooks libraries (whsec_…)' },
+  options: anyObject,
+  description: str,
+  created_at: { ...str, format: 'date-time' },
+  updated_at: { ...str, format: 'date-time' },
+});
+const endpointInput = (required: string[]) =>
+  obj(
+    {
+      format: { ...str, default: 'standard' },
+      url: { ...str, description: 'http or https; the deployment’s BURSAR_WEBHOOK_ALLOW applies' },
+      events: { type: 'array', items: str },
+      mode: { type: ['string', 'null'], enum: ['test', 'live', null] },
+      enabled: bool,
+      description: str,
+      options: { ...anyObject, description: 'chargeover: {"encrypt": true}' },
+      secret: str,
+    },
+    required,
+  );
+const attempt = obj({
+  attempt: int,
+  due_at: { ...str, format: 'date-time' },
+  started_at: { ...str, format: 'date-time' },
+  url: str,
+  request_headers: { type: 'object', additionalProperties: str },
+  outcome: { type: 'string', enum: ['sending', 'succeeded', 'failed'] },
+  response_status: nullable(int),
+  response_excerpt: nullable(str),
+  error: nullable(str),
+  duration_ms: nullable(int),
+});
+const delivery = obj(
+  {
+    id: int,
+    endpoint_id: int,
+    event_id: int,
+    event_type: str,
+    object_type: str,
+    object_id: int,
+    message_id: { ...str, description: 'webhook-id: the same on every attempt' },
+    status: { type: 'string', enum: ['pending', 'delivered', 'failed', 'cancelled'] },
+    attempts: int,
+    next_attempt_at: nullable({ ...str, format: 'date-time' }),
+    replay_of: nullable(int),
+    last_status: nullable(int),
+    last_error: nullable(str),
+    created_at: { ...str, format: 'date-time' },
+    completed_at: nullable({ ...str, format: 'date-time' }),
+    payload: nullable(str),
+    log: { type: 'array', items: attempt },
+  },
+  ['id', 'endpoint_id', 'event_type', 'message_id', 'status', 'attempts'],
+);
+const webhookFormat = obj({
+  name: str,
+  title: str,
+  events: { type: 'array', items: str },
+  retries: str,
+  timeout_ms: int,
+  disables_on: { type: 'array', items: int },
+  options: { type: 'array', items: str },
+});
 const journalQuery = obj(
   {
     door: { type: 'string', enum: [...VENDORS] },
@@ -170,4 +243,35 @@ export const ADMIN_SCHEMAS: Record<string, Schema> = {
   'DELETE /_admin/requests': route('journal: clear everything', { response: { 204: { type: 'null' }, 401: error } }),
   'GET /_admin/tenants/:tenant/requests': route('journal: a tenant’s recent requests, newest first', { params: tenantParam, querystring: journalQuery, response: ok(journal) }),
   'DELETE /_admin/tenants/:tenant/requests': route('journal: clear a tenant’s', { params: tenantParam, response: { 204: { type: 'null' }, 401: error, 404: error } }),
+  'GET /_admin/webhook-formats': route('webhooks: the formats this server speaks (events, retries, timeout) and its allow-list', {
+    response: ok(obj({ formats: { type: 'array', items: webhookFormat }, allow_list: { type: ['array', 'null'], items: str } })),
+  }),
+  'GET /_admin/tenants/:tenant/webhooks': route('webhooks: a tenant’s endpoints', {
+    params: tenantParam,
+    querystring: obj({ format: str }, []),
+    response: ok(obj({ endpoints: { type: 'array', items: endpoint } })),
+  }),
+  'POST /_admin/tenants/:tenant/webhooks': route('webhooks: add an endpoint', { params: tenantParam, body: endpointInput(['url']), response: ok(obj({ endpoint }), 201) }),
+  'GET /_admin/tenants/:tenant/webhooks/:id': route('webhooks: one endpoint', { params: idParams, response: ok(obj({ endpoint })) }),
+  'PATCH /_admin/tenants/:tenant/webhooks/:id': route('webhooks: change, enable or disable an endpoint (disabled: its queue waits)', {
+    params: idParams,
+    body: endpointInput([]),
+    response: ok(obj({ endpoint })),
+  }),
+  'DELETE /_admin/tenants/:tenant/webhooks/:id': route('webhooks: delete an endpoint (its queued deliveries are dropped)', {
+    params: idParams,
+    response: { 204: { type: 'null' }, 401: error, 404: error },
+  }),
+  'POST /_admin/tenants/:tenant/webhooks/:id/test': route('webhooks: queue a test delivery', { params: idParams, response: ok(obj({ delivery }), 202) }),
+  'POST /_admin/tenants/:tenant/webhooks/:id/replay': route('webhooks: replay every failed delivery of the endpoint not replayed yet', {
+    params: idParams,
+    response: ok(obj({ deliveries: { type: 'array', items: delivery } }), 202),
+  }),
+  'GET /_admin/tenants/:tenant/webhook-deliveries': route('webhooks: the delivery log, newest first, with every attempt', {
+    params: tenantParam,
+    querystring: obj({ endpoint: str, status: { type: 'string', enum: ['pending', 'delivered', 'failed', 'cancelled'] }, before: str, limit: str }, []),
+    response: ok(obj({ deliveries: { type: 'array', items: delivery } })),
+  }),
+  'GET /_admin/tenants/:tenant/webhook-deliveries/:id': route('webhooks: one delivery with its payload and attempts', { params: idParams, response: ok(obj({ delivery })) }),
+  'POST /_admin/tenants/:tenant/webhook-deliveries/:id/replay': route('webhooks: replay one delivery (a new delivery of the same body)', { params: idParams, response: ok(obj({ delivery }), 202) }),
 };

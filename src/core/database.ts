@@ -25,6 +25,8 @@ import type {
   SubscriptionUsageRow,
 } from './subscriptions/schema.ts';
 import type { TerminalsTable, TerminalRow } from './terminals/schema.ts';
+import type { NotesTable, NoteRow } from './notes/schema.ts';
+import type { WebhookEndpointsTable, WebhookDeliveriesTable, WebhookAttemptsTable } from './webhooks/schema.ts';
 
 export interface Database {
   tenants: TenantsTable;
@@ -59,6 +61,10 @@ export interface Database {
   contact_logins: ContactLoginsTable;
   scheduled_payments: ScheduledPaymentsTable;
   payment_attempts: PaymentAttemptsTable;
+  notes: NotesTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 export type Db = Kysely<Database>;
@@ -118,4 +124,9 @@ export type {
   SubscriptionUsageRow,
   TerminalsTable,
   TerminalRow,
+  NotesTable,
+  NoteRow,
+  WebhookEndpointsTable,
+  WebhookDeliveriesTable,
+  WebhookAttemptsTable,
 };

@@ -10,10 +10,16 @@ import { chargeDeskDoor } from './chargedesk/door.ts';
 import { affiniPayDoor } from './affinipay/door.ts';
 import { invoicedDoor } from './invoiced/door.ts';
 import type { Door } from './kit/door.ts';
+import type { WebhookFormat } from '../core/webhooks/format.ts';
 
 export const FRONT_DOORS: readonly Door[] = [chargeOverDoor, fluidPayDoor, chargeDeskDoor, affiniPayDoor, invoicedDoor];
 
 export const VENDOR_NAMES: readonly string[] = FRONT_DOORS.map((door) => door.vendor);
+
+/** Every door's webhook formats (the core adds the standard one). */
+export function webhookFormats(): WebhookFormat[] {
+  return FRONT_DOORS.flatMap((door) => door.webhooks ?? []);
+}
 
 export function doorOf(vendor: string): Door {
   const door = FRONT_DOORS.find((d) => d.vendor === vendor);

@@ -78,12 +78,13 @@ export function okBody(answer: CoAnswer, status = 200): any {
   return answer.body.response;
 }
 
-/** Asserts the ChargeOver error envelope. */
+/** Asserts the ChargeOver error envelope (a GET of a missing object answers response:null, as recorded; other errors false). */
 export function errorBody(answer: CoAnswer, status: number): any {
   assert.equal(answer.status, status, JSON.stringify(answer.body));
   assert.equal(answer.body.code, status);
   assert.equal(answer.body.status, 'Error');
-  assert.equal(answer.body.response, false);
+  if (status === 404) assert.ok(answer.body.response === null || answer.body.response === false, JSON.stringify(answer.body));
+  else assert.equal(answer.body.response, false);
   assert.equal(typeof answer.body.message, 'string');
   return answer.body;
 }

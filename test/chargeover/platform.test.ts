@@ -153,7 +153,7 @@ test('bad input: wrong types, unknown ids, malformed bodies leave nothing writte
   errorBody(await co.put('/customer/999999', { company: 'nobody' }), 404);
   errorBody(await co.put('/invoice/token:nope', { memo: 'x' }), 404);
   errorBody(await co.post('/invoice/999999?action=void'), 404);
-  errorBody(await co.del('/invoice/1'), 400);
+  errorBody(await co.del('/transaction/1'), 400);
   errorBody(await co.get('/customer?offset=-1'), 400);
   errorBody(await co.get('/customer?limit=abc'), 400);
   errorBody(await co.get('/customer/1?action=setActive'), 400);

@@ -226,7 +226,7 @@ describe('serve', () => {
     assert.ok(token, first.stdout);
     assert.match(first.stdout, /Demo tenant "demo" created; credentials per front door:/);
     for (const [vendor, base] of Object.entries(bases)) {
-      const live = vendor === 'chargeover' || vendor === 'fluidpay';
+      const live = vendor === 'chargeover' || vendor === 'fluidpay' || vendor === 'chargedesk' || vendor === 'invoiced';
       assert.match(first.stdout, new RegExp(`^ {2}${vendor} +${url.replace(/\./g, '\\.')}${base}${live ? '' : ' +\\(not live yet: every path answers not found\\)'}$`, 'm'), vendor);
     }
     const lines = credentialLines(first.stdout);
@@ -294,7 +294,7 @@ describe('serve', () => {
     assert.deepEqual(summary.addresses, ['127.0.0.1']);
     assert.deepEqual(
       summary.doors.map((d: Json) => `${d.vendor}:${d.live}`),
-      ['chargeover:true', 'fluidpay:true', 'chargedesk:false', 'affinipay:false', 'invoiced:false'],
+      ['chargeover:true', 'fluidpay:true', 'chargedesk:true', 'affinipay:false', 'invoiced:true'],
     );
     assert.deepEqual([...new Set(summary.credentials.map((c: { vendor: string }) => c.vendor))].sort(), [...VENDORS].sort());
     assert.equal((await fetch(`${summary.url}/_health`)).status, 200);

@@ -34,7 +34,7 @@ test('#52-#54 add-ons', async () => {
   assert.equal(updated.body.data.description, 'x');
   assert.equal(updated.body.data.amount, 100);
   assert.equal((await fp.call('POST', `/recurring/addon/${a.id}`, {})).body.data.description, 'x', 'an empty update returns the object');
-  assert.equal((await fp.call('GET', `/recurring/addon/${a.id}`)).body.data.id, a.id);
+  assert.equal((await fp.call('GET', `/recurring/addon/${a.id}`)).body.data[0].id, a.id);
   assert.deepEqual((await fp.call('DELETE', `/recurring/addon/${a.id}`)).body, { status: 'success', msg: 'success', data: null });
   assert.equal((await fp.call('GET', `/recurring/addon/${a.id}`)).status, 404);
 });
@@ -77,7 +77,7 @@ test('#55-#61 discounts, plans and subscriptions', async () => {
     assert.equal(p[field], value, field);
   // a later edit of the source add-on does not change the plan
   await fp.call('POST', `/recurring/addon/${addon.id}`, { amount: 999 });
-  assert.equal((await fp.call('GET', `/recurring/plan/${p.id}`)).body.data.add_ons[0].amount, 100);
+  assert.equal((await fp.call('GET', `/recurring/plan/${p.id}`)).body.data[0].add_ons[0].amount, 100);
   // #57
   assert.equal((await fp.call('POST', '/recurring/plan', { ...planBody, add_ons: [{ id: 'aaaaaaaaaaaaaaaaaaaa' }] })).status, 400);
   assert.equal((await fp.call('POST', '/recurring/plan', { ...planBody, add_ons: [{ id: discount.id }] })).status, 400, 'a discount is not an add-on');

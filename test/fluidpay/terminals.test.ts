@@ -13,7 +13,7 @@ after(async () => {
 test('#62 GET /terminals lists the seeded devices, inactive included', async () => {
   const reply = await fp.call('GET', '/terminals');
   assert.equal(reply.status, 200);
-  assert.equal(reply.body.msg, '');
+  assert.equal(reply.body.msg, 'success'); // fluidpay-v2 §5.1
   assert.equal(reply.body.total_count, reply.body.data.length);
   assert.ok(reply.body.data.length >= 2);
   for (const t of reply.body.data) {

@@ -58,8 +58,10 @@ test('#1-#14 users, token-auth, logout, passwords', async () => {
   // #3 #4
   const login = await tokenAuth('testmerchant43', 'T@est12345678');
   assert.equal(login.status, 200);
-  assert.deepEqual(Object.keys(login.body).sort(), ['status', 'token']);
+  // The seed's status and token, plus what current clients read (fluidpay-v2 §3.5).
+  assert.deepEqual(Object.keys(login.body).sort(), ['data', 'msg', 'sid', 'status', 'token']);
   assert.equal(login.body.status, 'successful');
+  assert.deepEqual(login.body.data, { token: login.body.token, sid: login.body.sid });
   assert.match(login.body.token, /^[\w-]+\.[\w-]+\.[\w-]+$/);
   const claims = JSON.parse(Buffer.from(login.body.token.split('.')[1], 'base64url').toString());
   assert.equal(claims.sub, user.id);
@@ -95,7 +97,11 @@ test('#1-#14 users, token-auth, logout, passwords', async () => {
   assert.ok(users.body.data.some((u: any) => u.id === user.id));
   // #10
   assert.equal((await fp.call('POST', '/user', { ...docUser, username: 'x1', role: 'owner' })).status, 400);
-  assert.equal((await fp.call('POST', '/user', { ...docUser, username: 'x2', phone: '630-555-5555' })).status, 400);
+  // Seed case 10 as fluidpay-v2 §4 changes it: a formatted phone is stored as digits; letters are still a 400.
+  const formatted = await fp.call('POST', '/user', { ...docUser, username: 'x2', phone: '630-555-5555' });
+  assert.equal(formatted.status, 200);
+  assert.equal(formatted.body.data.phone, '6305555555');
+  assert.equal((await fp.call('POST', '/user', { ...docUser, username: 'x2b', phone: 'call me' })).status, 400);
   assert.equal((await fp.call('POST', '/user', { ...docUser, username: 'x3', password: 'short' })).status, 400);
   assert.equal((await fp.call('POST', '/user', { ...docUser, username: undefined })).status, 400);
   // #11
@@ -125,7 +131,7 @@ test('#1-#14 users, token-auth, logout, passwords', async () => {
   assert.equal((await fp.call('POST', '/user', { ...docUser, username: 'x4' }, { key: standard })).status, 403);
   assert.equal((await fp.call('GET', '/users', undefined, { key: standard })).status, 200);
   // #14
-  assert.deepEqual((await fp.call('DELETE', `/user/${user.id}`)).body, { status: 'success', msg: 'successfully deleted', data: null });
+  assert.deepEqual((await fp.call('DELETE', `/user/${user.id}`)).body, { status: 'success', msg: 'success', data: null }); // fluidpay-v2 §3.3
   assert.equal((await fp.call('GET', `/user/${user.id}`)).status, 404);
   assert.equal((await tokenAuth('testmerchant43', 'Reset-pass1')).status, 401);
   const other = await fp.otherKey();
@@ -154,7 +160,7 @@ test('#15-#18 API keys', async () => {
   assert.equal(asKey.body.data.username, 'keyowner');
   // #17
   const deleted = await fp.call('DELETE', `/user/apikey/${key.api_key}`, undefined, { key: bearer });
-  assert.deepEqual(deleted.body, { status: 'success', msg: 'successfully deleted api key', data: null });
+  assert.deepEqual(deleted.body, { status: 'success', msg: 'success', data: null }); // fluidpay-v2 §3.2
   assert.equal((await fp.call('GET', '/user', undefined, { key: key.api_key })).status, 401);
   // #18
   assert.equal((await fp.call('POST', '/user/apikey', { type: 'secret' }, { key: bearer })).status, 400);

@@ -20,7 +20,7 @@ const get = async (path: string, accept = 'application/json') => {
   return { status: response.status, type: response.headers.get('content-type') ?? '', text: await response.text() };
 };
 
-const DOORS = ['chargeover:true:/chargeover/api/v3', 'fluidpay:true:/fluidpay/api', 'chargedesk:false:/chargedesk', 'affinipay:false:/affinipay/v1', 'invoiced:false:/invoiced'];
+const DOORS = ['chargeover:true:/chargeover/api/v3', 'fluidpay:true:/fluidpay/api', 'chargedesk:true:/chargedesk', 'affinipay:false:/affinipay/v1', 'invoiced:true:/invoiced'];
 
 test('GET / and /_health say the version, the database, which doors are live and their base paths', async () => {
   for (const path of ['/', '/_health']) {
@@ -59,15 +59,18 @@ test('each door’s API reference is generated from its routes and links to its 
   const fluidPay = JSON.parse((await get('/_docs/fluidpay')).text);
   const fpRoutes = fluidPay.routes.map((r: any) => `${r.method} ${r.path}`);
   for (const expected of ['POST /fluidpay/api/transaction', 'GET /fluidpay/api/transaction/{id}', 'POST /fluidpay/api/vault/customer']) assert.ok(fpRoutes.includes(expected), expected);
+  const affiniPay = JSON.parse((await get('/_docs/affinipay')).text);
+  assert.equal(affiniPay.live, false);
+  assert.deepEqual(affiniPay.routes, []);
   const chargeDesk = JSON.parse((await get('/_docs/chargedesk')).text);
-  assert.equal(chargeDesk.live, false);
-  assert.deepEqual(chargeDesk.routes, []);
+  assert.equal(chargeDesk.live, true);
+  assert.ok(chargeDesk.routes.some((r: any) => r.method === 'POST' && r.path === '/chargedesk/v1/gateway/products/charge'));
 
   const html = await get('/_docs/chargeover', 'text/html');
   assert.match(html.type, /^text\/html/);
   assert.match(html.text, /<td class="m">POST<\/td><td class="m">\/chargeover\/api\/v3\/invoice\/\{id\}\?action=pay<\/td>/);
   const index = await get('/_docs', 'text/html');
-  assert.match(index.text, /<tr class="off"><td><a href="\/_docs\/invoiced">invoiced<\/a><\/td><td><code>\/invoiced<\/code><\/td><td>not live yet<\/td>/);
+  assert.match(index.text, /<tr class="off"><td><a href="\/_docs\/affinipay">affinipay<\/a><\/td><td><code>\/affinipay\/v1<\/code><\/td><td>not live yet<\/td>/);
   const readme = await get('/_docs/files/README.md');
   assert.equal(readme.status, 200);
   assert.match(readme.text, /^# Bursar/);
@@ -83,7 +86,7 @@ test('the admin OpenAPI document is valid, public, covers every admin route, and
   await SwaggerParser.validate(structuredClone(doc));
   assert.equal(doc.info.version, VERSION);
   const operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item as object).map((method) => `${method.toUpperCase()} ${path}`));
-  assert.equal(operations.length, 30, operations.join('\n'));
+  assert.equal(operations.length, 41, operations.join('\n'));
   assert.ok(operations.includes('GET /_admin/tenants/{tenant}/requests'));
   assert.ok(!operations.some((op) => op.includes('openapi')), 'the document does not list itself');
 

@@ -6,6 +6,7 @@ import { recordEvent } from '../events/events.ts';
 import { normalizeCurrency } from '../money/currencies.ts';
 import { getCatalogItem, type CatalogKind } from './catalog.ts';
 import { inWork } from '../work.ts';
+import { setRefs, type RefChange } from '../refs/refs.ts';
 
 export interface CatalogChanges {
   name?: string;
@@ -13,6 +14,9 @@ export interface CatalogChanges {
   active?: boolean;
   intervalUnit?: string | null;
   intervalCount?: number | null;
+  trialDays?: number | null;
+  /** References to set or clear (a client-chosen id renamed). */
+  refs?: RefChange[];
   /** Replaces the prices (minor units per currency). */
   prices?: Record<string, number>;
   /** Merged into vendor_data under this vendor. */
@@ -31,6 +35,7 @@ export async function updateCatalogItem(ctx: TenantContext, id: number, kind: Ca
   if (changes.active !== undefined) set.active = changes.active ? 1 : 0;
   if (changes.intervalUnit !== undefined) set.interval_unit = changes.intervalUnit;
   if (changes.intervalCount !== undefined) set.interval_count = changes.intervalCount;
+  if (changes.trialDays !== undefined) set.trial_days = changes.trialDays;
   if (changes.prices) {
     const prices: Record<string, number> = {};
     for (const [code, amount] of Object.entries(changes.prices)) {
@@ -47,6 +52,7 @@ export async function updateCatalogItem(ctx: TenantContext, id: number, kind: Ca
   }
   return inWork(ctx, async (ctx) => {
     const updated = await ctx.db.updateTable('catalog_items').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    await setRefs(ctx, 'catalog_item', id, changes.refs);
     await recordEvent(ctx, `${kind}.updated`, kind, id, updated);
     return updated;
   });

@@ -56,9 +56,30 @@ async function patchAddress(ctx: TxContext, existing: AddressRow, fields: Addres
   return row;
 }
 
-export async function createAddress(ctx: TenantContext, customerId: number, fields: AddressFields): Promise<AddressRow> {
+/**
+ * Adds an address to a customer. With `defaultIfNone`, it becomes the customer's default billing
+ * (and shipping) address where the customer has none of that kind (FluidPay's v2 vault).
+ */
+export async function createAddress(ctx: TenantContext, customerId: number, fields: AddressFields, options: { defaultIfNone?: boolean } = {}): Promise<AddressRow> {
   await getCustomer(ctx, customerId);
-  return inWork(ctx, (ctx) => insertAddress(ctx, customerId, fields));
+  return inWork(ctx, async (ctx) => {
+    const row = await insertAddress(ctx, customerId, fields);
+    if (options.defaultIfNone) {
+      await ctx.db.updateTable('customers').set({ billing_address_id: row.id }).where('id', '=', customerId).where('billing_address_id', 'is', null).execute();
+      await ctx.db.updateTable('customers').set({ shipping_address_id: row.id }).where('id', '=', customerId).where('shipping_address_id', 'is', null).execute();
+    }
+    return row;
+  });
+}
+
+/** Each customer's live addresses, oldest first. */
+export async function addressesOfCustomers(ctx: TenantContext, customerIds: readonly number[]): Promise<Map<number, AddressRow[]>> {
+  const unique = [...new Set(customerIds)];
+  const map = new Map<number, AddressRow[]>(unique.map((id) => [id, []]));
+  if (unique.length === 0) return map;
+  const rows = await ctx.db.selectFrom('addresses').selectAll().where('tenant_id', '=', ctx.tenant.id).where('customer_id', 'in', unique).where('deleted_at', 'is', null).orderBy('id').execute();
+  for (const row of rows) map.get(row.customer_id)?.push(row);
+  return map;
 }
 
 /**

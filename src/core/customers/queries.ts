@@ -36,6 +36,8 @@ const fields: Record<string, ScalarField> = {
   created_at: c('created_at', 'number'),
   updated_at: c('updated_at', 'number'),
   default_payment_method_id: c('default_payment_method_id', 'number'),
+  /** First and last name as one, as doors with a single name field show it. */
+  full_name: { expr: () => sql`trim(coalesce(customers.first_name, '') || ' ' || coalesce(customers.last_name, ''))`, type: 'text_ci' },
   billing_address_id: c('billing_address_id', 'number'),
   shipping_address_id: c('shipping_address_id', 'number'),
   /** inactive | overdue | current */
@@ -56,7 +58,29 @@ for (const [which, pointer] of [
   }
 }
 
-export const CUSTOMER_FIELDS: FieldSet = { table: 'customers', objectType: 'customer', fields };
+const ADDRESS_COLUMNS = ['first_name', 'last_name', 'company', 'line1', 'line2', 'line3', 'city', 'state', 'postal_code', 'country', 'email', 'phone', 'fax'];
+
+export const CUSTOMER_FIELDS: FieldSet = {
+  table: 'customers',
+  objectType: 'customer',
+  fields,
+  related: {
+    /** Any of the customer's live addresses (FluidPay's vault search). */
+    addresses: {
+      from: 'addresses',
+      alias: 'ca',
+      join: 'ca.customer_id = customers.id and ca.deleted_at is null',
+      fields: { id: { column: 'id', type: 'number' }, ...Object.fromEntries(ADDRESS_COLUMNS.map((name) => [name, { column: name, type: 'text_ci' as const }])) },
+    },
+    /** The customer's default payment method (its kind, and a door's fields on it). */
+    default_payment_method: {
+      from: 'payment_methods',
+      alias: 'dpm',
+      join: "dpm.id = customers.default_payment_method_id and dpm.status = 'active'",
+      fields: { id: { column: 'id', type: 'number' }, kind: { column: 'kind', type: 'text_ci' } },
+    },
+  },
+};
 
 const base = (ctx: TenantContext) => ctx.db.selectFrom('customers').selectAll().where('customers.tenant_id', '=', ctx.tenant.id).where('customers.deleted_at', 'is', null);
 

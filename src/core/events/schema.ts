@@ -10,6 +10,8 @@ export interface EventsTable {
   object_id: number;
   data: string;
   created_at: number;
+  /** JSON Actor (who, from where, why), or null. */
+  actor: Generated<string | null>;
 }
 
 export type EventRow = Selectable<EventsTable>;

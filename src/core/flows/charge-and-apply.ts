@@ -4,7 +4,11 @@
 // applied stays as the customer's credit.
 import type { TransactionRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
-import { invalid } from '../errors/domain-error.ts';
+import { DomainError, ErrorCode, invalid } from '../errors/domain-error.ts';
+import { normalizeCurrency } from '../money/currencies.ts';
+import { formatDisplay } from '../money/money.ts';
+import { queueEmail } from '../outbox/outbox.ts';
+import { keepMethodWithin, type KeepOptions } from '../vault/keep-method.ts';
 import { keyedWork } from '../idempotency/keyed.ts';
 import { applyPlan, lockPlannedInvoices, type ApplyPlan } from '../invoices/apply-plan.ts';
 import { noteAttempts } from '../invoices/attempts.ts';
@@ -28,6 +32,14 @@ export interface ChargeAndApplyInput extends ApplyPlan {
   vendorData?: Record<string, unknown>;
   /** The subscription the charge collects for (a renewal's retry). */
   subscriptionId?: number | null;
+  /** The currency to charge in (the named invoices' must match it); the invoices' or the customer's when absent. */
+  currency?: string;
+  /** The kind of source the caller names (a card, a bank account); another kind is refused before the charge. */
+  methodKind?: 'card' | 'bank';
+  /** Keep the card or bank account charged on the customer once approved (and make it its default). */
+  keepMethod?: KeepOptions;
+  /** Where a receipt goes once approved (the tenant's outbox). */
+  receiptEmail?: string | null;
 }
 
 export interface ChargeResult {
@@ -46,6 +58,20 @@ export async function chargeAndApplyWithin(ctx: TxContext, input: ChargeAndApply
   if (input.amount === undefined && invoices.length === 0) throw invalid('Either an amount or at least one invoice to apply to is required', 'amount');
   const amount = input.amount ?? owed;
   if (amount <= 0) throw refuse(FlowRefusal.NOTHING_DUE);
+  // Everything that can refuse the request is checked before the processor is asked.
+  const applied = (input.applyTo ?? []).reduce((sum, a) => sum + (a.amount ?? 0), 0);
+  if (applied > amount) {
+    throw new DomainError(ErrorCode.AMOUNT_EXCEEDS_BALANCE, 'The amounts applied exceed the payment amount', { field: 'applied_to', details: { reason: 'applied_exceeds_amount' } });
+  }
+  const currency = input.currency === undefined ? (invoices[0]?.currency ?? customer.currency) : normalizeCurrency(input.currency);
+  if (!currency) throw invalid(`Unknown currency ${String(input.currency)}`, 'currency');
+  const other = invoices.find((invoice) => invoice.currency !== currency);
+  if (other) {
+    throw new DomainError(ErrorCode.CURRENCY_MISMATCH, `Invoice ${other.id} is in ${other.currency}, not ${currency}`, {
+      field: 'currency',
+      details: { reason: 'currency_mismatch', invoice_id: other.id },
+    });
+  }
   const sources = input.using.kind === 'given' ? input.using.sources : (await chargeableMethods(ctx, customer.id, input.using.methodIds)).map((methodId) => ({ methodId }));
   if (sources.length === 0) throw refuse(FlowRefusal.NO_PAYMENT_METHOD);
   const charged = await chargeFirstApproved(
@@ -53,18 +79,21 @@ export async function chargeAndApplyWithin(ctx: TxContext, input: ChargeAndApply
     sources,
     {
       amount,
-      currency: invoices[0]?.currency ?? customer.currency,
+      currency,
       customerId: customer.id,
       purpose: input.amount === undefined ? PURPOSE_INVOICE_PAYMENT : null,
       description: input.description,
       vendorData: input.vendorData,
       processor: input.processor,
       subscriptionId: input.subscriptionId,
+      expectKind: input.methodKind,
     },
     seqs,
   );
   if (charged.result === 'approved') {
     await applyPlan(ctx, charged.transaction, input);
+    if (input.keepMethod && charged.transaction.payment_method_id !== null) await keepMethodWithin(ctx, charged.transaction.payment_method_id, customer.id, input.keepMethod);
+    if (input.receiptEmail) await sendReceipt(ctx, charged.transaction, input.receiptEmail);
     const transaction = await ctx.db.selectFrom('transactions').selectAll().where('id', '=', charged.transaction.id).executeTakeFirstOrThrow();
     return { transaction, result: 'approved', message: null };
   }
@@ -97,4 +126,14 @@ export async function chargeAndApply(ctx: TenantContext, input: ChargeAndApplyIn
 function resultOf(transaction: TransactionRow): ChargeResult {
   const result = transaction.status === 'captured' || transaction.status === 'settled' ? 'approved' : transaction.status === 'unknown' ? 'unknown' : 'declined';
   return { transaction, result, message: result === 'declined' ? transaction.decline_reason : null };
+}
+
+/** A receipt for an approved charge, in the outbox with the payment (same transaction). */
+async function sendReceipt(ctx: TxContext, txn: TransactionRow, to: string): Promise<void> {
+  await queueEmail(ctx, {
+    to,
+    subject: 'Payment receipt',
+    body: `We received your payment of ${formatDisplay(txn.amount, txn.currency)} (reference ${txn.gateway_ref}). Thank you.`,
+    meta: { kind: 'receipt', transaction_id: txn.id, amount: txn.amount, currency: txn.currency },
+  });
 }

@@ -6,12 +6,18 @@ import type { CustomerRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { createAddress, deleteAddress, listAddresses, type AddressFields } from '../customers/addresses.ts';
 import { createCustomer, deleteCustomer, getCustomer, setCustomerDefaults, type CustomerInput } from '../customers/customers.ts';
-import { deletePaymentMethod, listPaymentMethods, storeCard, type CardInput, type StoreOptions } from '../vault/vault.ts';
+import { deletePaymentMethod, listPaymentMethods, storeBank, storeCard, storeFromToken, type BankInput, type CardInput, type StoreOptions } from '../vault/vault.ts';
+import { storeWallet, type WalletInput } from '../vault/wallets.ts';
 import { inWork } from '../work.ts';
+
+/** The customer's first payment method: a card, a bank account, a one-time token's method, or a wallet. */
+export type VaultPayment = { card: CardInput } | { bank: BankInput } | { token: string } | { wallet: WalletInput };
 
 export interface VaultCustomerInput {
   customer: CustomerInput;
   card?: CardInput;
+  /** Instead of `card`: any kind of first payment method. */
+  payment?: VaultPayment;
   cardOptions?: Omit<StoreOptions, 'customerId' | 'transient'>;
   billing?: AddressFields;
   /** A shipping address; `same` points shipping at the billing address row. */
@@ -21,7 +27,17 @@ export interface VaultCustomerInput {
 export async function openVaultCustomer(ctx: TenantContext, input: VaultCustomerInput): Promise<CustomerRow> {
   return inWork(ctx, async (ctx) => {
     const customer = await createCustomer(ctx, input.customer);
-    const card = input.card ? await storeCard(ctx, input.card, { ...input.cardOptions, customerId: customer.id }) : undefined;
+    const options = { ...input.cardOptions, customerId: customer.id };
+    const payment: VaultPayment | undefined = input.payment ?? (input.card ? { card: input.card } : undefined);
+    const card = !payment
+      ? undefined
+      : 'card' in payment
+        ? await storeCard(ctx, payment.card, options)
+        : 'bank' in payment
+          ? await storeBank(ctx, payment.bank, options)
+          : 'token' in payment
+            ? await storeFromToken(ctx, payment.token, options)
+            : await storeWallet(ctx, payment.wallet, options);
     const billing = input.billing ? await createAddress(ctx, customer.id, input.billing) : undefined;
     const shipping = input.shipping === 'same' ? billing : input.shipping ? await createAddress(ctx, customer.id, input.shipping) : undefined;
     if (!card && !billing && !shipping) return customer;

@@ -21,6 +21,8 @@ export interface ApplyPlan {
 /** Locks and checks the invoices a payment is for (the customer's, open, each amount within its balance). */
 export async function lockPlannedInvoices(ctx: TxContext, customerId: number, applications: readonly Application[] | undefined): Promise<InvoiceRow[]> {
   const out: InvoiceRow[] = [];
+  // What the request applies to each invoice in all (one invoice may be named twice).
+  const planned = new Map<number, number>();
   for (const application of applications ?? []) {
     const invoice = await lockInvoice(ctx, application.invoiceId).catch(() => {
       throw invalid(`Invoice ${application.invoiceId} does not exist`, 'applied_to');
@@ -28,10 +30,15 @@ export async function lockPlannedInvoices(ctx: TxContext, customerId: number, ap
     if (invoice.customer_id !== customerId) throw invalid(`Invoice ${application.invoiceId} belongs to another customer`, 'applied_to');
     if (invoice.status !== InvoiceState.OPEN) throw invalid(`Invoice ${application.invoiceId} is not open`, 'applied_to');
     if (application.amount !== undefined && (!Number.isSafeInteger(application.amount) || application.amount <= 0)) throw invalid('Applied amounts must be positive', 'applied_to');
-    if (application.amount !== undefined && application.amount > invoice.balance) {
-      throw new DomainError(ErrorCode.AMOUNT_EXCEEDS_BALANCE, `The amount applied exceeds the balance of invoice ${invoice.id}`, { field: 'applied_to' });
+    const total = (planned.get(invoice.id) ?? 0) + (application.amount ?? 0);
+    planned.set(invoice.id, total);
+    if (total > invoice.balance) {
+      throw new DomainError(ErrorCode.AMOUNT_EXCEEDS_BALANCE, `The amount applied exceeds the balance of invoice ${invoice.id}`, {
+        field: 'applied_to',
+        details: { reason: 'exceeds_invoice_balance', invoice_id: invoice.id },
+      });
     }
-    out.push(invoice);
+    if (!out.some((row) => row.id === invoice.id)) out.push(invoice);
   }
   return out;
 }

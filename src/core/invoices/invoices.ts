@@ -119,12 +119,12 @@ export async function createInvoice(ctx: TenantContext, input: InvoiceInput): Pr
 
 async function lockInvoice(ctx: TxContext, id: number): Promise<InvoiceRow> {
   const invoice = await forUpdate(ctx.db.selectFrom('invoices').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', id), ctx.dialect).executeTakeFirst();
-  if (!invoice) throw notFound('invoice', id);
+  if (!invoice || invoice.status === InvoiceState.DELETED) throw notFound('invoice', id);
   return invoice;
 }
 
 export async function getInvoice(ctx: TenantContext, id: number): Promise<InvoiceRow> {
-  const invoice = await ctx.db.selectFrom('invoices').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', id).executeTakeFirst();
+  const invoice = await ctx.db.selectFrom('invoices').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', id).where('status', '!=', InvoiceState.DELETED).executeTakeFirst();
   if (!invoice) throw notFound('invoice', id);
   return invoice;
 }
@@ -155,6 +155,8 @@ export interface InvoiceUpdate {
   refs?: RefChange[];
   /** The calling door's own fields, merged into its namespace of vendor_data; other doors' namespaces are kept. */
   vendorData?: { vendor: string; fields: Record<string, unknown> };
+  /** Issue the draft once changed, in the same transaction (a door's "draft: false"). */
+  issue?: boolean;
 }
 
 /** Replaces lines, invoice-level charges and/or dates. An issued invoice posts the change in totals to the ledger. */
@@ -181,7 +183,7 @@ export async function updateInvoice(ctx: TenantContext, id: number, update: Invo
     const updated = await ctx.db.updateTable('invoices').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
     await setRefs(ctx, 'invoice', id, update.refs);
     await recordEvent(ctx, 'invoice.updated', 'invoice', id, updated);
-    return updated;
+    return update.issue && updated.status === InvoiceState.DRAFT ? issueInvoice(ctx, id) : updated;
   });
 }
 
@@ -210,37 +212,53 @@ export interface VoidOptions {
 }
 
 export async function voidInvoice(ctx: TenantContext, id: number, options: VoidOptions = {}): Promise<InvoiceRow> {
-  return inWork(ctx, async (ctx) => {
-    const invoice = await lockInvoice(ctx, id);
-    if (invoice.status === InvoiceState.VOID) throw new DomainError(ErrorCode.ILLEGAL_TRANSITION, 'Invoice is already void', { details: { reason: 'already_void' } });
-    if (options.refuseIfPaid && invoice.amount_paid + invoice.amount_credited > 0) {
-      throw new DomainError(ErrorCode.ILLEGAL_TRANSITION, 'The invoice has payments or credits applied: unapply or refund them first', { details: { reason: 'has_payments' } });
+  return inWork(ctx, async (ctx) => closeInvoice(ctx, id, InvoiceState.VOID, options));
+}
+
+/**
+ * Deletes an invoice with nothing applied to it (ChargeOver's DELETE /invoice): like a void, its
+ * scheduled payments are cancelled and what it posted is reversed, and then no read finds it. The
+ * rows stay for the ledger's history. A void invoice may be deleted too.
+ */
+export async function deleteInvoice(ctx: TenantContext, id: number): Promise<InvoiceRow> {
+  return inWork(ctx, async (ctx) => closeInvoice(ctx, id, InvoiceState.DELETED, { refuseIfPaid: true }));
+}
+
+async function closeInvoice(ctx: TxContext, id: number, state: typeof InvoiceState.VOID | typeof InvoiceState.DELETED, options: VoidOptions): Promise<InvoiceRow> {
+  const invoice = await lockInvoice(ctx, id);
+  if (invoice.status === InvoiceState.VOID && state === InvoiceState.VOID) throw new DomainError(ErrorCode.ILLEGAL_TRANSITION, 'Invoice is already void', { details: { reason: 'already_void' } });
+  if (options.refuseIfPaid && invoice.amount_paid + invoice.amount_credited > 0) {
+    throw new DomainError(ErrorCode.ILLEGAL_TRANSITION, 'The invoice has payments or credits applied: unapply or refund them first', { details: { reason: 'has_payments' } });
+  }
+  await cancelScheduledPayments(ctx, id, 'voided');
+  if (invoice.status === InvoiceState.OPEN) {
+    const allocations = await ctx.db
+      .selectFrom('allocations')
+      .select(['transaction_id', (eb) => eb.fn.sum<number>('amount').as('total')])
+      .where('invoice_id', '=', id)
+      .groupBy('transaction_id')
+      .execute();
+    for (const allocation of allocations) {
+      if (Number(allocation.total) <= 0 || allocation.transaction_id === null) continue;
+      const txn = await ctx.db.selectFrom('transactions').selectAll().where('id', '=', allocation.transaction_id).executeTakeFirstOrThrow();
+      await unapplyTransaction(ctx, txn, Number.MAX_SAFE_INTEGER, id);
     }
-    await cancelScheduledPayments(ctx, id, 'voided');
-    if (invoice.status === InvoiceState.OPEN) {
-      const allocations = await ctx.db
-        .selectFrom('allocations')
-        .select(['transaction_id', (eb) => eb.fn.sum<number>('amount').as('total')])
-        .where('invoice_id', '=', id)
-        .groupBy('transaction_id')
-        .execute();
-      for (const allocation of allocations) {
-        if (Number(allocation.total) <= 0 || allocation.transaction_id === null) continue;
-        const txn = await ctx.db.selectFrom('transactions').selectAll().where('id', '=', allocation.transaction_id).executeTakeFirstOrThrow();
-        await unapplyTransaction(ctx, txn, Number.MAX_SAFE_INTEGER, id);
-      }
-      const fresh = await lockInvoice(ctx, id);
-      // Whatever was written off stays written off; the rest of the issuance is reversed, with
-      // tax in proportion (integer arithmetic, rounded down).
-      const reversible = fresh.balance;
-      const taxShare = taxShareOf(fresh.tax_total, fresh.total, reversible);
-      await postIssue(ctx, fresh, -(reversible - taxShare), -taxShare, 'invoice_voided');
-    }
-    const now = ctx.clock.now();
-    const updated = await ctx.db.updateTable('invoices').set({ status: InvoiceState.VOID, balance: 0, voided_at: now, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
-    await recordEvent(ctx, 'invoice.voided', 'invoice', id, updated);
-    return updated;
-  });
+    const fresh = await lockInvoice(ctx, id);
+    // Whatever was written off stays written off; the rest of the issuance is reversed, with
+    // tax in proportion (integer arithmetic, rounded down).
+    const reversible = fresh.balance;
+    const taxShare = taxShareOf(fresh.tax_total, fresh.total, reversible);
+    await postIssue(ctx, fresh, -(reversible - taxShare), -taxShare, 'invoice_voided');
+  }
+  const now = ctx.clock.now();
+  const updated = await ctx.db
+    .updateTable('invoices')
+    .set({ status: state, balance: 0, voided_at: invoice.voided_at ?? now, updated_at: now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordEvent(ctx, state === InvoiceState.VOID ? 'invoice.voided' : 'invoice.deleted', 'invoice', id, updated);
+  return updated;
 }
 
 /** Writes off what is left of an open invoice's balance (bad debt). */

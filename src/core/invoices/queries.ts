@@ -51,10 +51,10 @@ export const INVOICE_FIELDS: FieldSet = {
   },
 };
 
-/** Issued invoices (open or void) unless drafts are asked for too. */
+/** Issued invoices (open or void) unless drafts are asked for too; deleted ones never. */
 const base = (ctx: TenantContext, withDrafts: boolean) => {
   const query = ctx.db.selectFrom('invoices').selectAll().where('invoices.tenant_id', '=', ctx.tenant.id);
-  return withDrafts ? query : query.where('invoices.status', '!=', 'draft');
+  return withDrafts ? query.where('invoices.status', '!=', 'deleted') : query.where('invoices.status', 'not in', ['draft', 'deleted']);
 };
 
 export interface InvoiceListOptions {
@@ -86,7 +86,7 @@ export async function invoiceIdByToken(ctx: TenantContext, token: string): Promi
 
 /** An invoice found by its public token, from any tenant (public payment links carry no credential). */
 export async function invoiceByPublicToken(db: TenantContext['db'], token: string): Promise<InvoiceRow | undefined> {
-  return db.selectFrom('invoices').selectAll().where('token', '=', token).executeTakeFirst();
+  return db.selectFrom('invoices').selectAll().where('token', '=', token).where('status', '!=', 'deleted').executeTakeFirst();
 }
 
 /** invoiceByPublicToken for a caller holding the services rather than a tenant (public link pages). */

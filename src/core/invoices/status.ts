@@ -1,8 +1,12 @@
 import type { InvoiceRow } from '../database.ts';
 import { daysBetween } from '../clock/clock.ts';
 
-/** Stored states; paid, partially paid and overdue are derived from the balance and the clock. */
-export const InvoiceState = { DRAFT: 'draft', OPEN: 'open', VOID: 'void' } as const;
+/**
+ * Stored states; paid, partially paid and overdue are derived from the balance and the clock. A
+ * deleted invoice (ChargeOver's DELETE) keeps its rows for the ledger's history and is found by no
+ * read.
+ */
+export const InvoiceState = { DRAFT: 'draft', OPEN: 'open', VOID: 'void', DELETED: 'deleted' } as const;
 
 export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'partially_paid' | 'overdue' | 'void';
 

@@ -1,6 +1,6 @@
 // What the due-work runner needs from each kind of work that falls due as time passes: when its
 // next item is due, and doing what is due at a moment. Each kind is one entry of the registry
-// (./registry.ts); adding work that time triggers (webhook deliveries, say) is adding one entry.
+// (./registry.ts); adding work that time triggers is adding one entry (webhook deliveries are one).
 import type { TenantContext } from '../context.ts';
 
 export interface DueItem {

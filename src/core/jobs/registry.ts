@@ -1,5 +1,5 @@
 // Every kind of work that falls due because time passed, in the order the runner takes kinds due
-// at the same instant. A new kind (webhook deliveries, say) is one import and one entry here.
+// at the same instant. A new kind is one import and one entry here.
 import type { DueWorkKind } from './kind.ts';
 import { paymentInquiry } from './kinds/payment-inquiry.ts';
 import { authorizationExpiry } from './kinds/authorization-expiry.ts';
@@ -10,6 +10,7 @@ import { renewals } from './kinds/renewals.ts';
 import { dunning } from './kinds/dunning.ts';
 import { subscriptionEnds } from './kinds/subscription-ends.ts';
 import { overdue } from './kinds/overdue.ts';
+import { webhookDeliveries } from './kinds/webhook-deliveries.ts';
 
 export const DUE_WORK: readonly DueWorkKind[] = [
   // Lost processor answers first: what they took is applied before anything else looks at balances.
@@ -17,9 +18,13 @@ export const DUE_WORK: readonly DueWorkKind[] = [
   authorizationExpiry,
   settlement,
   scheduledPayments,
+  // Before renewals: a cancel set for a period's end (ChargeDesk's at_period_end, ChargeOver's
+  // cancel_date on a bill date) ends the subscription before that instant's renewal would bill it.
+  subscriptionEnds,
   trialEnds,
   renewals,
   dunning,
-  subscriptionEnds,
   overdue,
+  // Last at an instant: the events everything above wrote at that moment go out at that moment.
+  webhookDeliveries,
 ];

@@ -21,8 +21,9 @@ export interface DueWorkReport {
 /** A clock that reads one instant. */
 const fixedClock = (at: number) => ({ now: () => at });
 
-// A kind that claims work is due but does none at that moment (a bug, or another runner holding its
-// rows) is left out for the rest of this run instead of being asked again forever.
+// A kind that claims work is due but does none at that moment, and still claims it afterwards (a bug,
+// or another runner holding its rows), is left out for the rest of this run instead of being asked
+// again forever.
 const MAX_STEPS = 1_000_000;
 
 export async function runDueWork(services: CoreServices, tenant: Tenant, options: { until?: number; kinds?: readonly DueWorkKind[] } = {}): Promise<DueWorkReport> {
@@ -44,7 +45,9 @@ export async function runDueWork(services: CoreServices, tenant: Tenant, options
     const ctx: TenantContext = { ...base, clock: fixedClock(best.at) };
     const done = await best.kind.run(ctx, best.at);
     if (done > 0) ran[best.kind.name] = (ran[best.kind.name] ?? 0) + done;
-    else {
+    else if (((await best.kind.nextDue(base, until)) ?? Infinity) > best.at) {
+      // Done meanwhile by someone else (another runner, the delivery loop): nothing is stuck.
+    } else {
       stuck.add(best.kind.name);
       services.log.warn({ tenant: tenant.id, kind: best.kind.name, at: new Date(best.at).toISOString() }, 'due work reported due but nothing was done; skipping this kind for the rest of the run');
     }

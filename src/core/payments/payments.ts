@@ -92,12 +92,25 @@ export async function reverseLedger(ctx: TxContext, txn: TransactionRow, kind: s
   });
 }
 
-export async function voidTransaction(ctx: TenantContext, id: number): Promise<TransactionRow> {
+export interface VoidOptions {
+  /**
+   * Void in the books (ChargeOver's transaction void): a payment or credit that never went through
+   * the processor, or has already settled, is voided without asking the processor: taken off its
+   * invoices, its ledger lines reversed. One the processor still holds is voided there as usual.
+   */
+  inBooks?: boolean;
+}
+
+export async function voidTransaction(ctx: TenantContext, id: number, options: VoidOptions = {}): Promise<TransactionRow> {
   return keyedWork(ctx, VOID, async (ctx) => {
     const txn = await lockTransaction(ctx, id);
-    const status = transition('void', txn.status);
+    // Recorded payments are settled when recorded; processed ones once their batch closed.
+    const bookOnly = options.inBooks === true && txn.status === TxnStatus.SETTLED;
+    if (options.inBooks && txn.type !== TxnType.SALE && txn.type !== TxnType.CREDIT_MEMO) throw illegal(IllegalReason.WRONG_TYPE, 'Only a payment or a credit can be voided');
+    const status = bookOnly ? TxnStatus.VOIDED : transition('void', txn.status);
     if (txn.amount_refunded > 0) throw illegal(IllegalReason.HAS_REFUNDS);
-    await processorOf(ctx).void(followUp(ctx, txn, txn.amount_captured || txn.amount_authorized));
+    // A payment request never reached the processor: cancelling it is ours alone, as a book-only void.
+    if (!bookOnly && txn.status !== TxnStatus.REQUESTED) await processorOf(ctx).void(followUp(ctx, txn, txn.amount_captured || txn.amount_authorized));
     if (txn.status !== TxnStatus.AUTHORIZED) {
       await unapplyTransaction(ctx, txn, Number.MAX_SAFE_INTEGER);
       await reverseLedger(ctx, txn, 'void');

@@ -3,7 +3,7 @@
 // tenant on SQLite), and the processor's answer becomes a transaction row with its ledger entry.
 import type { PaymentMethodRow, TransactionRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
-import { invalid, notFound } from '../errors/domain-error.ts';
+import { DomainError, ErrorCode, invalid, notFound } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';
 import { Account } from '../ledger/accounts.ts';
 import { post, type LedgerPosting } from '../ledger/ledger.ts';
@@ -37,6 +37,8 @@ export interface PaymentInput {
   subscriptionId?: number | null;
   /** An authorization not captured within this many ms is released; absent: the tenant's setting (none by default). */
   authorizationWindowMs?: number | null;
+  /** The kind of method the caller says it is paying with: another kind is refused before the processor is asked (reason method_kind_mismatch). */
+  expectKind?: 'card' | 'bank';
 }
 
 export function processorOf(ctx: TenantContext): Processor {
@@ -63,7 +65,8 @@ export async function beforeProcessor(ctx: TenantContext, calls = 1): Promise<nu
   return reserveSeq(ctx, calls);
 }
 
-async function resolveSource(ctx: TxContext, source: PaymentSource, customerId: number | null): Promise<{ method: PaymentMethodRow; cvv: string | null }> {
+/** The payment method a source names (a stored one, a one-time token, or a card or account given now). */
+export async function resolveSource(ctx: TxContext, source: PaymentSource, customerId: number | null): Promise<{ method: PaymentMethodRow; cvv: string | null }> {
   if ('methodId' in source) {
     const method = await ctx.db.selectFrom('payment_methods').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', source.methodId).where('status', '!=', 'deleted').executeTakeFirst();
     if (!method) throw notFound('payment method', source.methodId);
@@ -116,6 +119,12 @@ export async function chargeWithin(ctx: TxContext, input: PaymentInput, reserved
   const customerId = input.customerId ?? null;
   if (customerId !== null) await requireCustomer(ctx, customerId);
   const { method, cvv } = await resolveSource(ctx, input.source, customerId);
+  if (input.expectKind && method.kind !== input.expectKind) {
+    throw new DomainError(ErrorCode.INVALID, `The payment source is not a ${input.expectKind === 'card' ? 'card' : 'bank account'}`, {
+      field: 'method',
+      details: { reason: 'method_kind_mismatch', kind: method.kind },
+    });
+  }
   const seq = await nextSeq(ctx, reservedSeq);
   const now = ctx.clock.now();
   const request = {

@@ -38,6 +38,12 @@ export const TRANSACTION_FIELDS: FieldSet = {
     settled_at: c('settled_at', 'number'),
     settlement_batch_id: c('settlement_batch_id', 'number'),
     subscription_id: c('subscription_id', 'number'),
+    gateway_ref: c('gateway_ref', 'string'),
+    /** none | partial | full: how much of what was captured has been refunded. */
+    refund_state: {
+      expr: () => sql`(case when transactions.amount_refunded = 0 then 'none' when transactions.amount_refunded < transactions.amount_captured then 'partial' else 'full' end)`,
+      type: 'text_ci',
+    },
   },
   related: {
     applied: { from: 'allocations', alias: 'al', join: 'al.transaction_id = transactions.id', fields: { invoice_id: { column: 'invoice_id', type: 'number' } } },
@@ -107,5 +113,30 @@ export async function applicationsOf(ctx: TenantContext, transactionIds: readonl
     list.push({ invoiceId: Number(row.invoice_id), amount: Number(row.amount) });
     map.set(Number(row.transaction_id), list);
   }
+  return map;
+}
+
+/**
+ * What of each payment (or credit) is still the customer's to apply: captured, less refunded, less
+ * what is on invoices; 0 for payments that hold no money (declined, voided, pending answers).
+ */
+export async function unappliedAmounts(ctx: TenantContext, rows: readonly TransactionRow[]): Promise<Map<number, number>> {
+  const map = new Map<number, number>();
+  const holding = rows.filter((row) => (row.status === 'captured' || row.status === 'settled') && (row.type === 'sale' || row.type === 'authorize' || row.type === 'credit_memo'));
+  for (const row of rows) map.set(row.id, 0);
+  if (holding.length === 0) return map;
+  const applied = await ctx.db
+    .selectFrom('allocations')
+    .select(['transaction_id', (eb) => eb.fn.sum<number>('amount').as('total')])
+    .where('tenant_id', '=', ctx.tenant.id)
+    .where(
+      'transaction_id',
+      'in',
+      holding.map((row) => row.id),
+    )
+    .groupBy('transaction_id')
+    .execute();
+  const byId = new Map(applied.map((row) => [Number(row.transaction_id), Number(row.total)]));
+  for (const row of holding) map.set(row.id, row.amount_captured - row.amount_refunded - (byId.get(row.id) ?? 0));
   return map;
 }

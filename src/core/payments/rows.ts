@@ -80,8 +80,8 @@ const TRANSACTION_DEFAULTS = {
   auth_expires_at: null,
 } as const;
 
-/** A new transaction row's values; fields not given take their neutral default. */
-export function transactionRow(ctx: TenantContext, seq: number, fields: TransactionFields, now: number) {
+/** A new transaction row's values; fields not given take their neutral default; `createdAt` dates a charge recorded after the fact. */
+export function transactionRow(ctx: TenantContext, seq: number, fields: TransactionFields, now: number, createdAt?: number) {
   return {
     ...TRANSACTION_DEFAULTS,
     ...fields,
@@ -89,16 +89,17 @@ export function transactionRow(ctx: TenantContext, seq: number, fields: Transact
     token: randomAlnum(12),
     tenant_id: ctx.tenant.id,
     seq,
-    created_at: now,
+    // A charge recorded after the fact carries the time it happened (never later than now).
+    created_at: createdAt ?? now,
     updated_at: now,
   };
 }
 
-/** Inserts a transaction row; fields not given take their neutral default. */
-export async function insertTransaction(ctx: TxContext, seq: number, fields: TransactionFields): Promise<TransactionRow> {
+/** Inserts a transaction row; fields not given take their neutral default; `createdAt` dates a charge recorded after the fact. */
+export async function insertTransaction(ctx: TxContext, seq: number, fields: TransactionFields, createdAt?: number): Promise<TransactionRow> {
   return ctx.db
     .insertInto('transactions')
-    .values(transactionRow(ctx, seq, fields, ctx.clock.now()))
+    .values(transactionRow(ctx, seq, fields, ctx.clock.now(), createdAt))
     .returningAll()
     .executeTakeFirstOrThrow();
 }

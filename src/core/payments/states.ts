@@ -24,6 +24,11 @@ export const TxnStatus = {
   PENDING: 'pending',
   SETTLED: 'settled',
   VOIDED: 'voided',
+  /**
+   * Money asked for and not (yet) paid: a payment request with a pay link, or a recorded charge
+   * that moved no money (an invoice-like record). Paying it (operation `pay`) captures it in place.
+   */
+  REQUESTED: 'requested',
 } as const;
 export type TxnStatus = (typeof TxnStatus)[keyof typeof TxnStatus];
 
@@ -51,10 +56,11 @@ export const IllegalReason = {
   HAS_REFUNDS: 'has_refunds',
   FULLY_REFUNDED: 'fully_refunded',
   WRONG_TYPE: 'wrong_type',
+  NOT_REQUESTED: 'not_requested',
 } as const;
 export type IllegalReason = (typeof IllegalReason)[keyof typeof IllegalReason];
 
-export type Operation = 'capture' | 'void' | 'refund' | 'settle' | 'resolve';
+export type Operation = 'capture' | 'void' | 'refund' | 'settle' | 'resolve' | 'pay';
 
 /** The status stays what it is (a refund changes its parent's figures, not its state). */
 const SAME = 'same' as const;
@@ -78,6 +84,7 @@ export const TRANSITIONS: Readonly<Record<Operation, Readonly<Record<TxnStatus, 
     [S.DECLINED]: R.NOT_AUTHORIZED,
     [S.ERROR]: R.NOT_AUTHORIZED,
     [S.UNKNOWN]: R.UNRESOLVED,
+    [S.REQUESTED]: R.NOT_AUTHORIZED,
   },
   void: {
     [S.AUTHORIZED]: S.VOIDED,
@@ -88,6 +95,7 @@ export const TRANSITIONS: Readonly<Record<Operation, Readonly<Record<TxnStatus, 
     [S.DECLINED]: R.DECLINED,
     [S.ERROR]: R.DECLINED,
     [S.UNKNOWN]: R.UNRESOLVED,
+    [S.REQUESTED]: S.VOIDED,
   },
   refund: {
     [S.CAPTURED]: SAME,
@@ -98,6 +106,7 @@ export const TRANSITIONS: Readonly<Record<Operation, Readonly<Record<TxnStatus, 
     [S.DECLINED]: R.NOT_CAPTURED,
     [S.ERROR]: R.NOT_CAPTURED,
     [S.UNKNOWN]: R.UNRESOLVED,
+    [S.REQUESTED]: R.NOT_CAPTURED,
   },
   settle: {
     [S.CAPTURED]: S.SETTLED,
@@ -108,6 +117,7 @@ export const TRANSITIONS: Readonly<Record<Operation, Readonly<Record<TxnStatus, 
     [S.DECLINED]: R.DECLINED,
     [S.ERROR]: R.DECLINED,
     [S.UNKNOWN]: R.UNRESOLVED,
+    [S.REQUESTED]: R.NOT_CAPTURED,
   },
   resolve: {
     [S.UNKNOWN]: SAME, // to whatever the inquiry says
@@ -118,6 +128,19 @@ export const TRANSITIONS: Readonly<Record<Operation, Readonly<Record<TxnStatus, 
     [S.VOIDED]: R.RESOLVED,
     [S.DECLINED]: R.RESOLVED,
     [S.ERROR]: R.RESOLVED,
+    [S.REQUESTED]: R.RESOLVED,
+  },
+  /** Paying a requested charge: captured in place (a decline leaves it requested). */
+  pay: {
+    [S.REQUESTED]: S.CAPTURED,
+    [S.AUTHORIZED]: R.NOT_REQUESTED,
+    [S.CAPTURED]: R.NOT_REQUESTED,
+    [S.PENDING]: R.NOT_REQUESTED,
+    [S.SETTLED]: R.NOT_REQUESTED,
+    [S.VOIDED]: R.VOIDED,
+    [S.DECLINED]: R.NOT_REQUESTED,
+    [S.ERROR]: R.NOT_REQUESTED,
+    [S.UNKNOWN]: R.UNRESOLVED,
   },
 };
 
@@ -134,6 +157,7 @@ const MESSAGES: Record<IllegalReason, string> = {
   has_refunds: 'A transaction with refunds cannot be voided',
   fully_refunded: 'Transaction is already fully refunded',
   wrong_type: 'This operation does not apply to this kind of transaction',
+  not_requested: 'Only an unpaid payment request can be paid',
 };
 
 export function illegal(reason: IllegalReason, message: string = MESSAGES[reason]): DomainError {

@@ -61,6 +61,8 @@ export interface SubscriptionInput {
   schedule: ScheduleDraft;
   /** YYYY-MM-DD; defaults to the schedule's first date from today on the tenant clock. */
   nextBillDate?: string | null;
+  /** Another system bills it (a record of someone else's subscription): no bill date, the runner never renews it. */
+  billedElsewhere?: boolean;
   items?: SubscriptionItems;
   lines?: SubscriptionLineInput[];
   /** The method renewals charge (the customer's own); absent: the customer's methods, default first. */
@@ -139,7 +141,7 @@ export async function insertSubscription(ctx: TxContext, input: SubscriptionInpu
   const today = tenantToday(ctx);
   const schedule = placeSchedule(input.schedule, today, input.amount);
   const now = ctx.clock.now();
-  const nextBillDate = input.nextBillDate === undefined || input.nextBillDate === null ? firstBillDate(schedule, today) : notBeforeToday(ctx, input.nextBillDate);
+  const nextBillDate = input.billedElsewhere ? null : input.nextBillDate === undefined || input.nextBillDate === null ? firstBillDate(schedule, today) : notBeforeToday(ctx, input.nextBillDate);
   const trialEndsOn = input.trialEndsOn !== undefined ? input.trialEndsOn : schedule.trialDays ? addDaysTo(schedule.start, schedule.trialDays) : null;
   const row = await ctx.db
     .insertInto('subscriptions')
@@ -214,7 +216,11 @@ export async function lockSubscription(ctx: TxContext, id: number): Promise<Subs
 }
 
 /** Fields to change; a schedule without a start keeps the stored start; vendorData merges into the vendor's namespace. */
-export type SubscriptionChanges = Partial<Omit<SubscriptionInput, 'lines'>> & { status?: SubscriptionStatus };
+export type SubscriptionChanges = Partial<Omit<SubscriptionInput, 'lines'>> & {
+  status?: SubscriptionStatus;
+  /** Cancel at this instant (a period's end): the runner cancels it then and bills nothing from then on; null unschedules. */
+  cancelAt?: number | null;
+};
 
 export async function updateSubscription(ctx: TenantContext, id: number, changes: SubscriptionChanges): Promise<SubscriptionRow> {
   const current = await getSubscription(ctx, id);
@@ -255,7 +261,11 @@ export async function updateSubscription(ctx: TenantContext, id: number, changes
       const today = tenantToday(ctx);
       if (before.status === 'trialing' || before.status === 'active') set.status = changes.trialEndsOn !== null && changes.trialEndsOn > today ? 'trialing' : 'active';
     }
-    if (changes.status !== undefined) set.status = changes.status;
+    if (changes.cancelAt !== undefined) set.cancel_at = changes.cancelAt;
+    if (changes.status !== undefined) {
+      set.status = changes.status;
+      if (changes.status === 'cancelled' && before.status !== 'cancelled') Object.assign(set, { cancelled_at: now, cancel_at: null, next_bill_at: null, status_reason: 'manual' });
+    }
     if (changes.vendor && changes.vendorData) set.vendor_data = mergeVendorData(before.vendor_data, changes.vendor, changes.vendorData);
     const row = await ctx.db.updateTable('subscriptions').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
     await setRefs(ctx, 'subscription', id, changes.refs);

@@ -106,11 +106,15 @@ export async function setFaults(services: CoreServices, tenant: Tenant, faults: 
 
 // Children before parents, so foreign keys hold while a test tenant's data is wiped.
 const TENANT_TABLES = [
+  'notes',
+  'webhook_endpoints',
   'contact_logins',
   'scheduled_payments',
   'payment_attempts',
   'ledger_lines',
   'ledger_entries',
+  'webhook_attempts',
+  'webhook_deliveries',
   'events',
   'allocations',
   'invoice_lines',

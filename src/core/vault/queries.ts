@@ -70,3 +70,12 @@ export async function defaultPaymentMethods(ctx: TenantContext, customerIds: rea
   }
   return map;
 }
+
+/** Each customer's active payment methods, oldest first (renderers listing a customer's whole vault). */
+export async function paymentMethodsOfCustomers(ctx: TenantContext, customerIds: readonly number[]): Promise<Map<number, PaymentMethodRow[]>> {
+  const unique = [...new Set(customerIds)];
+  const map = new Map<number, PaymentMethodRow[]>(unique.map((id) => [id, []]));
+  if (unique.length === 0) return map;
+  for (const row of await base(ctx).where('payment_methods.customer_id', 'in', unique).orderBy('payment_methods.id').execute()) map.get(row.customer_id as number)?.push(row);
+  return map;
+}

@@ -57,7 +57,7 @@ function normalizeYear(year: number): number {
   return year < 100 ? 2000 + year : year;
 }
 
-async function insertMethod(ctx: TxContext, values: Omit<PaymentMethodRow, 'id' | 'tenant_id' | 'created_at' | 'deleted_at' | 'token'>, refs?: readonly RefChange[]): Promise<PaymentMethodRow> {
+export async function insertMethod(ctx: TxContext, values: Omit<PaymentMethodRow, 'id' | 'tenant_id' | 'created_at' | 'deleted_at' | 'token'>, refs?: readonly RefChange[]): Promise<PaymentMethodRow> {
   const row = await ctx.db
     .insertInto('payment_methods')
     .values({ ...values, tenant_id: ctx.tenant.id, token: randomAlnum(16), created_at: ctx.clock.now(), deleted_at: null })
@@ -223,6 +223,28 @@ export async function createToken(ctx: TenantContext, methodId: number, options:
     })
     .execute();
   return { token, expiresAt };
+}
+
+/**
+ * A customer's own payment method made from a one-time token (FluidPay's vault `/token`): the token
+ * is used up and its card or bank account copied into a new method of the customer, inside the
+ * caller's transaction when there is one. Unknown, expired or used tokens are not found.
+ */
+export async function storeFromToken(ctx: TenantContext, token: string, options: StoreOptions = {}): Promise<PaymentMethodRow> {
+  return inWork(ctx, async (ctx) => {
+    const { method } = await consumeToken(ctx, token);
+    const { id: _id, tenant_id: _t, created_at: _c, deleted_at: _d, token: _tok, ...instrument } = method;
+    return insertMethod(
+      ctx,
+      {
+        ...instrument,
+        customer_id: options.customerId ?? null,
+        status: options.transient ? PaymentMethodStatus.TRANSIENT : PaymentMethodStatus.ACTIVE,
+        vendor_data: JSON.stringify(options.vendorData ?? {}),
+      },
+      options.refs,
+    );
+  });
 }
 
 /** Marks a token used and returns its method; unknown, expired or used tokens are not found. */

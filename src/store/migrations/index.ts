@@ -12,6 +12,9 @@ import * as oneAddressModel from './one_address_model.ts';
 import * as invoiceLevelTax from './invoice_level_tax.ts';
 import * as neutralSchedules from './neutral_schedules.ts';
 import * as dropSubscriptionDuration from './drop_subscription_duration.ts';
+import * as notes from './notes.ts';
+import * as webhooks from './webhooks.ts';
+import * as eventActor from './event_actor.ts';
 import * as recurringEngine from './recurring_engine.ts';
 
 type Up = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
@@ -29,6 +32,9 @@ const ORDERED: ReadonlyArray<[string, Up]> = [
   ['invoice_level_tax', invoiceLevelTax.up],
   ['neutral_schedules', neutralSchedules.up],
   ['drop_subscription_duration', dropSubscriptionDuration.up],
+  ['notes', notes.up],
+  ['webhooks', webhooks.up],
+  ['event_actor', eventActor.up],
   ['recurring_engine', recurringEngine.up],
 ];
 

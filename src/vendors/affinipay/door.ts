@@ -2,6 +2,7 @@ import { randomAlnum } from '../../core/crypto/secrets.ts';
 import { CredentialKind } from '../../core/tenants/credentials.ts';
 import type { Door } from '../kit/door.ts';
 import { renderAffiniPayError } from './errors.ts';
+import { affiniPayPartnerWebhooks, affiniPayWebhooks } from './webhooks.ts';
 
 export const affiniPayDoor: Door = {
   vendor: 'affinipay',
@@ -21,5 +22,6 @@ export const affiniPayDoor: Door = {
   ],
   rateLimit: { max: 0, windowMs: 60_000 },
   renderError: renderAffiniPayError,
+  webhooks: [affiniPayWebhooks(() => affiniPayDoor.renderers), affiniPayPartnerWebhooks],
   routes: async () => {},
 };

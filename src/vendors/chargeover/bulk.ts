@@ -85,7 +85,13 @@ export async function runBulk(req: CoRequest, dispatch: Dispatch): Promise<CoRes
       if (!co) {
         req.ctx.log.error({ err: error }, 'bulk sub-request failed');
         item = { code: 500, status: 'Error', message: 'Internal server error', response: false };
-      } else item = { code: co.status, status: 'Error', message: co.message, response: false };
+      } else
+        item = {
+          code: co.status,
+          status: 'Error',
+          message: co.message,
+          response: co.status === 404 && String((raw as Record<string, unknown>)?.request_method ?? '').toUpperCase() === 'GET' ? null : false,
+        };
     }
     results.push(item);
     const id = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).id : undefined;

@@ -5,6 +5,7 @@ import { randomAlnum } from '../../core/crypto/secrets.ts';
 import { CredentialKind } from '../../core/tenants/credentials.ts';
 import type { Door } from '../kit/door.ts';
 import { chargeOverRenderers } from './renderers.ts';
+import { chargeOverWebhooks } from './webhooks.ts';
 import { attachTenant, tenantOf } from '../../http/auth.ts';
 import { renderChargeOverError } from './errors.ts';
 import { authenticateChargeOver } from './auth.ts';
@@ -19,8 +20,9 @@ export function envelope(result: CoResult): Record<string, unknown> {
   return { code: result.status, status: 'OK', message: '', details: {}, response: result.response };
 }
 
-export function errorEnvelope(error: CoError): Record<string, unknown> {
-  return { code: error.status, status: 'Error', message: error.message, details: error.details, response: false };
+/** Errors answer `response:false`; a GET of something missing answers `response:null`, as recorded (extra §2). */
+export function errorEnvelope(error: CoError, method = 'POST'): Record<string, unknown> {
+  return { code: error.status, status: 'Error', message: error.message, details: error.details, response: error.status === 404 && method === 'GET' ? null : false };
 }
 
 /** Runs a request through the dispatcher; ChargeOver errors become results, anything else is thrown. */
@@ -31,7 +33,7 @@ export async function run(req: CoRequest): Promise<{ status: number; body: Recor
   } catch (error) {
     const co = fromDomain(error);
     if (!co) throw error;
-    return { status: co.status, body: errorEnvelope(co) };
+    return { status: co.status, body: errorEnvelope(co, req.method) };
   }
 }
 
@@ -95,6 +97,7 @@ export const chargeOverDoor: Door = {
     { kind: CredentialKind.KEY_PAIR, label: 'doc-2', publicId: '7sutWFEO2zKVYIGmZMJ3Nij5hfLxDRb8', secret: '9vCJbmdZKSieVchyrRItFQw8MBN4lOH3' },
   ],
   renderers: chargeOverRenderers,
+  webhooks: [chargeOverWebhooks],
   rateLimit: { max: 250, windowMs: 60_000 },
   renderError: renderChargeOverError,
   routes: async (app, { services }) => {

@@ -41,14 +41,19 @@ export class CoError extends Error {
 }
 
 export const bad = (message: string, details: Record<string, unknown> = {}): CoError => new CoError(400, message, details);
-export const missing = (what: string, id: string | number): CoError => new CoError(404, `No ${what} found for id ${id}`);
+/** The recorded not-found answer (extra §2): "This customer does not exist." */
+export const doesNotExist = (noun: string): CoError => new CoError(404, `This ${noun} does not exist.`);
 export const INVALID_ENDPOINT = 'Invalid API endpoint.';
+/** The recorded answer to a create with no data (extra §2, E3). */
+export const NO_DATA = 'A required parameter was missing: No data.';
 
 export const ok = (response: unknown): CoResult => ({ status: 200, response });
 export const created = (req: CoRequest, type: string, id: number): CoResult => ({ status: 201, response: { id }, location: `${req.apiBase}/${type}/${id}` });
 export const accepted = (req: CoRequest, type: string, id: number): CoResult => ({ status: 202, response: { id }, location: `${req.apiBase}/${type}/${id}` });
 
 const TYPE_WORDS: Record<string, string> = { customer: 'customer', contact: 'user', invoice: 'invoice', transaction: 'transaction', item: 'item', 'payment method': 'payment method' };
+/** Core object names in ChargeOver's nouns, for "This <noun> does not exist." */
+const NOUNS: Record<string, string> = { ...TYPE_WORDS, catalog_item: 'item', 'catalog item': 'item', subscription: 'package', note: 'note' };
 
 /** Core errors in ChargeOver words: a missing object is 404 only when it is the request's target. */
 export function fromDomain(error: unknown): CoError | null {
@@ -56,8 +61,10 @@ export function fromDomain(error: unknown): CoError | null {
   if (error instanceof MoneyFormatError) return bad(`Invalid amount: ${error.message}`);
   if (!(error instanceof DomainError)) return null;
   switch (error.code) {
-    case ErrorCode.NOT_FOUND:
-      return new CoError(404, error.message);
+    case ErrorCode.NOT_FOUND: {
+      const object = typeof error.details.object === 'string' ? error.details.object : '';
+      return NOUNS[object] ? doesNotExist(NOUNS[object]) : new CoError(404, error.message);
+    }
     case ErrorCode.PROCESSOR_UNAVAILABLE:
       return new CoError(502, error.message);
     default:

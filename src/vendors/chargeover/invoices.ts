@@ -6,7 +6,7 @@ import { getCustomer } from '../../core/customers/customers.ts';
 import { addressesByIds } from '../../core/customers/addresses.ts';
 import { primaryContacts } from '../../core/customers/contact-queries.ts';
 import { reasonOf } from '../../core/errors/domain-error.ts';
-import { createInvoice, getInvoice, invoiceLines, updateInvoice, voidInvoice, type LineInput } from '../../core/invoices/invoices.ts';
+import { createInvoice, deleteInvoice, getInvoice, invoiceLines, issueInvoice, updateInvoice, voidInvoice, type LineInput } from '../../core/invoices/invoices.ts';
 import { countInvoices, invoicesByIds, listInvoices } from '../../core/invoices/queries.ts';
 import { schedulePayments, unschedulePayments, type ScheduleInput } from '../../core/invoices/schedules.ts';
 import { queueEmail } from '../../core/outbox/outbox.ts';
@@ -212,13 +212,34 @@ async function email(req: CoRequest, segment: string): Promise<CoResult> {
   return ok(true);
 }
 
+/** ?action=approve (extra §8.1): an open invoice has nothing to approve; a draft is issued; a void one cannot be. */
+async function approve(req: CoRequest, segment: string): Promise<CoResult> {
+  const id = await target(req.ctx, 'invoice', segment);
+  const invoice = await getInvoice(req.ctx, id);
+  if (invoice.status === 'void') throw bad('This invoice cannot be approved.');
+  if (invoice.status === 'draft') await issueInvoice(req.ctx, id);
+  return ok(true);
+}
+
+/** DELETE /invoice/{id} (extra §8.2): only while nothing is applied to it. */
+async function remove(req: CoRequest, segment: string): Promise<CoResult> {
+  const id = await target(req.ctx, 'invoice', segment);
+  await deleteInvoice(req.ctx, id).catch((error: unknown) => {
+    if (reasonOf(error) === 'has_payments') throw bad('This invoice has payments applied and cannot be deleted.');
+    throw error;
+  });
+  return ok(true);
+}
+
 export const invoices: Resource = {
   list: async (req) => ok(await renderInvoices(req, (await listing(listInvoices(req.ctx, pageOf(req, INVOICE_FIELDS)))).rows, false)),
   count: async (req) => ok(await listing(countInvoices(req.ctx, { where: whereOf(req, INVOICE_FIELDS) }))),
   create,
   get: async (req, segment) => ok((await renderInvoices(req, await invoicesByIds(req.ctx, [await target(req.ctx, 'invoice', segment)]), true))[0]),
   update,
+  remove,
   actions: {
+    approve,
     schedule: async (req, segment) => {
       const id = await target(req.ctx, 'invoice', segment);
       const invoice = await getInvoice(req.ctx, id);

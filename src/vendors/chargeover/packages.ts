@@ -6,7 +6,7 @@ import { getCatalogItem } from '../../core/catalog/catalog.ts';
 import { getCustomer } from '../../core/customers/customers.ts';
 import { primaryContacts } from '../../core/customers/contact-queries.ts';
 import { reasonOf } from '../../core/errors/domain-error.ts';
-import { renewNow, startSubscription } from '../../core/flows/start-subscription.ts';
+import { openSubscription, renewNow } from '../../core/flows/open-subscription.ts';
 import { queueEmail } from '../../core/outbox/outbox.ts';
 import { eq } from '../../core/query/conditions.ts';
 import { cancelSubscription, changeCadence, holdSubscription, pauseSubscription, resumeSubscription, setCollection, type CollectionChange } from '../../core/subscriptions/lifecycle.ts';
@@ -214,7 +214,7 @@ async function create(req: CoRequest): Promise<CoResult> {
   const today = tenantToday(req.ctx);
   const maxTrial = Math.max(0, ...lines.map((l) => l.trialDays ?? 0));
   // `coupon` is accepted and ignored: this server has no coupons (§11.5).
-  const { subscription } = await startSubscription(
+  const { subscription } = await openSubscription(
     req.ctx,
     {
       customerId,

@@ -9,7 +9,7 @@ import { transactionIdByToken, transactionsByIds } from '../../core/payments/que
 import { findByRef, type ObjectType } from '../../core/refs/refs.ts';
 import { activeMethodsInOrder, paymentMethodIdByToken } from '../../core/vault/queries.ts';
 import { subscriptionIdByToken, subscriptionsByIds } from '../../core/subscriptions/queries.ts';
-import { bad, CoError } from './envelope.ts';
+import { bad, doesNotExist } from './envelope.ts';
 import { WIRE_TYPES } from './transaction-view.ts';
 import { VENDOR } from './wire.ts';
 
@@ -66,11 +66,11 @@ export async function lookup(ctx: TenantContext, kind: Kind, ref: Ref): Promise<
   return (await k.own(ctx, [id]))[0] ?? null;
 }
 
-/** The target of a path: missing is 404. */
+/** The target of a path: missing is 404 "This <kind> does not exist." (extra §2). */
 export async function target(ctx: TenantContext, kind: Kind, segment: string): Promise<number> {
   const ref = parseRef(segment);
   const id = ref ? await lookup(ctx, kind, ref) : null;
-  if (id === null) throw new CoError(404, `No ${kind} found for ${segment}`);
+  if (id === null) throw doesNotExist(kind);
   return id;
 }
 

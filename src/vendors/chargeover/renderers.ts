@@ -10,7 +10,7 @@ import type { CoRequest } from './envelope.ts';
 import { renderInvoices } from './invoice-view.ts';
 import { renderTransactions } from './transaction-view.ts';
 
-function requestFree(ctx: TenantContext, baseUrl: string): CoRequest {
+export function requestFree(ctx: TenantContext, baseUrl: string): CoRequest {
   const siteBase = `${baseUrl}/chargeover`;
   return { ctx, method: 'GET', segments: [], query: {}, body: null, apiBase: `${siteBase}/api/v3`, siteBase, ip: '', emails: false };
 }

@@ -2,14 +2,16 @@
 // rows are built from the same renderers as the API objects; filters (the where grammar) apply to
 // the unformatted values; order, offset, limit (up to 1000).
 import { parseFloatMajor } from '../../core/money/money.ts';
-import { listCustomers } from '../../core/customers/queries.ts';
+import { customersByIds, listCustomers } from '../../core/customers/queries.ts';
 import { listTransactions } from '../../core/payments/queries.ts';
 import type { WireFilter } from '../kit/filters.ts';
-import { bad, INVALID_ENDPOINT, ok, CoError, type CoRequest, type CoResult } from './envelope.ts';
+import { bad, doesNotExist, INVALID_ENDPOINT, ok, type CoRequest, type CoResult } from './envelope.ts';
 import type { Resource } from './router.ts';
 import { parseCondition, parseOrder, parsePaging, parseWhere } from './where.ts';
 import { renderCustomers } from './customer-view.ts';
 import { renderTransactions, WIRE_TYPES } from './transaction-view.ts';
+import { listInvoices } from '../../core/invoices/queries.ts';
+import { renderInvoices } from './invoice-view.ts';
 import { formatted } from './wire.ts';
 
 type Row = Record<string, unknown>;
@@ -20,7 +22,10 @@ const REPORTS: Array<{ report_id: number; name: string }> = [
   { report_id: 7, name: 'Failed Payments' },
   { report_id: 37, name: 'All Customers' },
   { report_id: 58, name: 'Payments' },
+  { report_id: 44, name: 'Invoices' },
 ];
+/** reportData, and getData, its alias in ChargeOver's PHP example (extra §10). */
+const DATA_ACTIONS = new Set(['reportData', 'getData']);
 const MAX_ROWS = 10_000;
 
 function displayDate(iso: unknown): string {
@@ -69,6 +74,28 @@ function transactionRow(t: Row): Row {
   };
 }
 
+/** Report 44 "Invoices" (extra §10): one row per invoice, ordered by id. */
+function invoiceRow(i: Row, companies: Map<number, string | null>): Row {
+  const cur = String(i.currency_iso4217);
+  const minor = (v: unknown) => parseFloatMajor(Number(v), cur);
+  return {
+    invoice_invoice_id: i.invoice_id,
+    invoice_refnumber: i.refnumber,
+    invoice_invoice_date: displayDate(i.date),
+    invoice_invoice_date_unformatted: i.date,
+    invoice_date_due: displayDate(i.due_date),
+    invoice_date_due_unformatted: i.due_date,
+    customer_customer_id: i.customer_id,
+    customer_company: companies.get(Number(i.customer_id)) ?? null,
+    invoice_total: formatted(minor(i.total), cur),
+    invoice_total_unformatted: i.total,
+    invoice_balance: formatted(minor(i.balance), cur),
+    invoice_balance_unformatted: i.balance,
+    invoice_invoice_status_name: i.invoice_status_name,
+    invoice_invoice_status_str: i.invoice_status_str,
+  };
+}
+
 async function rowsOf(req: CoRequest, id: number): Promise<Row[]> {
   switch (id) {
     case 3:
@@ -89,8 +116,21 @@ async function rowsOf(req: CoRequest, id: number): Promise<Row[]> {
       return (await transactionRows(req)).filter((t) => t.gateway_status === 0).map(transactionRow);
     case 58:
       return (await transactionRows(req)).filter((t) => t.transaction_type === 'pay' && t.gateway_status === 1).map(transactionRow);
+    case 44: {
+      const rows = (await listInvoices(req.ctx, { limit: MAX_ROWS })).rows;
+      const companies = new Map(
+        (
+          await customersByIds(
+            req.ctx,
+            rows.map((r) => r.customer_id),
+            { includeDeleted: true },
+          )
+        ).map((c) => [c.id, c.company]),
+      );
+      return (await renderInvoices(req, rows, false)).map((i) => invoiceRow(i, companies));
+    }
     default:
-      throw new CoError(404, `No report found for id ${id}`);
+      throw doesNotExist('report');
   }
 }
 
@@ -131,12 +171,15 @@ function matches(row: Row, f: WireFilter): boolean {
 }
 
 async function report(req: CoRequest): Promise<CoResult | null> {
-  const [, id, extra] = req.segments;
+  const [, id, second, third] = req.segments;
+  // /_report/{id}/_action/{name} is the docs' spelling of ?action=name.
+  const extra = second === '_action' && third ? undefined : second;
+  const action = second === '_action' && third ? third : String(req.query.action);
   if (id === undefined) {
     if (req.method !== 'GET') throw bad(INVALID_ENDPOINT);
     return ok(REPORTS);
   }
-  if (extra !== undefined || !/^\d+$/.test(id) || req.query.action !== 'reportData' || (req.method !== 'POST' && req.method !== 'GET')) throw bad(INVALID_ENDPOINT);
+  if (extra !== undefined || !/^\d+$/.test(id) || !DATA_ACTIONS.has(action) || (req.method !== 'POST' && req.method !== 'GET')) throw bad(INVALID_ENDPOINT);
   let filters: WireFilter[];
   if (Array.isArray(req.body)) filters = req.body.map((f) => parseCondition(String(f)));
   else if (req.body === undefined || req.body === null || req.body === '') filters = parseWhere(req.query.where);

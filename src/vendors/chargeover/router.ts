@@ -1,7 +1,7 @@
 // One dispatcher for /api/v3/{type}[/{id}][/_count][?action=...]: real requests and _bulk
 // sub-requests both come through here. Unknown endpoints and actions are 400 (spec 1.6, X23).
 // Every path's first segment is a key of RESOURCES below, so a route is found by grep.
-import { bad, INVALID_ENDPOINT, type CoRequest, type CoResult } from './envelope.ts';
+import { bad, INVALID_ENDPOINT, NO_DATA, type CoRequest, type CoResult } from './envelope.ts';
 import { customers } from './customers.ts';
 import { users } from './users.ts';
 import { invoices } from './invoices.ts';
@@ -11,6 +11,9 @@ import { items } from './items.ts';
 import { packages, usage } from './packages.ts';
 import { runBulk } from './bulk.ts';
 import { reports } from './reports.ts';
+import { notes } from './notes.ts';
+import { resthooks } from './resthooks.ts';
+import { brands, config, countries, currencies } from './reference.ts';
 
 export interface Resource {
   list?(req: CoRequest): Promise<CoResult>;
@@ -42,7 +45,20 @@ const RESOURCES: Readonly<Record<string, Resource>> = {
   // _bulk sub-requests come back through this dispatcher.
   _bulk: { custom: (req) => runBulk(req, dispatch) },
   _report: reports,
+  note: notes,
+  brand: brands,
+  country: countries,
+  currency: currencies,
+  _config: config,
+  _resthook: resthooks,
 };
+
+/** A create with nothing in it (no body, "", {} or []) is the recorded "No data." 400 (extra §2, E3). */
+function noData(body: unknown): boolean {
+  if (body === undefined || body === null || body === '') return true;
+  if (Array.isArray(body)) return body.length === 0;
+  return typeof body === 'object' && Object.keys(body).length === 0;
+}
 
 export async function dispatch(req: CoRequest): Promise<CoResult> {
   const [type, second, third, fourth] = req.segments;
@@ -72,7 +88,11 @@ export async function dispatch(req: CoRequest): Promise<CoResult> {
       return handle(resource.collectionActions?.[action], (f) => f(req));
     }
     if (req.method === 'GET') return handle(resource.list, (f) => f(req));
-    if (req.method === 'POST') return handle(resource.create, (f) => f(req));
+    if (req.method === 'POST')
+      return handle(resource.create, (f) => {
+        if (noData(req.body)) throw bad(NO_DATA);
+        return f(req);
+      });
     throw bad(INVALID_ENDPOINT);
   }
   if (segments === 2) {

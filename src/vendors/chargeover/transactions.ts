@@ -7,7 +7,11 @@ import type { AutoApplyStrategy } from '../../core/invoices/allocations.ts';
 import { chargeAndApply } from '../../core/flows/charge-and-apply.ts';
 import { recordPayment } from '../../core/flows/record-payment.ts';
 import { markPaymentReturned } from '../../core/flows/payment-returned.ts';
-import { getTransaction, refund } from '../../core/payments/payments.ts';
+import { getTransaction, refund, voidTransaction } from '../../core/payments/payments.ts';
+import { changeApplications } from '../../core/flows/change-applications.ts';
+import { primaryContacts } from '../../core/customers/contact-queries.ts';
+import { queueEmail } from '../../core/outbox/outbox.ts';
+import { IllegalReason } from '../../core/payments/states.ts';
 import { countTransactions, listTransactions, transactionsInOrder } from '../../core/payments/queries.ts';
 import { bad, created, duplicateKey, ok, type CoRequest, type CoResult } from './envelope.ts';
 import { listing, pageOf, whereOf } from './lists.ts';
@@ -134,6 +138,62 @@ async function decline(req: CoRequest, segment: string): Promise<CoResult> {
   return ok(true);
 }
 
+/** ?action=email (extra §9.1): a receipt in the outbox, to `email` or the customer's primary contact. */
+async function email(req: CoRequest, segment: string): Promise<CoResult> {
+  const id = await target(req.ctx, 'transaction', segment);
+  const body = asObject(req.body);
+  const [txn] = await renderTransactions(req, await transactionsInOrder(req.ctx, [id]));
+  const customerId = Number(txn.customer_id);
+  const to = optString(body, 'email') || (await primaryContacts(req.ctx, [customerId])).get(customerId)?.email;
+  if (!to) throw bad('No e-mail address to send the receipt to');
+  if (req.emails) {
+    await queueEmail(req.ctx, {
+      to,
+      subject: optString(body, 'subject') || `Receipt for transaction #${id}`,
+      body:
+        optString(body, 'body') ||
+        `${String(txn.transaction_type_name)} of ${String(txn.currency_symbol)}${String(txn.amount)} on ${String(txn.transaction_date)} (${String(txn.transaction_method)}).`,
+      meta: {
+        vendor: VENDOR,
+        kind: 'transaction_receipt',
+        transaction_id: id,
+        cc: optString(body, 'cc') ?? null,
+        bcc: optString(body, 'bcc') ?? null,
+        from: optString(body, 'from') ?? null,
+        message_id: optString(body, 'message_id') ?? null,
+      },
+    });
+  }
+  return ok(true);
+}
+
+/** ?action=changeAppliedAmounts (extra §9.2): the list replaces where the payment is applied (one core use-case). */
+async function changeAppliedAmounts(req: CoRequest, segment: string): Promise<CoResult> {
+  const id = await target(req.ctx, 'transaction', segment);
+  const txn = await getTransaction(req.ctx, id);
+  const body = asObject(req.body);
+  if (!Array.isArray(body.applied_to)) throw bad('applied_to must be an array');
+  const applyTo = (await applications(req, body.applied_to, txn.currency)) ?? [];
+  await changeApplications(req.ctx, id, applyTo).catch((error: unknown) => {
+    if (reasonOf(error) === IllegalReason.WRONG_TYPE) throw bad('Only payments can be applied to invoices');
+    throw error;
+  });
+  return ok(true);
+}
+
+/** ?action=void (extra §9.3, the C# client): voided in the books, taken off its invoices. */
+async function voidAction(req: CoRequest, segment: string): Promise<CoResult> {
+  const id = await target(req.ctx, 'transaction', segment);
+  await voidTransaction(req.ctx, id, { inBooks: true }).catch((error: unknown) => {
+    const reason = reasonOf(error);
+    if (reason === IllegalReason.HAS_REFUNDS) throw bad('A refunded transaction cannot be voided');
+    if (reason === IllegalReason.VOIDED) throw bad('The transaction is already void');
+    if (reason) throw bad('This transaction cannot be voided');
+    throw error;
+  });
+  return ok(true);
+}
+
 export const transactions: Resource = {
   list: async (req) => ok(await renderTransactions(req, (await listing(listTransactions(req.ctx, WIRE_TYPES, pageOf(req, TRANSACTION_FIELDS)))).rows)),
   count: async (req) => ok(await listing(countTransactions(req.ctx, WIRE_TYPES, { where: whereOf(req, TRANSACTION_FIELDS) }))),
@@ -152,5 +212,8 @@ export const transactions: Resource = {
     },
     decline,
     reject: decline,
+    email,
+    changeAppliedAmounts,
+    void: voidAction,
   },
 };

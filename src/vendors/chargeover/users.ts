@@ -35,7 +35,7 @@ export const USER_FIELDS: FieldTable = {
   ...Object.fromEntries([1, 2, 3, 4, 5].map((i) => [`custom_${i}`, vendorText(`custom_${i}`)])),
 };
 
-async function render(req: CoRequest, rows: ContactRow[]): Promise<Record<string, unknown>[]> {
+export async function renderUsers(req: CoRequest, rows: ContactRow[]): Promise<Record<string, unknown>[]> {
   const ids = rows.map((r) => r.id);
   const [logins, customers, keys] = await Promise.all([
     loginsFor(req.ctx, ids),
@@ -190,11 +190,15 @@ async function password(req: CoRequest, segment: string): Promise<CoResult> {
   return ok(true);
 }
 
+async function loginUrl(req: CoRequest, segment: string): Promise<CoResult> {
+  return ok(`${req.siteBase}/signup/r/logintoken/${await issueLoginToken(req.ctx, await target(req.ctx, 'user', segment))}`);
+}
+
 export const users: Resource = {
-  list: async (req) => ok(await render(req, (await listing(listContacts(req.ctx, pageOf(req, USER_FIELDS)))).rows)),
+  list: async (req) => ok(await renderUsers(req, (await listing(listContacts(req.ctx, pageOf(req, USER_FIELDS)))).rows)),
   count: async (req) => ok(await listing(countContacts(req.ctx, { where: whereOf(req, USER_FIELDS) }))),
   create,
-  get: async (req, segment) => ok((await render(req, await contactsByIds(req.ctx, [await target(req.ctx, 'user', segment)])))[0]),
+  get: async (req, segment) => ok((await renderUsers(req, await contactsByIds(req.ctx, [await target(req.ctx, 'user', segment)])))[0]),
   update,
   remove: async (req, segment) => {
     await deleteContact(req.ctx, await target(req.ctx, 'user', segment));
@@ -202,6 +206,9 @@ export const users: Resource = {
   },
   actions: {
     password,
-    getLoginURL: async (req, segment) => ok(`${req.siteBase}/signup/r/logintoken/${await issueLoginToken(req.ctx, await target(req.ctx, 'user', segment))}`),
+    // extra §7: reset_password is the seed's password action, login its getLoginURL.
+    reset_password: password,
+    getLoginURL: loginUrl,
+    login: loginUrl,
   },
 };

@@ -1,11 +1,12 @@
 // FluidPay authentication (spec §1.2): `Authorization: <api key>` with no scheme word, or
 // `Authorization: Bearer <JWT>` from token-auth. Public (pub) keys get 401 on every endpoint here:
-// all of them are server-side. A key acts as the user who created it; a disabled or deleted owner,
+// all of them are server-side. A key acts as the user who created it (a key issued outside a user,
+// as the merchant's first admin: fluidpay-v2 §3.1); a disabled or deleted owner,
 // a revoked key, or a logged-out or expired token is a 401. The four public endpoints need nothing.
 import type { FastifyRequest } from 'fastify';
 import type { CoreServices } from '../../core/context.ts';
 import { authenticateKey, type Authenticated } from '../../core/tenants/credentials.ts';
-import { keyMeta } from '../../core/users/api-keys.ts';
+import { keyMeta, keyOwner } from '../../core/users/api-keys.ts';
 import { FLUIDPAY_SUITE_API_KEY, suiteKeyDisabled } from './suite-key.ts';
 import { credentialOwner, findSession } from '../../core/users/users.ts';
 import { contextFor } from '../../core/tenants/tenants.ts';
@@ -15,7 +16,19 @@ import { unauthorized } from '../../http/failures.ts';
 import { encodeId } from './ids.ts';
 import { verifyJwt } from './jwt.ts';
 
-const PUBLIC_PATHS = new Set(['/token-auth', '/forgot-username', '/forgot-password', '/forgot-password/reset']);
+// The seed's public paths and the clients' /user/... spellings of them (fluidpay-v2 §3.5).
+const PUBLIC_PATHS = new Set([
+  '/token-auth',
+  '/forgot-username',
+  '/forgot-password',
+  '/forgot-password/reset',
+  '/user/forgot-username',
+  '/user/forgot-password',
+  '/user/forgot-password/reset',
+  '/user/forgotten-password/reset',
+]);
+/** The PHP client's health check, called without credentials (fluidpay-v2 §3.6). */
+const PUBLIC_GETS = new Set(['/fphc']);
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -39,6 +52,7 @@ export const userRef = (user: UserRow) => ({ id: encodeId('user', user.id, user.
 export function fluidPayAuth(services: CoreServices) {
   return async function authenticate(request: FastifyRequest): Promise<void> {
     if (request.method === 'POST' && PUBLIC_PATHS.has(routeTail(request))) return;
+    if (request.method === 'GET' && PUBLIC_GETS.has(routeTail(request))) return;
     const header = (request.headers.authorization ?? '').trim();
     if (!header) throw unauthorized('Authorization header is required');
     const bearer = /^bearer\s+(\S+)$/i.exec(header);
@@ -57,10 +71,13 @@ export function fluidPayAuth(services: CoreServices) {
     if (header === FLUIDPAY_SUITE_API_KEY && suiteKeyDisabled()) throw unauthorized('Invalid API key');
     const found = await authenticateKey(services, 'fluidpay', header);
     if (!found || keyMeta(found.credential).type === 'pub') throw unauthorized('Invalid API key');
-    const owner = await credentialOwner(services, found.credential);
-    if (owner === 'disabled') throw unauthorized('Invalid API key');
+    const known = await credentialOwner(services, found.credential);
+    if (known === 'disabled') throw unauthorized('Invalid API key');
+    // Every key acts as a user (fluidpay-v2 §3.1): one issued outside a user gets the merchant's first admin.
+    const owner = known ?? (await keyOwner(contextFor(services, found.tenant), found.credential.id));
+    if (!owner) throw unauthorized('Invalid API key');
     request.fluidpayAuth = found;
-    if (owner) request.fluidpayUser = userRef(owner);
+    request.fluidpayUser = userRef(owner);
     attachTenant(request, services, found);
   };
 }

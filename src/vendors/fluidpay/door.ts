@@ -8,6 +8,7 @@ import { CredentialKind } from '../../core/tenants/credentials.ts';
 import { createUser } from '../../core/users/users.ts';
 import type { Door } from '../kit/door.ts';
 import { fluidPayRenderers } from './renderers.ts';
+import { fluidPayWebhooks } from './webhooks.ts';
 import { FLUIDPAY_SUITE_API_KEY } from './suite-key.ts';
 
 const DEMO_USER_PASSWORD = 'demo-password-1';
@@ -58,11 +59,14 @@ export const fluidPayDoor: Door = {
     { kind: CredentialKind.API_KEY, label: 'pub' },
     { kind: CredentialKind.PASSWORD, label: 'user', publicId: 'demo', secret: DEMO_USER_PASSWORD },
   ],
-  // The FluidPay user behind the printed demo/demo-password-1, so token-auth works too.
+  // The FluidPay user behind the printed demo/demo-password-1, so token-auth works too; it owns the
+  // demo keys (the first admin). And the php suite's own login (fluidpay-v2 §3.1, its tests/Data.php).
   seedDemo: async (ctx) => {
     await createUser(ctx, { username: 'demo', password: DEMO_USER_PASSWORD, name: 'Demo Admin', role: 'admin', status: 'active' });
+    await createUser(ctx, { username: 'test_merchant', password: 'Fluidpay247!', name: 'Test Merchant', role: 'admin', status: 'active' });
   },
   renderers: fluidPayRenderers,
+  webhooks: [fluidPayWebhooks],
   rateLimit: { max: 0, windowMs: 60_000 },
   renderError: renderFluidPayError,
   // FluidPay clients put the key in the body (§1.9); the shared mechanism handles both.

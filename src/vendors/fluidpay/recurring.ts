@@ -107,9 +107,10 @@ function adjustmentRoutes(kind: AdjustmentKind) {
     };
     app.get(`${base}s`, list);
     app.post(`${base}s`, list); // G12: the doc's curl lists with POST
+    // A single get answers an array of one (java, go and dart parse an array: fluidpay-v2 §5.2, overriding seed rows 39, 44).
     app.get<{ Params: { id: string } }>(`${base}/:id`, async (request) => {
       const ctx = tenantOf(request);
-      return ok(renderAdjustment(await findCatalog(ctx, kind, request.params.id), kind));
+      return listed([renderAdjustment(await findCatalog(ctx, kind, request.params.id), kind)], 1);
     });
     app.post<{ Params: { id: string } }>(`${base}/:id`, async (request) => {
       const ctx = tenantOf(request);
@@ -262,9 +263,10 @@ async function planRoutes(app: FastifyInstance): Promise<void> {
   };
   app.get('/recurring/plans', list);
   app.post('/recurring/plans', list);
+  // An array of one, like the add-on and discount gets (fluidpay-v2 §5.2, overriding seed row 50).
   app.get<{ Params: { id: string } }>('/recurring/plan/:id', async (request) => {
     const ctx = tenantOf(request);
-    return ok(await renderPlan(ctx, await findCatalog(ctx, 'plan', request.params.id)));
+    return listed([await renderPlan(ctx, await findCatalog(ctx, 'plan', request.params.id))], 1);
   });
   app.post<{ Params: { id: string } }>('/recurring/plan/:id', async (request) => {
     const ctx = tenantOf(request);

@@ -22,10 +22,22 @@ export interface DateRange {
   end?: number;
 }
 
+/**
+ * A criterion the Go client sends for a field it does not search on: `{"operator":"","value":""}`
+ * (or 0), i.e. an empty operator, or no operator and an empty value. Ignored, not refused
+ * (fluidpay-v2 §1.1, §5.5); so is a JSON null anywhere.
+ */
+function unset(value: Body): boolean {
+  const op = value.operator;
+  if (op === '') return true;
+  return (op === undefined || op === null) && (value.value === undefined || value.value === null || value.value === '' || value.value === 0);
+}
+
 export function stringCriterion(body: Body, field: string, path = field, ops: readonly StringOp[] = ['=', '!=']): StringCriterion | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (!isObject(value)) throw invalid(`${path} must be {"operator", "value"}`, path);
+  if (unset(value)) return undefined;
   const operator = value.operator ?? '=';
   if (typeof operator !== 'string' || !(ops as readonly string[]).includes(operator)) throw invalid(`${path}.operator must be one of ${ops.join(' ')}`, path);
   if (typeof value.value !== 'string') throw invalid(`${path}.value must be a string`, path);
@@ -36,6 +48,7 @@ export function intCriterion(body: Body, field: string, path = field, ops: reado
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (!isObject(value)) throw invalid(`${path} must be {"operator", "value"}`, path);
+  if (unset(value)) return undefined;
   const operator = value.operator ?? '=';
   if (typeof operator !== 'string' || !(ops as readonly string[]).includes(operator)) throw invalid(`${path}.operator must be one of ${ops.join(' ')}`, path);
   if (typeof value.value !== 'number' || !Number.isSafeInteger(value.value)) throw invalid(`${path}.value must be an integer`, path);
@@ -45,7 +58,9 @@ export function intCriterion(body: Body, field: string, path = field, ops: reado
 function instant(value: unknown, path: string): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string') throw invalid(`${path} must be an RFC 3339 time`, path);
-  const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) ? Date.parse(value) : NaN;
+  // Dart sends times without a zone: UTC (fluidpay-v2 §2.8).
+  const zoned = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(value) ? `${value}Z` : value;
+  const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(zoned) ? Date.parse(zoned) : NaN;
   if (!Number.isFinite(ms)) throw invalid(`${path} must be an RFC 3339 time`, path);
   return ms;
 }
@@ -54,6 +69,7 @@ export function dateRange(body: Body, field: string, path = field): DateRange | 
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (!isObject(value)) throw invalid(`${path} must be {"start_date", "end_date"}`, path);
+  if ((value.start_date ?? '') === '' && (value.end_date ?? '') === '') return undefined; // Go's zero value (§1.1)
   const start = instant(value.start_date, `${path}.start_date`);
   const endRaw = instant(value.end_date, `${path}.end_date`);
   // An end given to the second covers that whole second (inclusive).

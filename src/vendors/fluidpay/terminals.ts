@@ -1,5 +1,5 @@
 // GET /terminals (spec #57, §3.14): the merchant's simulated devices, inactive ones included;
-// msg is "" here (G16). Terminal sales: payment_method.terminal (§3.5, §4.3 item 5).
+// msg is "success" (the js suite checks it: fluidpay-v2 §5.1, overriding G16's ""). Terminal sales: payment_method.terminal (§3.5, §4.3 item 5).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TenantContext } from '../../core/context.ts';
 import { invalid } from '../../core/errors/domain-error.ts';
@@ -60,7 +60,6 @@ export async function terminalRoutes(app: FastifyInstance): Promise<void> {
     return listed(
       rows.map((row) => renderTerminal(ctx, row)),
       rows.length,
-      '',
     );
   };
   app.get('/terminals', list);

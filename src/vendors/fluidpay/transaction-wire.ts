@@ -13,6 +13,7 @@ export interface FluidPayTxnData {
   tax_exempt?: boolean;
   shipping_amount?: number;
   discount_amount?: number;
+  tip_amount?: number;
   payment_adjustment_type?: string;
   payment_adjustment_value?: number;
   po_number?: string;
@@ -42,6 +43,9 @@ export interface FluidPayTxnData {
   terminal_id?: string;
   /** A capture may override the order id (§4.5). */
   order_id?: string;
+  /** The vault payment method a payment_method.customer charge used (fluidpay-v2 §2.9). */
+  customer_payment_type?: string;
+  customer_payment_id?: string;
 }
 
 export function fluidPayData(txn: TransactionRow): FluidPayTxnData {
@@ -297,7 +301,7 @@ export function renderTransaction(txn: TransactionRow, rc: RenderContext): Recor
     amount_authorized: approved ? txn.amount_authorized : 0,
     amount_captured: txn.amount_captured,
     amount_settled: txn.amount_settled,
-    tip_amount: 0,
+    tip_amount: data.tip_amount ?? 0,
     processor_id: processor.id,
     processor_type: processor.type,
     processor_name: processor.name,
@@ -325,6 +329,7 @@ export function renderTransaction(txn: TransactionRow, rc: RenderContext): Recor
     status: wireStatus(txn),
     response: status.response,
     response_code: status.code.code,
+    ...(data.customer_payment_id ? { customer_payment_type: data.customer_payment_type ?? '', customer_payment_id: data.customer_payment_id } : {}),
     billing_address: { ...emptyAddress(), ...(data.billing_address ?? {}) },
     shipping_address: { ...emptyAddress(), ...(data.shipping_address ?? {}) },
     created_at: ts(txn.created_at),

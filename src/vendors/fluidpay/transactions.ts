@@ -17,7 +17,7 @@ import type { TransactionRow } from '../../core/database.ts';
 import { tenantOf } from '../../http/auth.ts';
 import { decodeId, encodeId, sameSecond } from './ids.ts';
 import { fluidPayData, processorsOf, renderTransaction, wireStatus, type FluidPayTxnData, type RenderContext } from './transaction-wire.ts';
-import { bodyOf, isObject, listed, ok, oneOf, optBool, optInt, optObject, optString, parseAddress, parseExpiration, reqString, type Body } from './wire.ts';
+import { bodyOf, isObject, listed, ok, oneOf, optBool, optInt, optObject, optString, parseAddress, parseExpiration, reqString, type Body, type WireAddress } from './wire.ts';
 import { vaultFromTransaction, vaultSource } from './vault-source.ts';
 import { terminalSource } from './terminals.ts';
 
@@ -69,6 +69,8 @@ interface ParsedSource {
   source: PaymentSource;
   data: FluidPayTxnData;
   customerId?: number;
+  /** Vault charges: which addresses were named by id (those win over the request's own objects). */
+  addressIds?: { billing: boolean; shipping: boolean };
 }
 
 function parseCard(card: Body): ParsedSource {
@@ -119,6 +121,19 @@ async function parseSource(ctx: TenantContext, pm: Body): Promise<ParsedSource> 
   return terminalSource(ctx, inner);
 }
 
+/**
+ * The address a transaction records (fluidpay-v2 §2.9): for a vault charge an address named by id,
+ * else the request's object when it has a non-empty field (java sends blank ones), else the
+ * customer's default; otherwise the request's object.
+ */
+function pickAddress(parsed: ParsedSource, which: 'billing' | 'shipping', given: WireAddress | undefined): WireAddress | null {
+  const vaulted = which === 'billing' ? parsed.data.billing_address : parsed.data.shipping_address;
+  if (!parsed.addressIds) return given ?? vaulted ?? null;
+  if (parsed.addressIds[which]) return vaulted ?? null;
+  if (given && Object.values(given).some((v) => v !== '')) return given;
+  return vaulted ?? null;
+}
+
 export interface TransactionCommand {
   type: 'sale' | 'authorize' | 'credit';
   amount: number;
@@ -133,10 +148,11 @@ export async function parseTransaction(ctx: TenantContext, request: FastifyReque
   const type = oneOf(reqString(body, 'type'), ['sale', 'authorize', 'credit'], 'type') as TransactionCommand['type'];
   const amount = optInt(body, 'amount', { min: 1 });
   if (amount === undefined) throw invalid('amount is required', 'amount');
+  // Stored as given, with no arithmetic check: js draws tax and shipping at random above the amount (fluidpay-v2 §5.4).
   const tax = optInt(body, 'tax_amount', { min: 0 }) ?? 0;
   const shipping = optInt(body, 'shipping_amount', { min: 0 }) ?? 0;
   const discount = optInt(body, 'discount_amount', { min: 0 }) ?? 0;
-  if (tax + shipping > amount) throw invalid('tax_amount and shipping_amount must be included in amount', 'amount');
+  const tip = optInt(body, 'tip_amount', { min: 0 }) ?? 0; // part of amount, like tax
   const currency = optString(body, 'currency') ?? 'USD';
   if (!/^[A-Za-z]{3}$/.test(currency)) throw invalid('currency must be a 3-letter ISO 4217 code', 'currency');
   const description = optString(body, 'description', { max: 255 });
@@ -147,7 +163,8 @@ export async function parseTransaction(ctx: TenantContext, request: FastifyReque
   if (processorId !== '' && processorId !== processors.card.id && processorId !== processors.ach.id) throw invalid('Unknown processor_id', 'processor_id');
   const ip = optString(body, 'ip_address');
   if (ip !== undefined && ip !== '' && isIP(ip) === 0) throw invalid('ip_address must be an IPv4 or IPv6 address', 'ip_address');
-  const emailReceipt = optBool(body, 'email_receipt') ?? false;
+  // js and go spell it email_reciept (fluidpay-v2 §1.2); the right spelling wins.
+  const emailReceipt = optBool(body, 'email_receipt') ?? optBool(body, 'email_reciept') ?? false;
   const emailAddress = optString(body, 'email_address', { max: 255 }) ?? '';
   const createVaultRecord = optBool(body, 'create_vault_record') ?? false;
   const idempotencyKey = optString(body, 'idempotency_key', { max: 255 }) ?? '';
@@ -168,6 +185,7 @@ export async function parseTransaction(ctx: TenantContext, request: FastifyReque
     tax_exempt: body.tax_exempt === true,
     shipping_amount: shipping,
     discount_amount: discount,
+    tip_amount: tip,
     payment_adjustment_type: adjustmentType ?? '',
     payment_adjustment_value: adjustmentValue,
     po_number: poNumber ?? '',
@@ -177,8 +195,8 @@ export async function parseTransaction(ctx: TenantContext, request: FastifyReque
     processor_id: processorId,
     idempotency_key: idempotencyKey,
     idempotency_time: idempotencyKey ? idempotencyTime || DEFAULT_IDEMPOTENCY_SECONDS : 0,
-    billing_address: billing ?? parsed.data.billing_address ?? null,
-    shipping_address: shippingAddress ?? parsed.data.shipping_address ?? null,
+    billing_address: pickAddress(parsed, 'billing', billing),
+    shipping_address: pickAddress(parsed, 'shipping', shippingAddress),
     user_id: request.fluidpayUser?.id ?? '',
     user_name: request.fluidpayUser?.username ?? '',
     transaction_source: 'api',
@@ -211,6 +229,9 @@ export async function runTransaction(ctx: TenantContext, command: TransactionCom
 
 type IdParams = { Params: { id: string } };
 
+/** java's capture and refund models send an unset amount as 0: the default amount (fluidpay-v2 §1.1). */
+const orDefault = (amount: number | undefined): number | undefined => (amount === 0 ? undefined : amount);
+
 export async function transactionRoutes(app: FastifyInstance): Promise<void> {
   app.post('/transaction', async (request) => {
     const ctx = tenantOf(request);
@@ -231,7 +252,7 @@ export async function transactionRoutes(app: FastifyInstance): Promise<void> {
     const ctx = tenantOf(request);
     const body = bodyOf(request);
     const txn = await findTransaction(ctx, request.params.id);
-    const amount = optInt(body, 'amount', { min: 1 });
+    const amount = orDefault(optInt(body, 'amount', { min: 0 }));
     const patch: Partial<FluidPayTxnData> & { order_id?: string } = {};
     const tax = optInt(body, 'tax_amount', { min: 0 });
     const shipping = optInt(body, 'shipping_amount', { min: 0 });
@@ -270,7 +291,7 @@ export async function transactionRoutes(app: FastifyInstance): Promise<void> {
     const ctx = tenantOf(request);
     const body = bodyOf(request);
     const txn = await findTransaction(ctx, request.params.id);
-    const amount = optInt(body, 'amount', { min: 1 });
+    const amount = orDefault(optInt(body, 'amount', { min: 0 }));
     const data = fluidPayData(txn);
     await refund(ctx, txn.id, {
       amount,

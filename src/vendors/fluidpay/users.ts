@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CoreServices, TenantContext } from '../../core/context.ts';
 import { invalid, notFound } from '../../core/errors/domain-error.ts';
-import { createUserKey, deleteKeyByValue, keyMeta, listUserKeys } from '../../core/users/api-keys.ts';
+import { createUserKey, deleteKey, keyMeta, listUserKeys } from '../../core/users/api-keys.ts';
 import {
   authenticateUser,
   changePassword,
@@ -31,7 +31,7 @@ import { FailureKind } from '../../http/front-door.ts';
 import { decodeId, encodeId, sameSecond } from './ids.ts';
 import { JWT_TTL_MS, signJwt } from './jwt.ts';
 import { merchantId } from './transaction-wire.ts';
-import { bodyOf, listed, ok, oneOf, optString, processed, reqString, ts, type Body } from './wire.ts';
+import { bodyOf, listed, ok, oneOf, optString, phoneDigits, processed, reqString, ts, type Body } from './wire.ts';
 
 const forbidden = (message: string) => new HttpFailureError({ kind: FailureKind.UNAUTHORIZED, status: 403, message });
 
@@ -52,13 +52,14 @@ function renderUser(ctx: TenantContext, user: UserRow) {
   };
 }
 
-function renderKey(ctx: TenantContext, services: CoreServices, credential: Credential) {
+function renderKey(ctx: TenantContext, services: CoreServices, credential: Credential, owner: { id: string } | undefined) {
   const meta = keyMeta(credential);
   return {
     id: encodeId('apikey', credential.id, credential.created_at),
     api_key: revealSecret(services, credential) ?? '',
     name: meta.name,
     type: meta.type,
+    user_id: owner?.id ?? '',
     account_type: 'merchant',
     account_type_id: merchantId(ctx.tenant),
     created_at: ts(credential.created_at),
@@ -74,15 +75,14 @@ async function findUser(ctx: TenantContext, idText: string): Promise<UserRow> {
   return user;
 }
 
-/** Only admins manage users (§1.2); a key that belongs to no user acts for the merchant itself. */
+/** Only admins manage users (§1.2); every key acts as a user (fluidpay-v2 §3.1). */
 function requireAdmin(request: FastifyRequest): void {
   const user = request.fluidpayUser;
   if (user && user.row.role !== 'admin') throw forbidden('Only an admin user may do this');
 }
 
 function userFields(body: Body, creating: boolean): UserInput {
-  const phone = optString(body, 'phone', { max: 14 });
-  if (phone !== undefined && !/^\d*$/.test(phone)) throw invalid('phone must be digits only', 'phone');
+  const phone = phoneDigits(optString(body, 'phone', { max: 40 }), 'phone');
   const input: UserInput = {
     name: optString(body, 'name', { max: 255 }),
     phone,
@@ -121,22 +121,32 @@ export function userRoutes(services: CoreServices) {
         iat: Math.floor(session.issuedAt / 1000),
         exp: Math.floor(session.expiresAt / 1000),
       });
-      return { status: 'successful', token };
+      // The seed's answer, plus what the current clients read (fluidpay-v2 §3.5): msg, sid, data.token.
+      return { status: 'successful', msg: 'success', token, sid: session.jti, data: { token, sid: session.jti } };
     });
 
-    app.post('/forgot-username', async (request) => {
+    // The seed's paths and the clients' /user/... spellings of them (fluidpay-v2 §3.5), all public.
+    const forgotUsername = async (request: FastifyRequest) => {
       await sendUsernames(services, reqString(bodyOf(request), 'email'));
       return processed();
-    });
-    app.post('/forgot-password', async (request) => {
+    };
+    const forgotPassword = async (request: FastifyRequest) => {
       await sendResetCode(services, reqString(bodyOf(request), 'username'));
       return processed();
-    });
-    app.post('/forgot-password/reset', async (request) => {
+    };
+    const reset = async (request: FastifyRequest) => {
       const body = bodyOf(request);
       await resetPassword(services, reqString(body, 'username'), reqString(body, 'reset_code'), reqString(body, 'password'));
       return processed();
-    });
+    };
+    for (const prefix of ['', '/user']) {
+      app.post(`${prefix}/forgot-username`, forgotUsername);
+      app.post(`${prefix}/forgot-password`, forgotPassword);
+      app.post(`${prefix}/forgot-password/reset`, reset);
+    }
+    app.post('/user/forgotten-password/reset', reset);
+
+    app.get('/fphc', async () => ({ status: 'success', msg: 'success', data: null }));
 
     app.get('/logout', async (request) => {
       if (!request.fluidpaySession) throw unauthorized('Logout needs a Bearer token');
@@ -163,19 +173,26 @@ export function userRoutes(services: CoreServices) {
       const type = oneOf(optString(body, 'type') || undefined, ['api', 'pub'], 'type') ?? 'api';
       const name = optString(body, 'name', { max: 255 }) ?? '';
       const credential = await createUserKey(ctx, 'fluidpay', request.fluidpayUser?.row.id ?? null, { type, name }, newKeyValue());
-      return ok(renderKey(ctx, services, credential));
+      return ok(renderKey(ctx, services, credential, request.fluidpayUser));
     });
+    // Oldest first (java deletes the last one listed as the key it just made).
     const listKeys = async (request: FastifyRequest) => {
       const ctx = tenantOf(request);
       const keys = await listUserKeys(ctx, 'fluidpay', request.fluidpayUser?.row.id ?? null);
-      const rendered = keys.filter((k) => k.secret_enc).map((k) => renderKey(ctx, services, k));
+      const rendered = keys.filter((k) => k.secret_enc).map((k) => renderKey(ctx, services, k, request.fluidpayUser));
       return listed(rendered, rendered.length);
     };
     app.get('/user/apikeys', listKeys);
     app.get('/user/apikey', listKeys); // G43: the PHP SDK lists here
+    // By the key's id (java) or its value (js, go): fluidpay-v2 §3.2, msg "success" (overrides seed case 17).
     app.delete<{ Params: { key: string } }>('/user/apikey/:key', async (request) => {
-      await deleteKeyByValue(tenantOf(request), 'fluidpay', request.params.key);
-      return { status: 'success', msg: 'successfully deleted api key', data: null };
+      const ctx = tenantOf(request);
+      const decoded = decodeId('apikey', request.params.key);
+      await deleteKey(ctx, 'fluidpay', decoded ? { id: decoded.id } : { value: request.params.key }).catch(async (error: unknown) => {
+        if (!decoded) throw error;
+        await deleteKey(ctx, 'fluidpay', { value: request.params.key });
+      });
+      return ok(null);
     });
 
     // ---- users ----
@@ -184,6 +201,7 @@ export function userRoutes(services: CoreServices) {
       requireAdmin(request);
       return ok(renderUser(ctx, await createUser(ctx, userFields(bodyOf(request), true))));
     });
+    // The key's owner, or the token's user (fluidpay-v2 §3.1).
     app.get('/user', async (request) => {
       const ctx = tenantOf(request);
       if (!request.fluidpayUser) throw notFound('user');
@@ -213,9 +231,10 @@ export function userRoutes(services: CoreServices) {
       const ctx = tenantOf(request);
       requireAdmin(request);
       const user = await findUser(ctx, request.params.id);
-      if (request.fluidpayUser?.row.id === user.id) throw invalid('You cannot delete yourself');
+      // A suite that failed half-way deletes "the current user": never the key's own (fluidpay-v2 §3.3).
+      if (request.fluidpayUser?.row.id === user.id) throw invalid('cannot delete yourself');
       await deleteUser(ctx, user.id);
-      return { status: 'success', msg: 'successfully deleted', data: null };
+      return ok(null); // msg "success" (overrides seed case 14)
     });
   };
 }

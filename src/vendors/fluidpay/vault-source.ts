@@ -10,25 +10,33 @@ import { addressesByIds } from '../../core/customers/addresses.ts';
 import type { TransactionRow } from '../../core/database.ts';
 import { decodeId, encodeId } from './ids.ts';
 import type { FluidPayTxnData } from './transaction-wire.ts';
-import { createVaultCustomer, findCard, findCustomer } from './vault.ts';
-import { customerId, wireAddressOf } from './vault-wire.ts';
+import { createVaultCustomer, findCustomer, findMethod } from './vault.ts';
+import { customerId, METHOD_TYPES, methodType, wireAddressOf } from './vault-wire.ts';
 import { oneOf, optString, reqString, type Body } from './wire.ts';
 
-export async function vaultSource(ctx: TenantContext, spec: Body): Promise<{ source: PaymentSource; data: FluidPayTxnData; customerId?: number }> {
+/**
+ * payment_method.customer (fluidpay-v2 §2.9): the payment method is payment_method_id (go spells it
+ * payment_merhod_id) when given, which must be the customer's and of payment_method_type when both
+ * are given; else the customer's default. Each address is the id given; else (decided by the caller)
+ * the request's own address object when it has a non-empty field; else the customer's default.
+ */
+export async function vaultSource(ctx: TenantContext, spec: Body): Promise<{ source: PaymentSource; data: FluidPayTxnData; customerId?: number; addressIds: { billing: boolean; shipping: boolean } }> {
   const id = reqString(spec, 'id', { path: 'payment_method.customer.id' });
-  oneOf(optString(spec, 'payment_method_type', { path: 'payment_method.customer.payment_method_type' }) || undefined, ['card'], 'payment_method.customer.payment_method_type');
+  const type = oneOf(optString(spec, 'payment_method_type', { path: 'payment_method.customer.payment_method_type' }) || undefined, METHOD_TYPES, 'payment_method.customer.payment_method_type');
   const customer = await findCustomer(ctx, id);
-  const methodText = optString(spec, 'payment_method_id', { path: 'payment_method.customer.payment_method_id' });
+  const methodText =
+    optString(spec, 'payment_method_id', { path: 'payment_method.customer.payment_method_id' }) || optString(spec, 'payment_merhod_id', { path: 'payment_method.customer.payment_merhod_id' });
   let methodId = customer.default_payment_method_id;
   if (methodText) {
     try {
-      methodId = (await findCard(ctx, customer, methodText)).id;
+      methodId = (await findMethod(ctx, customer, methodText, type)).id;
     } catch {
       throw invalid('payment_method.customer.payment_method_id does not belong to this customer', 'payment_method.customer.payment_method_id');
     }
   }
   if (!methodId) throw invalid('The customer has no payment method', 'payment_method.customer.payment_method_id');
   const addressIds: Record<'billing' | 'shipping', number | null> = { billing: customer.billing_address_id, shipping: customer.shipping_address_id };
+  const given = { billing: false, shipping: false };
   for (const which of ['billing', 'shipping'] as const) {
     const text = optString(spec, `${which}_address_id`, { path: `payment_method.customer.${which}_address_id` });
     if (text) {
@@ -37,6 +45,7 @@ export async function vaultSource(ctx: TenantContext, spec: Body): Promise<{ sou
       if (!found || found.customer_id !== customer.id || found.deleted_at !== null)
         throw invalid(`payment_method.customer.${which}_address_id does not belong to this customer`, `payment_method.customer.${which}_address_id`);
       addressIds[which] = found.id;
+      given[which] = true;
     }
   }
   const rows = await addressesByIds(
@@ -50,6 +59,7 @@ export async function vaultSource(ctx: TenantContext, spec: Body): Promise<{ sou
   return {
     source: { methodId },
     customerId: customer.id,
+    addressIds: given,
     data: {
       payment_method: 'token',
       number_length: length ?? 16,
@@ -57,6 +67,8 @@ export async function vaultSource(ctx: TenantContext, spec: Body): Promise<{ sou
       shipping_address: shipping ? wireAddressOf(shipping) : null,
       billing_address_id: billing ? encodeId('address', billing.id, billing.created_at) : '',
       shipping_address_id: shipping ? encodeId('address', shipping.id, shipping.created_at) : '',
+      customer_payment_type: method ? methodType(method) : '',
+      customer_payment_id: method ? encodeId('card', method.id, method.created_at) : '',
     },
   };
 }

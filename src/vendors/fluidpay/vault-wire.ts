@@ -1,17 +1,32 @@
 // Vault objects in FluidPay's shape (spec §3.7-3.9): customer with its default card and addresses
 // expanded, address tokens, card tokens. The PAN is never rendered.
+import { createHash } from 'node:crypto';
 import type { TenantContext } from '../../core/context.ts';
-import { addressesByIds } from '../../core/customers/addresses.ts';
-import { paymentMethodsByIds } from '../../core/vault/queries.ts';
+import { addressesOfCustomers } from '../../core/customers/addresses.ts';
+import { paymentMethodsOfCustomers } from '../../core/vault/queries.ts';
+import { parseVendorData } from '../../core/vendor-data.ts';
 import type { AddressFields } from '../../core/customers/addresses.ts';
 import type { AddressRow, CustomerRow, PaymentMethodRow } from '../../core/database.ts';
 import { encodeId } from './ids.ts';
-import { cardType, maskedCard } from './transaction-wire.ts';
+import { cardType, maskedCard, merchantId } from './transaction-wire.ts';
 import { expirationText, ts, type WireAddress } from './wire.ts';
 
 /** What the door keeps under customers.vendor_data.fluidpay (its defaults are the core's columns). */
 export interface FluidPayCustomerData {
   description?: string;
+  notes?: string;
+  flags?: string[];
+}
+
+/** The v2 vault's payment method types (fluidpay-v2 §2.7); kept on the method in the door's namespace. */
+export const METHOD_TYPES = ['card', 'ach', 'token', 'applepay', 'googlepay'] as const;
+export type MethodType = (typeof METHOD_TYPES)[number];
+
+/** A method's FluidPay type: the route it was added through, else its kind (made by another door). */
+export function methodType(method: PaymentMethodRow): MethodType {
+  const type = parseVendorData(method.vendor_data).fluidpay?.type;
+  if (typeof type === 'string' && (METHOD_TYPES as readonly string[]).includes(type)) return type as MethodType;
+  return method.kind === 'bank' ? 'ach' : 'card';
 }
 
 export function customerData(customer: CustomerRow): FluidPayCustomerData {
@@ -54,13 +69,44 @@ export function wireAddressOf(row: AddressRow): WireAddress {
   };
 }
 
+/** An address token with both street spellings: the seed's address_line_1/2 and v2's line_1/2 (fluidpay-v2 §2.3). */
 export function renderAddress(row: AddressRow, customer: Pick<CustomerRow, 'id' | 'created_at'>) {
+  const wire = wireAddressOf(row);
   return {
     id: encodeId('address', row.id, row.created_at),
     customer_id: customerId(customer),
-    ...wireAddressOf(row),
+    ...wire,
+    line_1: wire.address_line_1,
+    line_2: wire.address_line_2,
     created_at: ts(row.created_at),
     updated_at: ts(row.updated_at),
+  };
+}
+
+/** An address inside the v2 record: line_1/line_2 and a stable digest of the fields (hex SHA-1). */
+function v2Address(row: AddressRow) {
+  const wire = wireAddressOf(row);
+  const { address_line_1, address_line_2, ...rest } = wire;
+  const fields = {
+    first_name: rest.first_name,
+    last_name: rest.last_name,
+    company: rest.company,
+    line_1: address_line_1,
+    line_2: address_line_2,
+    city: rest.city,
+    state: rest.state,
+    postal_code: rest.postal_code,
+    country: rest.country,
+    email: rest.email,
+    phone: rest.phone,
+    fax: rest.fax,
+  };
+  return {
+    id: encodeId('address', row.id, row.created_at),
+    ...fields,
+    hash: createHash('sha1')
+      .update(JSON.stringify(Object.values(fields)))
+      .digest('hex'),
   };
 }
 
@@ -78,29 +124,65 @@ export function renderCard(method: PaymentMethodRow) {
   };
 }
 
+/** The v2 customer record (data.data.customer) beside the seed's keys (fluidpay-v2 §2.3). */
 export async function renderCustomers(ctx: TenantContext, customers: readonly CustomerRow[]) {
-  const [methods, addresses] = await Promise.all([
-    paymentMethodsByIds(
-      ctx,
-      customers.flatMap((c) => (c.default_payment_method_id ? [c.default_payment_method_id] : [])),
-    ),
-    addressesByIds(
-      ctx,
-      customers.flatMap((c) => [c.billing_address_id, c.shipping_address_id].filter((id): id is number => typeof id === 'number')),
-    ),
-  ]);
+  const ids = customers.map((c) => c.id);
+  const [methodsOf, addressesOf] = await Promise.all([paymentMethodsOfCustomers(ctx, ids), addressesOfCustomers(ctx, ids)]);
   return customers.map((customer) => {
-    const method = customer.default_payment_method_id ? methods.get(customer.default_payment_method_id) : undefined;
-    const billing = customer.billing_address_id ? addresses.get(customer.billing_address_id) : undefined;
-    const shipping = customer.shipping_address_id ? addresses.get(customer.shipping_address_id) : undefined;
+    const methods = methodsOf.get(customer.id) ?? [];
+    const addresses = addressesOf.get(customer.id) ?? [];
+    const method = methods.find((m) => m.id === customer.default_payment_method_id);
+    const billing = addresses.find((a) => a.id === customer.billing_address_id);
+    const shipping = addresses.find((a) => a.id === customer.shipping_address_id);
+    const data = customerData(customer);
+    const type = method ? methodType(method) : '';
     return {
       id: customerId(customer),
-      description: customerData(customer).description ?? '',
-      payment_method: method && method.status === 'active' ? { card: renderCard(method) } : null,
-      billing_address: billing && billing.deleted_at === null ? renderAddress(billing, customer) : null,
-      shipping_address: shipping && shipping.deleted_at === null ? renderAddress(shipping, customer) : null,
+      owner_id: merchantId(ctx.tenant),
+      data: {
+        customer: {
+          description: data.description ?? '',
+          notes: data.notes ?? '',
+          flags: data.flags ?? [],
+          defaults: {
+            billing_address_id: billing ? encodeId('address', billing.id, billing.created_at) : '',
+            shipping_address_id: shipping ? encodeId('address', shipping.id, shipping.created_at) : '',
+            payment_method_id: method ? encodeId('card', method.id, method.created_at) : '',
+            payment_method_type: type,
+          },
+          addresses: addresses.map(v2Address),
+          payments: {
+            cards: methods
+              .filter((m) => m.kind === 'card')
+              .map((m) => {
+                const card = renderCard(m);
+                return { id: card.id, card_type: card.card_type, masked_number: card.masked_card, expiration_date: card.expiration_date, flags: [], processor_id: '', type: methodType(m) };
+              }),
+            ach: methods.filter((m) => m.kind === 'bank').map(renderAch),
+          },
+        },
+      },
+      description: data.description ?? '',
+      payment_method_type: type,
+      // java types payment_method as {card, ach: string}: only a card default goes here, never an object under ach.
+      payment_method: method && type === 'card' ? { card: renderCard(method) } : null,
+      billing_address: billing ? renderAddress(billing, customer) : null,
+      shipping_address: shipping ? renderAddress(shipping, customer) : null,
       created_at: ts(customer.created_at),
       updated_at: ts(customer.updated_at),
     };
   });
+}
+
+/** A stored bank account in the v2 record (fluidpay-v2 §2.3). */
+export function renderAch(method: PaymentMethodRow) {
+  const data = (parseVendorData(method.vendor_data).fluidpay ?? {}) as { number_length?: number; sec_code?: string };
+  return {
+    id: encodeId('card', method.id, method.created_at),
+    account_type: method.account_type ?? 'checking',
+    sec_code: data.sec_code ?? 'web',
+    // The last four digits show (fluidpay-v2 case V2).
+    masked_account_number: `${'*'.repeat(Math.max(0, (data.number_length ?? 4) - 4))}${method.last4}`,
+    routing_number: method.routing_number ?? '',
+  };
 }

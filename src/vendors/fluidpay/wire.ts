@@ -95,17 +95,46 @@ export function emptyAddress(): WireAddress {
   return Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, ''])) as WireAddress;
 }
 
+/**
+ * A phone or fax number as digits (fluidpay-v2 §4, replacing the seed's "digits only"): digits with
+ * spaces, ( ) - . + / are accepted and stored without the punctuation; letters or other characters,
+ * or more than 14 digits, are a 400. No minimum length (java sends 8 digits, go 9).
+ */
+export function phoneDigits(value: string | undefined, path: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[\d\s()\-.+/]*$/.test(value)) throw invalid(`${path} must be a phone number (digits, spaces and ( ) - . + /)`, path);
+  const digits = value.replace(/\D/g, '');
+  if (digits.length > 14) throw invalid(`${path} must be up to 14 digits`, path);
+  return digits;
+}
+
+/** The vault's v2 street names (fluidpay-v2 §1.2): line_1/line_2 stand for address_line_1/2 and win when both are sent. */
+const STREET_ALIASES: Partial<Record<(typeof ADDRESS_FIELDS)[number], string>> = { address_line_1: 'line_1', address_line_2: 'line_2' };
+
 /** Parses an address object (spec §1.10, G32): every field a string, lengths and formats checked. */
 export function parseAddress(value: unknown, path: string): WireAddress | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isObject(value)) throw invalid(`${path} must be an object`, path);
   const out = emptyAddress();
   for (const field of ADDRESS_FIELDS) {
-    const text = optString(value, field, { max: ADDRESS_LIMITS[field], path: `${path}.${field}` });
+    const alias = STREET_ALIASES[field];
+    const source = alias && value[alias] !== undefined && value[alias] !== null ? alias : field;
+    let text = optString(value, source, { max: ADDRESS_LIMITS[field], path: `${path}.${source}` });
     if (text === undefined) continue;
     if ((field === 'state' || field === 'country') && text !== '' && text.length !== 2) throw invalid(`${path}.${field} must be 2 characters`, `${path}.${field}`);
-    if ((field === 'phone' || field === 'fax') && !/^\d{0,14}$/.test(text)) throw invalid(`${path}.${field} must be up to 14 digits`, `${path}.${field}`);
+    if (field === 'phone' || field === 'fax') text = phoneDigits(text, `${path}.${field}`) as string;
     out[field] = text;
+  }
+  return out;
+}
+
+/** The fields an address object actually sent (null counts as absent), in wire names. */
+export function sentAddressFields(value: unknown): Set<(typeof ADDRESS_FIELDS)[number]> {
+  const out = new Set<(typeof ADDRESS_FIELDS)[number]>();
+  if (!isObject(value)) return out;
+  for (const field of ADDRESS_FIELDS) {
+    const alias = STREET_ALIASES[field];
+    if ((value[field] !== undefined && value[field] !== null) || (alias && value[alias] !== undefined && value[alias] !== null)) out.add(field);
   }
   return out;
 }

@@ -6,6 +6,7 @@
 import type { TenantContext } from '../../core/context.ts';
 import type { CredentialKind } from '../../core/tenants/credentials.ts';
 import type { FrontDoor } from '../../http/front-door.ts';
+import type { WebhookFormat } from '../../core/webhooks/format.ts';
 
 export interface CredentialFormat {
   /** The kinds this door issues; the first is the default for `bursar key create`. */
@@ -47,4 +48,6 @@ export interface Door extends FrontDoor {
   /** After the demo tenant's credentials exist (FluidPay's demo user behind its password). */
   seedDemo?(ctx: TenantContext): Promise<void>;
   renderers?: Renderers;
+  /** The webhook formats it speaks (payloads, event names, retry schedule, signature headers). */
+  webhooks?: readonly WebhookFormat[];
 }

@@ -1,0 +1,83 @@
+// The transactional outbox: recordEvent calls this in the business transaction, so an event and
+// the deliveries it owes are committed together with the change (or not at all). The endpoints are
+// read once per transaction (a transaction that records three events reads them once), and a
+// tenant with none pays one indexed read per business transaction.
+import type { TxContext } from '../work.ts';
+import { randomAlnum } from '../crypto/secrets.ts';
+import type { WebhookEvent } from './format.ts';
+import { formatOf, runtimeOf } from './runtime.ts';
+
+interface Subscriber {
+  id: number;
+  format: string;
+  events: ReadonlySet<string>;
+  mode: string | null;
+}
+
+const perTransaction = new WeakMap<object, Promise<Subscriber[]>>();
+
+/** The tenant's enabled endpoints, read once per transaction. */
+export function subscribers(ctx: TxContext): Promise<Subscriber[]> {
+  let found = perTransaction.get(ctx.db);
+  if (!found) {
+    found = ctx.db
+      .selectFrom('webhook_endpoints')
+      .select(['id', 'format', 'events', 'mode'])
+      .where('tenant_id', '=', ctx.tenant.id)
+      .where('deleted_at', 'is', null)
+      .where('enabled', '=', 1)
+      .orderBy('id')
+      .execute()
+      .then((rows) => rows.map((row) => ({ id: Number(row.id), format: row.format, events: new Set(JSON.parse(row.events) as string[]), mode: row.mode })));
+    perTransaction.set(ctx.db, found);
+  }
+  return found;
+}
+
+export function newMessageId(): string {
+  return `msg_${randomAlnum(24)}`;
+}
+
+/** Queues the deliveries one event owes, in the event's transaction. */
+export async function enqueueDeliveries(ctx: TxContext, endpoints: readonly Subscriber[], event: WebhookEvent): Promise<void> {
+  const runtime = runtimeOf(ctx);
+  const tenantMode = ctx.tenant.is_test ? 'test' : 'live';
+  const now = ctx.clock.now();
+  const rows = [];
+  for (const endpoint of endpoints) {
+    if (endpoint.mode !== null && endpoint.mode !== tenantMode) continue;
+    const format = formatOf(runtime, endpoint.format);
+    if (!format) {
+      ctx.log.error({ endpoint: endpoint.id, format: endpoint.format }, 'webhook endpoint of a format this server does not have: nothing queued');
+      continue;
+    }
+    for (const note of format.notifications(event)) {
+      if (!endpoint.events.has('*') && !endpoint.events.has(note.event)) continue;
+      rows.push({
+        tenant_id: ctx.tenant.id,
+        endpoint_id: endpoint.id,
+        event_id: event.id,
+        event_type: note.event,
+        object_type: note.objectType,
+        object_id: note.objectId,
+        message_id: newMessageId(),
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: now,
+        schedule_start: now,
+        lease_until: null,
+        payload: null,
+        content_type: null,
+        target: note.target ?? '',
+        replay_of: null,
+        last_status: null,
+        last_error: null,
+        created_at: now,
+        completed_at: null,
+      });
+    }
+  }
+  if (rows.length === 0) return;
+  await ctx.db.insertInto('webhook_deliveries').values(rows).execute();
+  runtime.nudge();
+}

@@ -1,0 +1,214 @@
+// ChargeDesk's notifications and activity log, read from the core event log. Every change writes its
+// event in the same transaction (the core does); here each event is put in ChargeDesk's words: which
+// of the 25 notifications it is (spec 3.6, status-entry rules of 4.2 and 4.6) and which activity
+// entry (3.7). Shared webhook delivery (its own issue) will send what this maps, to the endpoints
+// the tenant registered through /webhooks.
+import type { EventRow, SubscriptionRow, TransactionRow } from '../../core/database.ts';
+import type { TenantContext } from '../../core/context.ts';
+import { countTransactions } from '../../core/payments/queries.ts';
+import { previousEvent } from '../../core/events/events.ts';
+import { parseVendorData } from '../../core/vendor-data.ts';
+import { chargeStatus, REQUEST_STATUSES } from './charge-view.ts';
+import type { NotificationCode } from './catalogue.ts';
+import { subscriptionStatus } from './views.ts';
+import { VENDOR } from './wire.ts';
+
+export interface Notification {
+  code: NotificationCode;
+  /** The payload's class (spec 1.15) and the core object it carries. */
+  class: 'charge' | 'customer' | 'subscription' | 'agent_log';
+  objectId: number;
+}
+
+const PAID_STATES = ['captured', 'settled'];
+
+async function firstPaid(ctx: TenantContext, txn: TransactionRow): Promise<Notification[]> {
+  if (txn.customer_id === null) return [];
+  const earlier = await countTransactions(ctx, ['sale', 'authorize'], {
+    where: [
+      { field: 'customer_id', op: 'eq', value: txn.customer_id },
+      { field: 'status', op: 'in', value: PAID_STATES },
+      { field: 'id', op: 'ne', value: txn.id },
+      { field: 'captured_at', op: 'lte', value: txn.captured_at ?? txn.created_at },
+    ],
+  });
+  return earlier === 0 ? [{ code: 'customer_first_paid', class: 'customer', objectId: txn.customer_id }] : [];
+}
+
+function charge(code: NotificationCode, id: number): Notification {
+  return { code, class: 'charge', objectId: id };
+}
+
+/** Entering a status (spec 4.2): which notification says so. */
+function statusEntry(before: string | null, after: string, id: number): Notification[] {
+  if (before === after) return [];
+  if (after === 'paid') return [charge(before === 'pending' ? 'charge_pending_paid' : before && REQUEST_STATUSES.has(before) ? 'charge_request_paid' : 'charge_paid', id)];
+  if (after === 'refunded' || after === 'partially refunded') return [charge('charge_refunded', id)];
+  if (after === 'failed') return [charge('charge_failed', id)];
+  if (after === 'disputed') return [charge('charge_disputed', id)];
+  return [];
+}
+
+const delinquent = (snapshot: unknown): boolean => (parseVendorData((snapshot as { vendor_data?: string } | null)?.vendor_data)[VENDOR]?.delinquent ?? 0) === 1;
+
+function subscriptionChange(before: SubscriptionRow | null, after: SubscriptionRow): NotificationCode {
+  const from = before ? subscriptionStatus(before) : null;
+  const to = subscriptionStatus(after);
+  if (from !== to) {
+    if (to === 'canceled' || to === 'unpaid') return 'subscription_canceled';
+    if (to === 'suspended') return 'subscription_suspended';
+    if (to === 'past_due') return 'subscription_past_due';
+    if ((from === 'suspended' || from === 'canceled') && (to === 'active' || to === 'trialing')) return 'subscription_reactivated';
+  }
+  if (before && after.amount > before.amount) return 'subscription_upgraded';
+  if (before && after.amount < before.amount) return 'subscription_downgraded';
+  return 'subscription_updated';
+}
+
+/** The ChargeDesk notifications one core event stands for (empty when it stands for none). */
+export async function notificationsOf(ctx: TenantContext, event: EventRow): Promise<Notification[]> {
+  const data = JSON.parse(event.data) as Record<string, unknown>;
+  const id = event.object_id;
+  const out: Notification[] = [];
+  switch (event.type) {
+    case 'transaction.captured': {
+      const txn = data as unknown as TransactionRow;
+      if (txn.type === 'sale') out.push(charge('charge_new', id));
+      out.push(charge('charge_paid', id), ...(await firstPaid(ctx, txn)));
+      break;
+    }
+    case 'transaction.authorized':
+    case 'transaction.unknown':
+      out.push(charge('charge_new', id));
+      break;
+    case 'transaction.declined':
+      out.push(charge('charge_new', id), charge('charge_failed', id));
+      break;
+    case 'transaction.requested':
+      out.push(charge('charge_new', id), charge('charge_request', id));
+      break;
+    case 'transaction.request_paid':
+      out.push(charge('charge_request_paid', id), ...(await firstPaid(ctx, data as unknown as TransactionRow)));
+      break;
+    case 'transaction.refunded':
+      out.push(charge('charge_refunded', id));
+      break;
+    case 'transaction.voided':
+    case 'transaction.annotated':
+      out.push(charge('charge_updated', id));
+      break;
+    case 'transaction.record_created': {
+      const after = data.after as TransactionRow;
+      out.push(charge('charge_new', id), ...statusEntry(null, chargeStatus(after), id));
+      if (chargeStatus(after) === 'paid' || chargeStatus(after) === 'disputed') out.push(...(await firstPaid(ctx, after)));
+      break;
+    }
+    case 'transaction.record_updated': {
+      const before = data.before as TransactionRow;
+      const after = data.after as TransactionRow;
+      out.push(charge('charge_updated', id), ...statusEntry(chargeStatus(before), chargeStatus(after), id));
+      break;
+    }
+    case 'customer.created':
+      out.push({ code: 'customer_new', class: 'customer', objectId: id });
+      if (delinquent(data)) out.push({ code: 'customer_delinquent', class: 'customer', objectId: id });
+      break;
+    case 'customer.updated': {
+      out.push({ code: 'customer_updated', class: 'customer', objectId: id });
+      const previous = await previousEvent(ctx, 'customer', id, event.id, ['customer.created', 'customer.updated']);
+      if (delinquent(data) && !(previous && delinquent(JSON.parse(previous.data)))) out.push({ code: 'customer_delinquent', class: 'customer', objectId: id });
+      break;
+    }
+    case 'subscription.created':
+      out.push({ code: 'subscription_new', class: 'subscription', objectId: id });
+      break;
+    case 'subscription.updated': {
+      const previous = await previousEvent(ctx, 'subscription', id, event.id, ['subscription.created', 'subscription.updated']);
+      out.push({ code: subscriptionChange(previous ? (JSON.parse(previous.data) as SubscriptionRow) : null, data as unknown as SubscriptionRow), class: 'subscription', objectId: id });
+      break;
+    }
+    case 'subscription.plan_changed':
+      out.push({ code: subscriptionChange(data.before as SubscriptionRow, data.after as SubscriptionRow), class: 'subscription', objectId: id });
+      break;
+  }
+  if (activityOf(event)) out.push({ code: 'agent_log_new', class: 'agent_log', objectId: event.id });
+  return out;
+}
+
+export interface Activity {
+  object_type: 'charge' | 'customer' | 'subscription' | 'product';
+  action_type: string;
+  description: string;
+}
+
+/** The activity-log entry an event is (spec 3.7), or null for events that are not actions. */
+export function activityOf(event: Pick<EventRow, 'type' | 'data' | 'actor'>): Activity | null {
+  const actor = event.actor ? (JSON.parse(event.actor) as { params?: Record<string, unknown> }) : null;
+  const data = (): Record<string, unknown> => JSON.parse(event.data) as Record<string, unknown>;
+  switch (event.type) {
+    case 'transaction.captured':
+      return (data() as { type?: string }).type === 'authorize'
+        ? { object_type: 'charge', action_type: 'capture', description: 'Charge Captured' }
+        : { object_type: 'charge', action_type: 'charge', description: 'Charge Created' };
+    case 'transaction.authorized':
+    case 'transaction.declined':
+      return { object_type: 'charge', action_type: 'charge', description: 'Charge Created' };
+    case 'transaction.requested':
+      return { object_type: 'charge', action_type: 'request', description: 'Payment Requested' };
+    case 'transaction.request_paid':
+      return { object_type: 'charge', action_type: 'pay', description: 'Payment Request Paid' };
+    case 'transaction.refunded':
+      return { object_type: 'charge', action_type: 'refund', description: 'Charge Refunded' };
+    case 'transaction.voided':
+      return { object_type: 'charge', action_type: 'void', description: (data() as { payment_kind?: string | null }).payment_kind === null ? 'Payment Request Canceled' : 'Charge Voided' };
+    case 'transaction.emailed':
+      return { object_type: 'charge', action_type: 'email', description: 'Email Sent' };
+    case 'transaction.record_created':
+      return { object_type: 'charge', action_type: 'create', description: 'Charge Created' };
+    case 'transaction.record_updated':
+      return { object_type: 'charge', action_type: 'update', description: 'Charge Updated' };
+    case 'transaction.withdrawn':
+      return { object_type: 'charge', action_type: 'delete', description: 'Charge Deleted' };
+    case 'customer.created':
+      return { object_type: 'customer', action_type: 'create', description: 'Customer Created' };
+    case 'customer.updated':
+      return { object_type: 'customer', action_type: 'update', description: 'Customer Updated' };
+    case 'customer.deleted':
+      return { object_type: 'customer', action_type: 'delete', description: 'Customer Deleted' };
+    case 'subscription.created':
+      return { object_type: 'subscription', action_type: 'create', description: 'Subscription Created' };
+    case 'subscription.updated':
+      return actor?.params?.action === 'cancel'
+        ? { object_type: 'subscription', action_type: 'cancel', description: 'Subscription Canceled' }
+        : { object_type: 'subscription', action_type: 'update', description: 'Subscription Updated' };
+    case 'subscription.plan_changed':
+      return { object_type: 'subscription', action_type: 'plans', description: 'Subscription Plans Updated' };
+    case 'product.created':
+      return { object_type: 'product', action_type: 'create', description: 'Product Created' };
+    case 'product.updated':
+      return { object_type: 'product', action_type: 'update', description: 'Product Updated' };
+    default:
+      return null;
+  }
+}
+
+/** The core event types each activity (object_type, action_type) comes from. */
+export const ACTIVITY_EVENTS: Record<string, Record<string, string[]>> = {
+  charge: {
+    charge: ['transaction.captured', 'transaction.authorized', 'transaction.declined'],
+    capture: ['transaction.captured'],
+    request: ['transaction.requested'],
+    pay: ['transaction.request_paid'],
+    refund: ['transaction.refunded'],
+    void: ['transaction.voided'],
+    email: ['transaction.emailed'],
+    create: ['transaction.record_created'],
+    update: ['transaction.record_updated'],
+    delete: ['transaction.withdrawn'],
+  },
+  customer: { create: ['customer.created'], update: ['customer.updated'], delete: ['customer.deleted'] },
+  subscription: { create: ['subscription.created'], update: ['subscription.updated'], cancel: ['subscription.updated'], plans: ['subscription.plan_changed'] },
+  product: { create: ['product.created'], update: ['product.updated'] },
+};
+
+export const CORE_OBJECT: Record<string, string> = { charge: 'transaction', customer: 'customer', subscription: 'subscription', product: 'product' };
