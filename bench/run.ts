@@ -1,6 +1,7 @@
 // npm run bench: start-up time and idle memory, core payment throughput on SQLite and PostgreSQL,
-// and HTTP throughput of Bursar beside a bare Fastify echo. Prints the tables to stdout (progress
-// goes to stderr) and writes them, with the machine they ran on, to docs/performance.md.
+// HTTP throughput of Bursar beside a bare Fastify echo, and the renewal run (bench/recurring.ts).
+// Prints the tables to stdout (progress goes to stderr) and writes them, with the machine they ran
+// on, to docs/performance.md.
 //
 //   npm run bench                 run everything (about a minute and a half)
 //   npm run bench -- --no-write   print only; leave docs/performance.md alone
@@ -19,6 +20,7 @@ import { machineInfo } from './lib/machine.ts';
 import { isScenario, type HttpScenario, type ScenarioBackend } from './lib/scenario.ts';
 import { measureStartup, REPO_ROOT, type StartupRun } from './lib/startup.ts';
 import { fmt, median } from './lib/stats.ts';
+import { measureInChild, RECURRING_COUNT, recurringSection } from './recurring.ts';
 
 const STARTUP_RUNS = 3;
 const CORE = { warmupMs: 2000, measureMs: 4000, concurrencies: [1, 8] } as const;
@@ -151,6 +153,17 @@ async function main(): Promise<void> {
     ),
   );
 
+  // 4. The renewal run (bench/recurring.ts), each database in a child process of its own.
+  const recurring = [];
+  for (const backend of backends) {
+    log(`renewal run: ${RECURRING_COUNT.toLocaleString('en-US')} monthly subscriptions on ${backend}, clock advanced one month`);
+    try {
+      recurring.push(await measureInChild(backend, RECURRING_COUNT));
+    } catch (error) {
+      recurring.push({ backend, error: message(error) });
+    }
+  }
+
   const machineTable = table(
     ['CPU', 'cores', 'memory', 'Node', 'OS', 'date', 'load avg at start (1/5/15 min)'],
     [[machine.cpu, String(machine.cores), machine.memory, machine.node, machine.os, machine.date, machine.load.map((v) => v.toFixed(2)).join(' / ')]],
@@ -172,6 +185,8 @@ async function main(): Promise<void> {
     '',
     httpTable,
     ...measured.flatMap(({ scenario, backend, result }) => (result?.notes.length ? ['', `${scenario.name} [${dbLabel(backend)}]:`, ...result.notes.map((line) => `- ${line}`)] : [])),
+    '',
+    recurringSection(recurring, RECURRING_COUNT),
     ...(notes.length ? ['', ...notes.map((n) => `Note: ${n}`)] : []),
   ].join('\n');
 

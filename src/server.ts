@@ -5,8 +5,8 @@ import type { Config } from './config.ts';
 import type { CoreServices } from './core/context.ts';
 import { createSecretBox, keyFromConfig } from './core/crypto/secrets.ts';
 import { ensureAdminToken, type DemoTenant } from './core/tenants/bootstrap.ts';
-import { contextFor, listTenants } from './core/tenants/tenants.ts';
-import { runDueJobs } from './core/jobs/jobs.ts';
+import { listTenants } from './core/tenants/tenants.ts';
+import { runDueWork } from './core/jobs/runner.ts';
 import { buildApp } from './http/app.ts';
 import { createLogger } from './http/logger.ts';
 import { Journal } from './http/journal.ts';
@@ -75,16 +75,29 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Runs due jobs for every tenant on a real clock; test clocks run theirs when they move. */
-async function runBackgroundJobs(services: CoreServices): Promise<void> {
-  for (const tenant of await listTenants(services)) {
-    if (tenant.clock_frozen_at !== null) continue;
+/**
+ * Runs the due work of every tenant on a running clock (frozen test clocks run theirs when they
+ * move). One pass at a time: a pass longer than the interval is not overlapped by the next.
+ */
+function backgroundRunner(services: CoreServices): () => Promise<void> {
+  let running = false;
+  return async () => {
+    if (running) return;
+    running = true;
     try {
-      await runDueJobs(contextFor(services, tenant));
-    } catch (error) {
-      services.log.error({ err: error, tenant: tenant.id }, 'background job failed');
+      for (const tenant of await listTenants(services)) {
+        if (tenant.clock_frozen_at !== null) continue;
+        try {
+          const report = await runDueWork(services, tenant);
+          if (Object.keys(report.ran).length) services.log.info({ tenant: tenant.id, ran: report.ran }, 'due work ran');
+        } catch (error) {
+          services.log.error({ err: error, tenant: tenant.id }, 'background job failed');
+        }
+      }
+    } finally {
+      running = false;
     }
-  }
+  };
 }
 
 /** Listens on host ('localhost': 127.0.0.1 and ::1); '::' falls back to IPv4 on machines without IPv6. */
@@ -169,7 +182,8 @@ export async function startServer(config: Config, options: { adminToken?: string
     await store.close();
     throw error;
   }
-  const timer = setInterval(() => void runBackgroundJobs(services), Math.max(1, config.jobIntervalSeconds) * 1000);
+  const runBackground = backgroundRunner(services);
+  const timer = setInterval(() => void runBackground(), Math.max(1, config.jobIntervalSeconds) * 1000);
   timer.unref();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CoreServices } from '../core/context.ts';
 import { sha256Hex, safeEqual } from '../core/crypto/secrets.ts';
 import { DomainError, ErrorCode, invalid } from '../core/errors/domain-error.ts';
-import { advanceClock, clockState, parseDuration, setClock } from '../core/clock/tenant-clock.ts';
+import { clockState, moveClockBy, moveClockTo, parseDuration } from '../core/clock/tenant-clock.ts';
 import { listCredentials, revokeCredential } from '../core/tenants/credentials.ts';
 import { issueDoorCredential, VENDOR_NAMES } from '../vendors/index.ts';
 import { contextFor, createTenant, faultsOf, getTenant, listTenants, resetTenant, setFaults, setRateLimit } from '../core/tenants/tenants.ts';
@@ -20,6 +20,7 @@ import { FailureKind, type FrontDoor, type HttpFailure } from '../http/front-doo
 import { unauthorized } from '../http/failures.ts';
 import type { Journal } from '../http/journal.ts';
 import { journalRoutes } from './journal-routes.ts';
+import { recurringRoutes } from './recurring-routes.ts';
 import { webhookRoutes } from './webhook-routes.ts';
 import { checkFaults, checkKind } from './validate.ts';
 import { OPENAPI_PATH, registerOpenApi } from './openapi.ts';
@@ -141,15 +142,15 @@ export function adminRoutes(services: CoreServices, journal: Journal) {
     app.post<{ Params: TenantParams }>('/tenants/:tenant/clock', async (request) => {
       const input = body(request);
       if (typeof input.to !== 'string' && typeof input.to !== 'number') throw invalid('to is required (ISO 8601 or epoch ms)', 'to');
-      const tenant = await setClock(services, await tenantOf(request), { to: input.to, freeze: typeof input.freeze === 'boolean' ? input.freeze : undefined });
-      return { clock: clockState(tenant) };
+      const moved = await moveClockTo(services, await tenantOf(request), { to: input.to, freeze: typeof input.freeze === 'boolean' ? input.freeze : undefined });
+      return { clock: clockState(moved.tenant), ran: moved.ran };
     });
     app.post<{ Params: TenantParams }>('/tenants/:tenant/clock/advance', async (request) => {
       const input = body(request);
       const ms = typeof input.ms === 'number' ? input.ms : typeof input.by === 'string' ? parseDuration(input.by) : NaN;
       if (!Number.isFinite(ms)) throw invalid('give by ("3d", "2h") or ms', 'by');
-      const tenant = await advanceClock(services, await tenantOf(request), ms);
-      return { clock: clockState(tenant) };
+      const moved = await moveClockBy(services, await tenantOf(request), ms);
+      return { clock: clockState(moved.tenant), ran: moved.ran };
     });
 
     app.get<{ Params: TenantParams }>('/tenants/:tenant/faults', async (request) => ({ faults: faultsOf(await tenantOf(request)) }));
@@ -169,6 +170,7 @@ export function adminRoutes(services: CoreServices, journal: Journal) {
     });
 
     await app.register(journalRoutes(services, journal));
+    await app.register(recurringRoutes(services));
     await app.register(webhookRoutes(services));
 
     app.post<{ Params: TenantParams }>('/tenants/:tenant/reset', async (request) => ({ tenant: tenantView(await resetTenant(services, await tenantOf(request))) }));

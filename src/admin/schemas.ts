@@ -15,6 +15,15 @@ const obj = (properties: Record<string, Schema>, required: string[] = Object.key
 const anyObject: Schema = { type: 'object', additionalProperties: true };
 
 const clock = obj({ now: { ...int, description: 'epoch ms on the tenant clock' }, iso: str, frozen: bool, offset_ms: int });
+const ran = { type: 'object', additionalProperties: int, description: 'due work done on the way, per kind (renewal, dunning, settlement, …)' };
+const settings = obj({
+  timezone: { ...str, description: 'IANA zone: bill dates, retry days and cut-offs are days and times there' },
+  dunning_days: { type: 'array', items: int, description: 'days after a failed renewal on which it is retried' },
+  dunning_final: { type: 'string', enum: ['cancel', 'unpaid'] },
+  authorization_expiry_days: { type: ['integer', 'null'] },
+  settlement_cutoff: { ...str, pattern: '^\\d{2}:\\d{2}$' },
+});
+const dueItem = obj({ kind: str, due_at: { ...str, format: 'date-time' }, object_type: str, object_id: int, detail: anyObject });
 const faults = obj({ latency_ms: { ...int, minimum: 0, maximum: 60000 }, force_decline: { type: ['string', 'null'], enum: [...FORCE_DECLINE_VALUES, null] }, processor_error: bool }, []);
 const tenant = obj({ id: int, name: str, slug: str, is_test: bool, is_demo: bool, clock, settlement_cutoff: str, faults, created_at: { ...str, format: 'date-time' } });
 const credential = obj({ id: int, vendor: str, kind: str, mode: str, label: str, public_id: nullable(str), secret: nullable(str), created_at: int, revoked_at: nullable(int) });
@@ -155,9 +164,40 @@ export const ADMIN_SCHEMAS: Record<string, Schema> = {
   'POST /_admin/tenants/:tenant/clock': route('clock: set (forward only; due jobs run before the answer)', {
     params: tenantParam,
     body: obj({ to: { type: ['string', 'integer'], description: 'ISO 8601 or epoch ms' }, freeze: bool }, ['to']),
-    response: ok(obj({ clock })),
+    response: ok(obj({ clock, ran })),
   }),
-  'POST /_admin/tenants/:tenant/clock/advance': route('clock: advance', { params: tenantParam, body: obj({ by: { ...str, examples: ['3d', '2h'] }, ms: int }, []), response: ok(obj({ clock })) }),
+  'POST /_admin/tenants/:tenant/clock/advance': route('clock: advance (due work runs before the answer, each item as of its own moment)', {
+    params: tenantParam,
+    body: obj({ by: { ...str, examples: ['3d', '2h'] }, ms: int }, []),
+    response: ok(obj({ clock, ran })),
+  }),
+  'GET /_admin/tenants/:tenant/settings': route('settings: time zone, dunning ladder, authorization window', { params: tenantParam, response: ok(obj({ settings })) }),
+  'PUT /_admin/tenants/:tenant/settings': route('settings: change some (the others keep their values)', {
+    params: tenantParam,
+    body: obj(
+      {
+        timezone: str,
+        dunning_days: { type: 'array', items: int },
+        dunning_final: { type: 'string', enum: ['cancel', 'unpaid'] },
+        authorization_expiry_days: { type: ['integer', 'null'] },
+        settlement_cutoff: str,
+      },
+      [],
+    ),
+    response: ok(obj({ settings })),
+  }),
+  'GET /_admin/tenants/:tenant/due-work': route('due work: what falls due by a time (default now), per kind and item', {
+    params: tenantParam,
+    querystring: obj({ until: { ...str, description: 'ISO 8601 or epoch ms' }, limit: str }, []),
+    response: ok(obj({ until: { ...str, format: 'date-time' }, counts: ran, items: { type: 'array', items: dueItem } })),
+  }),
+  'POST /_admin/tenants/:tenant/due-work/run': route('due work: run what is due now', { params: tenantParam, response: ok(obj({ ran, moments: int })) }),
+  'GET /_admin/tenants/:tenant/subscriptions': route('subscriptions: list (any door’s), newest first', {
+    params: tenantParam,
+    querystring: obj({ status: str, limit: str, offset: str }, []),
+    response: ok(obj({ total: int, subscriptions: { type: 'array', items: anyObject } })),
+  }),
+  'GET /_admin/tenants/:tenant/subscriptions/:id': route('subscriptions: one, with its lines and renewals', { params: obj({ tenant: str, id: str }), response: ok(obj({ subscription: anyObject })) }),
   'GET /_admin/tenants/:tenant/faults': route('faults: read', { params: tenantParam, response: ok(obj({ faults })) }),
   'PUT /_admin/tenants/:tenant/faults': route('faults: set (replaces all knobs)', { params: tenantParam, body: faults, response: ok(obj({ faults })) }),
   'PUT /_admin/tenants/:tenant/rate-limits': route('rate limits: requests a minute per door (0 none, null the vendor’s)', {

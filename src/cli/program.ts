@@ -1,4 +1,4 @@
-// bursar: serve | tenant | key | clock | verify | reset | requests | webhook. Operator commands act on the
+// bursar: serve | tenant | key | clock | verify | reset | requests | due | subscriptions | settings | webhook. Operator commands act on the
 // same database as the server (DATABASE_URL or the data folder) through the same core services.
 // runCli runs one command line against an io (the process's, or a test's) and returns the exit
 // code; every failure is one line on stderr.
@@ -12,6 +12,7 @@ import { serveCommand } from './commands/serve.ts';
 import { tenantCommands } from './commands/tenants.ts';
 import { clockCommands } from './commands/clock.ts';
 import { requestCommands } from './commands/requests.ts';
+import { recurringCommands } from './commands/recurring.ts';
 import { webhookCommands } from './commands/webhooks.ts';
 
 /** Commander's output on the io; its errors as one line like ours. */
@@ -31,6 +32,7 @@ function buildProgram(io: CliIo, exit: (code: number) => void): Command {
   tenantCommands(program, io);
   clockCommands(program, io, exit);
   requestCommands(program, io);
+  recurringCommands(program, io);
   webhookCommands(program, io);
   // Subcommands inherit neither exitOverride nor the output: set them on every level.
   const walk = (command: Command) => {

@@ -14,7 +14,16 @@ import type { IdempotencyRecordsTable, IdempotencyRecord } from './idempotency/s
 import type { ExternalRefsTable } from './refs/schema.ts';
 import type { OutboxTable } from './outbox/schema.ts';
 import type { UsersTable, UserSessionsTable, PasswordResetsTable, UserRow } from './users/schema.ts';
-import type { SubscriptionsTable, SubscriptionRow } from './subscriptions/schema.ts';
+import type {
+  SubscriptionsTable,
+  SubscriptionRow,
+  SubscriptionLinesTable,
+  SubscriptionLineRow,
+  RenewalsTable,
+  RenewalRow,
+  SubscriptionUsageTable,
+  SubscriptionUsageRow,
+} from './subscriptions/schema.ts';
 import type { TerminalsTable, TerminalRow } from './terminals/schema.ts';
 import type { NotesTable, NoteRow } from './notes/schema.ts';
 import type { WebhookEndpointsTable, WebhookDeliveriesTable, WebhookAttemptsTable } from './webhooks/schema.ts';
@@ -46,6 +55,9 @@ export interface Database {
   user_sessions: UserSessionsTable;
   password_resets: PasswordResetsTable;
   subscriptions: SubscriptionsTable;
+  subscription_lines: SubscriptionLinesTable;
+  renewals: RenewalsTable;
+  subscription_usage: SubscriptionUsageTable;
   terminals: TerminalsTable;
   contact_logins: ContactLoginsTable;
   scheduled_payments: ScheduledPaymentsTable;
@@ -106,6 +118,12 @@ export type {
   UserRow,
   SubscriptionsTable,
   SubscriptionRow,
+  SubscriptionLinesTable,
+  SubscriptionLineRow,
+  RenewalsTable,
+  RenewalRow,
+  SubscriptionUsageTable,
+  SubscriptionUsageRow,
   TerminalsTable,
   TerminalRow,
   NotesTable,

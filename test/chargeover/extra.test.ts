@@ -282,7 +282,7 @@ test('E1-E3: the recorded not-found and no-data answers; C# doubled slashes', as
   assert.equal(okBody(await co.get(`/customer/${C}/`)).customer_id, C);
 });
 
-test('usage: records need a package line item (packages arrive with the recurring engine); bad bodies are 400', async () => {
+test('usage: records need a package line item; bad bodies are 400', async () => {
   errorBody(await co.post('/usage', { line_item_id: 854, usage_value: 42, from: '2015-09-15 00:00:00', to: '2015-09-15 23:59:59' }), 400);
   errorBody(await co.post('/usage', { line_item_external_key: 'abc123', usage_value: 1 }), 400);
   errorBody(await co.post('/usage', { line_item_id: 1, usage_value: -1 }), 400);

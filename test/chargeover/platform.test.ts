@@ -157,7 +157,8 @@ test('bad input: wrong types, unknown ids, malformed bodies leave nothing writte
   errorBody(await co.get('/customer?offset=-1'), 400);
   errorBody(await co.get('/customer?limit=abc'), 400);
   errorBody(await co.get('/customer/1?action=setActive'), 400);
-  errorBody(await co.get('/package'), 400);
+  errorBody(await co.post('/package', { customer_id: c, line_items: [{ item_id: 999999 }] }), 400);
+  errorBody(await co.get('/package?where=colour:EQUALS:red'), 400);
   const after = await counts();
   assert.deepEqual(after.slice(1), afterCreate.slice(1));
   assert.equal(after[0], afterCreate[0] + 1); // the lenient one

@@ -159,7 +159,7 @@ describe('operator commands', () => {
 
     const target = Math.floor((Date.now() + 20 * DAY_MS) / DAY_MS) * DAY_MS + DAY_MS / 2;
     const set = await json('clock', 'set', new Date(target).toISOString(), '--freeze', '--tenant', 'cli-co', '--json');
-    assert.deepEqual(set, { now: target, iso: new Date(target).toISOString(), frozen: true, offset_ms: 0 });
+    assert.deepEqual(set, { now: target, iso: new Date(target).toISOString(), frozen: true, offset_ms: 0, ran: {} }, 'a move says what fell due on the way (nothing here)');
 
     const advanced = await json('clock', 'advance', '3d', '--tenant', 'cli-co', '--json');
     assert.equal(advanced.now, target + 3 * DAY_MS);

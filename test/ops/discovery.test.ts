@@ -88,7 +88,7 @@ test('the admin OpenAPI document is valid, public, covers every admin route, and
   await SwaggerParser.validate(structuredClone(doc));
   assert.equal(doc.info.version, VERSION);
   const operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item as object).map((method) => `${method.toUpperCase()} ${path}`));
-  assert.equal(operations.length, 35, operations.join('\n'));
+  assert.equal(operations.length, 41, operations.join('\n'));
   assert.ok(operations.includes('GET /_admin/tenants/{tenant}/requests'));
   assert.ok(!operations.some((op) => op.includes('openapi')), 'the document does not list itself');
 
@@ -113,6 +113,13 @@ test('the admin OpenAPI document is valid, public, covers every admin route, and
   await check('GET', '/_admin/tenants/documented/requests', '/_admin/tenants/{tenant}/requests');
   await check('GET', '/_admin/tenants/nobody', '/_admin/tenants/{tenant}');
   await check('PUT', '/_admin/tenants/documented/rate-limits', '/_admin/tenants/{tenant}/rate-limits', { fluidpay: 0 });
+  await check('GET', '/_admin/tenants/documented/settings', '/_admin/tenants/{tenant}/settings');
+  await check('PUT', '/_admin/tenants/documented/settings', '/_admin/tenants/{tenant}/settings', { timezone: 'Europe/Paris', dunning_days: [2, 4] });
+  await check('PUT', '/_admin/tenants/documented/settings', '/_admin/tenants/{tenant}/settings', { timezone: 'Mars/Olympus' });
+  await check('GET', '/_admin/tenants/documented/due-work', '/_admin/tenants/{tenant}/due-work');
+  await check('POST', '/_admin/tenants/documented/due-work/run', '/_admin/tenants/{tenant}/due-work/run');
+  await check('GET', '/_admin/tenants/documented/subscriptions', '/_admin/tenants/{tenant}/subscriptions');
+  await check('GET', '/_admin/tenants/documented/subscriptions/999', '/_admin/tenants/{tenant}/subscriptions/{id}');
 });
 
 test('fault knobs: force_decline takes only decline reasons, unknown knobs are refused', async () => {

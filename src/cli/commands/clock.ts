@@ -1,6 +1,6 @@
 // bursar clock …, bursar verify, bursar reset
 import type { Command } from 'commander';
-import { advanceClock, clockState, parseDuration, setClock } from '../../core/clock/tenant-clock.ts';
+import { clockState, moveClockBy, moveClockTo, parseDuration, type ClockMove } from '../../core/clock/tenant-clock.ts';
 import { getTenant, resetTenant } from '../../core/tenants/tenants.ts';
 import { verify } from '../../core/verify/verify.ts';
 import { tenantView } from '../../admin/routes.ts';
@@ -13,6 +13,14 @@ export function clockCommands(program: Command, io: CliIo, exit: (code: number) 
     if (options.json) printJson(io, state);
     else io.out(`${state.iso}${state.frozen ? ' (frozen)' : ''}\n`);
   };
+  // A move also says what fell due on the way: counts per kind of due work.
+  const printMove = (options: JsonOption, move: ClockMove) => {
+    const state = clockState(move.tenant);
+    if (options.json) return printJson(io, { ...state, ran: move.ran });
+    print(options, state);
+    const ran = Object.entries(move.ran);
+    if (ran.length) io.out(`ran: ${ran.map(([kind, n]) => `${kind} ${n}`).join(', ')}\n`);
+  };
   clock
     .command('get')
     .addOption(tenantOption())
@@ -20,20 +28,20 @@ export function clockCommands(program: Command, io: CliIo, exit: (code: number) 
     .action((options: JsonOption & { tenant: string }) => withServices(io, async (services) => print(options, clockState(await getTenant(services, options.tenant)))));
   clock
     .command('set <time>')
-    .description('move the clock to an ISO 8601 time; due jobs run before it returns')
+    .description('move the clock to an ISO 8601 time; due work runs before it returns (each item as of its own moment) and is counted per kind')
     .addOption(tenantOption())
     .option('--freeze', 'stop the clock at that time')
     .option('--json', 'JSON output')
     .action((time: string, options: JsonOption & { tenant: string; freeze?: boolean }) =>
-      withServices(io, async (services) => print(options, clockState(await setClock(services, await getTenant(services, options.tenant), { to: time, freeze: options.freeze })))),
+      withServices(io, async (services) => printMove(options, await moveClockTo(services, await getTenant(services, options.tenant), { to: time, freeze: options.freeze }))),
     );
   clock
     .command('advance <duration>')
-    .description('move the clock forward by 90s, 15m, 2h, 3d, 1w…; due jobs run before it returns')
+    .description('move the clock forward by 90s, 15m, 2h, 3d, 1w…; due work runs before it returns and is counted per kind')
     .addOption(tenantOption())
     .option('--json', 'JSON output')
     .action((duration: string, options: JsonOption & { tenant: string }) =>
-      withServices(io, async (services) => print(options, clockState(await advanceClock(services, await getTenant(services, options.tenant), parseDuration(duration))))),
+      withServices(io, async (services) => printMove(options, await moveClockBy(services, await getTenant(services, options.tenant), parseDuration(duration)))),
     );
 
   program

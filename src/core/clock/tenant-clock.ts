@@ -3,8 +3,7 @@
 import type { Tenant } from '../database.ts';
 import type { CoreServices } from '../context.ts';
 import { DomainError, ErrorCode, invalid } from '../errors/domain-error.ts';
-import { contextFor } from '../tenants/tenants.ts';
-import { runDueJobs } from '../jobs/jobs.ts';
+import { runDueWork, type DueWorkReport } from '../jobs/runner.ts';
 import { systemTime, tenantClock } from './clock.ts';
 
 export interface ClockState {
@@ -32,7 +31,13 @@ function toInstant(value: number | string): number {
   return ms;
 }
 
-async function moveTo(services: CoreServices, tenant: Tenant, target: number, freeze: boolean): Promise<Tenant> {
+/** A clock that moved, and what fell due on the way (counts per kind of due work). */
+export interface ClockMove {
+  tenant: Tenant;
+  ran: DueWorkReport['ran'];
+}
+
+async function moveTo(services: CoreServices, tenant: Tenant, target: number, freeze: boolean): Promise<ClockMove> {
   if (!tenant.is_test) throw new DomainError(ErrorCode.ILLEGAL_TRANSITION, 'only a test tenant’s clock can be moved');
   const current = tenantClock(tenant).now();
   if (target < current) {
@@ -44,15 +49,26 @@ async function moveTo(services: CoreServices, tenant: Tenant, target: number, fr
     .where('id', '=', tenant.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await runDueJobs(contextFor(services, updated));
-  return services.db.selectFrom('tenants').selectAll().where('id', '=', tenant.id).executeTakeFirstOrThrow();
+  // Everything due between the old time and the new runs now, each item as of its own moment.
+  const report = await runDueWork(services, updated, { until: target });
+  return { tenant: await services.db.selectFrom('tenants').selectAll().where('id', '=', tenant.id).executeTakeFirstOrThrow(), ran: report.ran };
 }
 
 export async function setClock(services: CoreServices, tenant: Tenant, input: SetClockInput): Promise<Tenant> {
-  return moveTo(services, tenant, toInstant(input.to), input.freeze ?? tenant.clock_frozen_at !== null);
+  return (await moveClockTo(services, tenant, input)).tenant;
 }
 
 export async function advanceClock(services: CoreServices, tenant: Tenant, ms: number): Promise<Tenant> {
+  return (await moveClockBy(services, tenant, ms)).tenant;
+}
+
+/** setClock, with what ran on the way. */
+export async function moveClockTo(services: CoreServices, tenant: Tenant, input: SetClockInput): Promise<ClockMove> {
+  return moveTo(services, tenant, toInstant(input.to), input.freeze ?? tenant.clock_frozen_at !== null);
+}
+
+/** advanceClock, with what ran on the way. */
+export async function moveClockBy(services: CoreServices, tenant: Tenant, ms: number): Promise<ClockMove> {
   if (!Number.isSafeInteger(ms) || ms < 0) throw invalid('advance by a non-negative number of milliseconds', 'ms');
   return moveTo(services, tenant, tenantClock(tenant).now() + ms, tenant.clock_frozen_at !== null);
 }

@@ -32,6 +32,8 @@ export interface ChargeAndApplyInput extends ApplyPlan {
   vendorData?: Record<string, unknown>;
   /** The merchant account the charge goes through (core/merchant-accounts), when the door names one. */
   accountId?: number | null;
+  /** The subscription the charge collects for (a renewal's retry). */
+  subscriptionId?: number | null;
   /** The currency to charge in (the named invoices' must match it); the invoices' or the customer's when absent. */
   currency?: string;
   /** The kind of source the caller names (a card, a bank account); another kind is refused before the charge. */
@@ -50,7 +52,7 @@ export interface ChargeResult {
 
 const CHARGE_AND_APPLY = transactionOperation('charge_and_apply');
 
-async function chargeWithin(ctx: TxContext, input: ChargeAndApplyInput, seqs: ReservedSeqs | undefined): Promise<ChargeResult> {
+export async function chargeAndApplyWithin(ctx: TxContext, input: ChargeAndApplyInput, seqs: ReservedSeqs | undefined): Promise<ChargeResult> {
   const customer = await ctx.db.selectFrom('customers').select(['id', 'currency']).where('tenant_id', '=', ctx.tenant.id).where('id', '=', input.customerId).executeTakeFirst();
   if (!customer) throw invalid(`Customer ${input.customerId} does not exist`, 'customer_id');
   const invoices = await lockPlannedInvoices(ctx, customer.id, input.applyTo);
@@ -86,6 +88,7 @@ async function chargeWithin(ctx: TxContext, input: ChargeAndApplyInput, seqs: Re
       vendorData: input.vendorData,
       processor: input.processor,
       accountId: input.accountId,
+      subscriptionId: input.subscriptionId,
       expectKind: input.methodKind,
     },
     seqs,
@@ -118,7 +121,7 @@ export async function chargeAndApply(ctx: TenantContext, input: ChargeAndApplyIn
   return keyedWork(
     ctx,
     op,
-    (w, seqs) => chargeWithin(w, input, seqs),
+    (w, seqs) => chargeAndApplyWithin(w, input, seqs),
     () => reserveCharges(ctx, charges),
   );
 }

@@ -101,7 +101,7 @@ async function startWithin(ctx: TxContext, input: StartSubscriptionInput, seq: n
   await setRefs(ctx, 'subscription', subscription.id, input.subscriptionRefs);
   charge = await ctx.db
     .updateTable('transactions')
-    .set({ vendor_data: mergeVendorData(charge.vendor_data, input.vendor, { subscription: subscription.id }) })
+    .set({ subscription_id: subscription.id, vendor_data: mergeVendorData(charge.vendor_data, input.vendor, { subscription: subscription.id }) })
     .where('id', '=', charge.id)
     .returningAll()
     .executeTakeFirstOrThrow();

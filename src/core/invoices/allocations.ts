@@ -7,7 +7,7 @@ import type { TenantContext } from '../context.ts';
 import { DomainError, ErrorCode, invalid, notFound } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';
 import { Account } from '../ledger/accounts.ts';
-import { post } from '../ledger/ledger.ts';
+import { post, type LedgerPosting } from '../ledger/ledger.ts';
 import { TxnStatus, TxnType } from '../payments/states.ts';
 import { InvoiceState } from './status.ts';
 import { cancelScheduledPayments } from './schedules.ts';
@@ -35,6 +35,20 @@ function paidField(txn: TransactionRow): 'amount_paid' | 'amount_credited' {
   return txn.type === TxnType.CREDIT_MEMO ? 'amount_credited' : 'amount_paid';
 }
 
+/** Money held for the customer moved onto an invoice (negative: taken back off it). */
+export function applyPosting(txn: Pick<TransactionRow, 'id'>, invoice: Pick<InvoiceRow, 'id' | 'customer_id' | 'currency'>, amount: number): LedgerPosting {
+  return {
+    kind: amount > 0 ? 'apply' : 'unapply',
+    refType: 'invoice',
+    refId: invoice.id,
+    currency: invoice.currency,
+    lines: [
+      { account: Account.CUSTOMER_CREDIT, amount, customerId: invoice.customer_id, transactionId: txn.id },
+      { account: Account.RECEIVABLE, amount: -amount, customerId: invoice.customer_id, invoiceId: invoice.id, transactionId: txn.id },
+    ],
+  };
+}
+
 async function moveOnInvoice(ctx: TxContext, txn: TransactionRow, invoice: InvoiceRow, amount: number): Promise<InvoiceRow> {
   const now = ctx.clock.now();
   await ctx.db
@@ -49,16 +63,7 @@ async function moveOnInvoice(ctx: TxContext, txn: TransactionRow, invoice: Invoi
       created_at: now,
     })
     .execute();
-  await post(ctx, {
-    kind: amount > 0 ? 'apply' : 'unapply',
-    refType: 'invoice',
-    refId: invoice.id,
-    currency: invoice.currency,
-    lines: [
-      { account: Account.CUSTOMER_CREDIT, amount, customerId: invoice.customer_id, transactionId: txn.id },
-      { account: Account.RECEIVABLE, amount: -amount, customerId: invoice.customer_id, invoiceId: invoice.id, transactionId: txn.id },
-    ],
-  });
+  await post(ctx, applyPosting(txn, invoice, amount));
   const field = paidField(txn);
   const balance = invoice.balance - amount;
   const updated = await ctx.db

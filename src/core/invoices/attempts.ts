@@ -2,6 +2,7 @@
 // it, so doors can show failed attempts and a resolved charge knows which invoices it was for.
 import type { TenantContext } from '../context.ts';
 import type { TxContext } from '../work.ts';
+import { insertRows } from '../bulk.ts';
 
 export type AttemptOutcome = 'declined' | 'unknown';
 
@@ -12,6 +13,16 @@ export async function noteAttempts(ctx: TxContext, invoiceIds: readonly number[]
     .insertInto('payment_attempts')
     .values(invoiceIds.map((invoiceId) => ({ tenant_id: ctx.tenant.id, invoice_id: invoiceId, transaction_id: transactionId, outcome, created_at: now })))
     .execute();
+}
+
+/** Attempts on many invoices, each with its own charge (batch work). */
+export async function noteAttemptsMany(ctx: TxContext, attempts: readonly { invoiceId: number; transactionId: number | null; outcome: AttemptOutcome }[]): Promise<void> {
+  const now = ctx.clock.now();
+  await insertRows(
+    ctx,
+    'payment_attempts',
+    attempts.map((a) => ({ tenant_id: ctx.tenant.id, invoice_id: a.invoiceId, transaction_id: a.transactionId, outcome: a.outcome, created_at: now })),
+  );
 }
 
 /** The invoices a charge with an unknown outcome was meant for. */

@@ -5,7 +5,7 @@
 import type { InvoiceRow } from '../database.ts';
 import { DomainError, ErrorCode } from '../errors/domain-error.ts';
 import { Account } from '../ledger/accounts.ts';
-import { post } from '../ledger/ledger.ts';
+import { post, type LedgerPosting } from '../ledger/ledger.ts';
 import { InvoiceState } from './status.ts';
 import { computeLines, computeTotals, revenueOf, type Adjustment, type InvoiceCharges, type InvoiceTotals, type LineAmounts, type LineInput } from './totals.ts';
 import type { TxContext } from '../work.ts';
@@ -24,8 +24,9 @@ export function totalsColumns(totals: InvoiceTotals) {
   };
 }
 
-export async function postIssue(ctx: TxContext, invoice: InvoiceRow, revenueDelta: number, taxDelta: number, kind: string): Promise<void> {
-  await post(ctx, {
+/** What issuing (or changing) an invoice posts: receivable against revenue and tax payable. */
+export function issuePosting(invoice: Pick<InvoiceRow, 'id' | 'customer_id' | 'currency'>, revenueDelta: number, taxDelta: number, kind: string): LedgerPosting {
+  return {
     kind,
     refType: 'invoice',
     refId: invoice.id,
@@ -35,7 +36,11 @@ export async function postIssue(ctx: TxContext, invoice: InvoiceRow, revenueDelt
       { account: Account.REVENUE, amount: -revenueDelta, customerId: invoice.customer_id, invoiceId: invoice.id },
       { account: Account.TAX_PAYABLE, amount: -taxDelta, customerId: invoice.customer_id, invoiceId: invoice.id },
     ],
-  });
+  };
+}
+
+export async function postIssue(ctx: TxContext, invoice: InvoiceRow, revenueDelta: number, taxDelta: number, kind: string): Promise<void> {
+  await post(ctx, issuePosting(invoice, revenueDelta, taxDelta, kind));
 }
 
 async function storedLineAmounts(ctx: TxContext, invoiceId: number): Promise<LineAmounts[]> {

@@ -41,7 +41,7 @@ export interface InvoiceInput extends InvoiceCharges {
 
 // An invoice without a number of its own is numbered from its id once inserted: unique without a
 // count-then-insert race between concurrent creates (numbers increase but may skip).
-const numberFromId = (id: number): string => String(10000 + id);
+export const numberFromId = (id: number): string => String(10000 + id);
 
 export async function createInvoice(ctx: TenantContext, input: InvoiceInput): Promise<InvoiceRow> {
   return inWork(ctx, async (ctx) => {

@@ -28,6 +28,9 @@ export const INVOICE_FIELDS: FieldSet = {
     amount_paid: c('amount_paid', 'number'),
     created_at: c('created_at', 'number'),
     updated_at: c('updated_at', 'number'),
+    /** The subscription whose renewal raised it. */
+    subscription_id: c('subscription_id', 'number'),
+    'subscription.token': { expr: () => sql`(select s.token from subscriptions s where s.id = invoices.subscription_id)`, type: 'text_ci' },
     /** draft | void | paid | overdue (on the tenant's clock) | open */
     state: {
       expr: (ctx) =>

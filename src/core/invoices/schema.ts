@@ -32,6 +32,10 @@ export interface InvoicesTable {
   invoice_tax: Generated<number>; // what tax_percent gives; included in tax_total
   adjustment_total: Generated<number>; // Σ adjustments, signed; included in total
   adjustments: Generated<string>; // JSON [{ kind, description, amount }]
+  /** The subscription whose renewal (or proration) raised it. */
+  subscription_id: Generated<number | null>;
+  /** When the overdue job noted it past due (its event was recorded then). */
+  overdue_at: Generated<number | null>;
 }
 
 export type InvoiceRow = Selectable<InvoicesTable>;
@@ -50,6 +54,8 @@ export interface InvoiceLinesTable {
   tax: number;
   amount: number; // quantity * unit_price - discount, before tax
   vendor_data: string;
+  /** The subscription line it bills, on a renewal invoice. */
+  subscription_line_id: Generated<number | null>;
 }
 
 export type InvoiceLineRow = Selectable<InvoiceLinesTable>;
@@ -78,6 +84,10 @@ export interface ScheduledPaymentsTable {
   status: string; // scheduled | cancelled | done | failed
   created_at: number;
   updated_at: number;
+  /** Declined attempts so far, the next retry on the dunning ladder, and the charge that paid it. */
+  attempts: Generated<number>;
+  retry_at: Generated<number | null>;
+  transaction_id: Generated<number | null>;
 }
 
 export interface PaymentAttemptsTable {

@@ -1,13 +1,10 @@
 // Jobs that fall due as a tenant's clock moves: run in the background for real clocks, and
-// synchronously when a test clock is moved, so the caller sees every consequence on return.
+// synchronously when a test clock is moved, so the caller sees every consequence on return. The
+// work itself is the due-work runner's (./runner.ts) over the kinds in ./registry.ts.
 import type { TenantContext } from '../context.ts';
-import { resolvePayment, unresolvedPayments } from '../flows/resolve-payment.ts';
-import { runSettlement } from '../settlement/settlement.ts';
-import { runDueDeliveries } from '../webhooks/worker.ts';
+import { runDueWork, type DueWorkReport } from './runner.ts';
 
-export async function runDueJobs(ctx: TenantContext): Promise<void> {
-  // Payments whose processor answer was lost are inquired about first, so what they took settles.
-  for (const id of await unresolvedPayments(ctx)) await resolvePayment(ctx, id);
-  await runSettlement(ctx);
-  await runDueDeliveries(ctx);
+/** Runs everything due up to the tenant clock's now. */
+export async function runDueJobs(ctx: TenantContext): Promise<DueWorkReport> {
+  return runDueWork(ctx, ctx.tenant, { until: ctx.clock.now() });
 }

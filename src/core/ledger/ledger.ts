@@ -3,6 +3,7 @@
 import type { TenantContext } from '../context.ts';
 import type { Account } from './accounts.ts';
 import { type TxContext } from '../work.ts';
+import { insertRows } from '../bulk.ts';
 
 export interface LedgerLine {
   account: Account;
@@ -22,15 +23,21 @@ export interface LedgerPosting {
 
 export class UnbalancedEntryError extends Error {}
 
-export async function post(ctx: TxContext, posting: LedgerPosting): Promise<void> {
+/** The lines a posting writes (zero lines dropped), refusing an unbalanced or non-integer entry. */
+export function checkedLines(posting: LedgerPosting): LedgerLine[] {
   const lines = posting.lines.filter((line) => line.amount !== 0);
-  if (lines.length === 0) return;
   let sum = 0;
   for (const line of lines) {
     if (!Number.isSafeInteger(line.amount)) throw new UnbalancedEntryError(`non-integer ledger amount ${line.amount}`);
     sum += line.amount;
   }
   if (sum !== 0) throw new UnbalancedEntryError(`${posting.kind} entry does not balance: ${sum}`);
+  return lines;
+}
+
+export async function post(ctx: TxContext, posting: LedgerPosting): Promise<void> {
+  const lines = checkedLines(posting);
+  if (lines.length === 0) return;
   const entry = await ctx.db
     .insertInto('ledger_entries')
     .values({
@@ -58,6 +65,44 @@ export async function post(ctx: TxContext, posting: LedgerPosting): Promise<void
       })),
     )
     .execute();
+}
+
+/** Many postings in a few statements (batch work): the same entries and lines post() would write. */
+export async function postMany(ctx: TxContext, postings: readonly LedgerPosting[]): Promise<void> {
+  const kept = postings.map((posting) => ({ posting, lines: checkedLines(posting) })).filter((p) => p.lines.length > 0);
+  if (kept.length === 0) return;
+  const now = ctx.clock.now();
+  // Entries come back unordered: each is found again by (kind, ref_type, ref_id), unique within a batch.
+  const key = (kind: string, refType: string, refId: number) => `${kind}|${refType}|${refId}`;
+  const seen = new Set<string>();
+  for (const { posting } of kept) {
+    const k = key(posting.kind, posting.refType, posting.refId);
+    if (seen.has(k)) throw new Error(`postMany: two ${k} postings in one batch`);
+    seen.add(k);
+  }
+  const entries = await insertRows(
+    ctx,
+    'ledger_entries',
+    kept.map(({ posting }) => ({ tenant_id: ctx.tenant.id, kind: posting.kind, ref_type: posting.refType, ref_id: posting.refId, currency: posting.currency, created_at: now })),
+    { returning: ['id', 'kind', 'ref_type', 'ref_id'] },
+  );
+  const ids = new Map(entries.map((e) => [key(String(e.kind), String(e.ref_type), Number(e.ref_id)), Number(e.id)]));
+  await insertRows(
+    ctx,
+    'ledger_lines',
+    kept.flatMap(({ posting, lines }) =>
+      lines.map((line) => ({
+        entry_id: ids.get(key(posting.kind, posting.refType, posting.refId)),
+        tenant_id: ctx.tenant.id,
+        account: line.account,
+        customer_id: line.customerId ?? null,
+        invoice_id: line.invoiceId ?? null,
+        transaction_id: line.transactionId ?? null,
+        currency: posting.currency,
+        amount: line.amount,
+      })),
+    ),
+  );
 }
 
 /** Sum of an account's lines for the tenant, optionally narrowed to a customer or invoice. */

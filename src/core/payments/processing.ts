@@ -6,12 +6,13 @@ import type { TenantContext } from '../context.ts';
 import { DomainError, ErrorCode, invalid, notFound } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';
 import { Account } from '../ledger/accounts.ts';
-import { post } from '../ledger/ledger.ts';
+import { post, type LedgerPosting } from '../ledger/ledger.ts';
 import { normalizeCurrency } from '../money/currencies.ts';
 import type { ChargeOptions, Processor, ProcessorOutcome } from '../processor/processor.ts';
 export type { ChargeOptions } from '../processor/processor.ts';
 import { simulator } from '../processor/simulator.ts';
 import { faultsOf } from '../tenants/tenants.ts';
+import { recurringSettings } from '../tenants/recurring-settings.ts';
 import { consumeToken, instrumentOf, storeBank, storeCard, type BankInput, type CardInput } from '../vault/vault.ts';
 import type { TxContext } from '../work.ts';
 import { setRefs, type RefChange } from '../refs/refs.ts';
@@ -37,6 +38,10 @@ export interface PaymentInput {
   accountId?: number | null;
   /** External references of the new transaction (a client-chosen source id): a duplicate refuses the whole payment. */
   refs?: RefChange[];
+  /** The subscription the charge collects for (a renewal's retry). */
+  subscriptionId?: number | null;
+  /** An authorization not captured within this many ms is released; absent: the tenant's setting (none by default). */
+  authorizationWindowMs?: number | null;
   /** The kind of method the caller says it is paying with: another kind is refused before the processor is asked (reason method_kind_mismatch). */
   expectKind?: 'card' | 'bank';
 }
@@ -77,17 +82,18 @@ export async function resolveSource(ctx: TxContext, source: PaymentSource, custo
   return { method: await storeBank(ctx, source.bank, { customerId, transient: true }), cvv: null };
 }
 
-function statusOf(type: PaymentInput['type'], outcome: ProcessorOutcome): TxnStatus {
+/** The state a processor's answer puts a new transaction in. */
+export function statusOf(type: PaymentInput['type'], outcome: ProcessorOutcome): TxnStatus {
   if (outcome.result === 'unknown') return TxnStatus.UNKNOWN;
   if (!outcome.approved) return outcome.declineReason === 'processor_error' ? TxnStatus.ERROR : TxnStatus.DECLINED;
   return type === TxnType.AUTHORIZE ? TxnStatus.AUTHORIZED : TxnStatus.CAPTURED;
 }
 
 /** Money captured: into clearing, held for the customer (or paid out, for a credit). */
-export async function postCapture(ctx: TxContext, txn: TransactionRow, amount: number): Promise<void> {
+export function capturePosting(txn: Pick<TransactionRow, 'id' | 'type' | 'currency' | 'customer_id'>, amount: number): LedgerPosting {
   const credit = txn.type === TxnType.CREDIT;
   const sign = credit ? -1 : 1;
-  await post(ctx, {
+  return {
     kind: credit ? 'credit' : 'capture',
     refType: 'transaction',
     refId: txn.id,
@@ -96,7 +102,20 @@ export async function postCapture(ctx: TxContext, txn: TransactionRow, amount: n
       { account: Account.PROCESSOR_CLEARING, amount: sign * amount, transactionId: txn.id },
       { account: credit ? Account.PAYOUTS : Account.CUSTOMER_CREDIT, amount: -sign * amount, customerId: txn.customer_id, transactionId: txn.id },
     ],
-  });
+  };
+}
+
+export async function postCapture(ctx: TxContext, txn: TransactionRow, amount: number): Promise<void> {
+  await post(ctx, capturePosting(txn, amount));
+}
+
+const DAY = 86_400_000;
+
+/** When an authorization made now lapses: the payment's own window, else the tenant's, else never. */
+function authorizationExpiry(ctx: TenantContext, input: PaymentInput, now: number): number | null {
+  if (input.authorizationWindowMs !== undefined) return input.authorizationWindowMs === null ? null : now + input.authorizationWindowMs;
+  const days = recurringSettings(ctx.tenant).authorizationExpiryDays;
+  return days === null ? null : now + days * DAY;
 }
 
 /** One processor charge (sale, authorization or credit) inside the caller's transaction. Declines are stored too. */
@@ -151,6 +170,8 @@ export async function chargeWithin(ctx: TxContext, input: PaymentInput, reserved
     account_id: input.accountId ?? null,
     authorized_at: approved ? now : null,
     captured_at: captures ? now : null,
+    subscription_id: input.subscriptionId ?? null,
+    auth_expires_at: status === TxnStatus.AUTHORIZED ? authorizationExpiry(ctx, input, now) : null,
   });
   await setRefs(ctx, 'transaction', transaction.id, input.refs);
   if (captures) await postCapture(ctx, transaction, input.amount);

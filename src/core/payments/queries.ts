@@ -61,6 +61,7 @@ export const TRANSACTION_FIELDS: FieldSet = {
     'method.account_type': method('account_type', 'text_ci'),
     'method.fingerprint': method('fingerprint', 'string'),
     ...Object.fromEntries(['line1', 'line2', 'city', 'state', 'postal_code', 'country', 'email', 'phone'].map((key) => [`method.${key}`, methodAddress(key)])),
+    subscription_id: c('subscription_id', 'number'),
     gateway_ref: c('gateway_ref', 'string'),
     /** none | partial | full: how much of what was captured has been refunded. */
     refund_state: {
@@ -70,6 +71,13 @@ export const TRANSACTION_FIELDS: FieldSet = {
   },
   related: {
     applied: { from: 'allocations', alias: 'al', join: 'al.transaction_id = transactions.id', fields: { invoice_id: { column: 'invoice_id', type: 'number' } } },
+    /** The invoices it is applied to (their subscription: which package a payment paid). */
+    applied_invoices: {
+      from: 'invoices',
+      alias: 'ai',
+      join: 'ai.id in (select al2.invoice_id from allocations al2 where al2.transaction_id = transactions.id)',
+      fields: { subscription_id: { column: 'subscription_id', type: 'number' } },
+    },
   },
 };
 

@@ -51,7 +51,7 @@ export async function lockTransaction(ctx: TxContext, id: number): Promise<Trans
   return row;
 }
 
-type TransactionFields = Pick<NewTransaction, 'type' | 'status' | 'currency' | 'amount'> &
+export type TransactionFields = Pick<NewTransaction, 'type' | 'status' | 'currency' | 'amount'> &
   Partial<Omit<TransactionRow, 'id' | 'tenant_id' | 'seq' | 'created_at' | 'updated_at' | 'type' | 'status' | 'currency' | 'amount'>>;
 
 const TRANSACTION_DEFAULTS = {
@@ -77,25 +77,31 @@ const TRANSACTION_DEFAULTS = {
   captured_at: null,
   settled_at: null,
   voided_at: null,
+  subscription_id: null,
+  auth_expires_at: null,
 } as const;
 
-/** Inserts a transaction row; fields not given take their neutral default (the mode: the context's); `createdAt` dates a charge recorded after the fact. */
+/** A new transaction row's values; fields not given take their neutral default (the mode: the context's); `createdAt` dates a charge recorded after the fact. */
+export function transactionRow(ctx: TenantContext, seq: number, fields: TransactionFields, now: number, createdAt?: number) {
+  return {
+    ...TRANSACTION_DEFAULTS,
+    ...fields,
+    gateway_ref: fields.gateway_ref ?? simulateRef(ctx, seq),
+    token: randomAlnum(12),
+    mode: fields.mode ?? modeOf(ctx),
+    tenant_id: ctx.tenant.id,
+    seq,
+    // A charge recorded after the fact carries the time it happened (never later than now).
+    created_at: createdAt ?? now,
+    updated_at: now,
+  };
+}
+
+/** Inserts a transaction row (see transactionRow); `createdAt` dates a charge recorded after the fact. */
 export async function insertTransaction(ctx: TxContext, seq: number, fields: TransactionFields, createdAt?: number): Promise<TransactionRow> {
-  const now = ctx.clock.now();
   return ctx.db
     .insertInto('transactions')
-    .values({
-      ...TRANSACTION_DEFAULTS,
-      ...fields,
-      gateway_ref: fields.gateway_ref ?? simulateRef(ctx, seq),
-      token: randomAlnum(12),
-      mode: fields.mode ?? modeOf(ctx),
-      tenant_id: ctx.tenant.id,
-      seq,
-      // A charge recorded after the fact carries the time it happened (never later than now).
-      created_at: createdAt ?? now,
-      updated_at: now,
-    })
+    .values(transactionRow(ctx, seq, fields, ctx.clock.now(), createdAt))
     .returningAll()
     .executeTakeFirstOrThrow();
 }

@@ -41,6 +41,10 @@ export interface TransactionsTable {
   settled_at: number | null;
   voided_at: number | null;
   updated_at: number;
+  /** The subscription this charge collects for (a renewal or its retry). */
+  subscription_id: Generated<number | null>;
+  /** An authorization not captured by then is released (voided) by the due-work runner. */
+  auth_expires_at: Generated<number | null>;
 }
 
 export type TransactionRow = Selectable<TransactionsTable>;

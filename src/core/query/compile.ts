@@ -20,6 +20,8 @@ export interface RelatedRows {
   from: string;
   alias: string;
   join: string;
+  /** The object type the related rows' external references are filed under (for ref fields). */
+  objectType?: string;
   fields: Record<string, { column: string; type: FieldType }>;
 }
 
@@ -111,7 +113,9 @@ function scalar(ctx: TenantContext, set: FieldSet, field: FieldRef, alias?: { na
     return { expr: sql`coalesce(${typed}, ${type === 'number' ? fallback : sql`cast(${fallback} as text)`})`, type };
   }
   if ('ref' in field) {
-    const expr = sql`(select r.value from external_refs r where r.tenant_id = ${sql.ref(`${set.table}.tenant_id`)} and r.vendor = ${field.ref.vendor} and r.object_type = ${set.objectType} and r.kind = ${field.ref.kind} and r.object_id = ${sql.ref(`${set.table}.id`)})`;
+    const objectType = alias ? alias.rows.objectType : set.objectType;
+    if (!objectType) throw invalid(`${describe(field)} cannot be compared here`, describe(field));
+    const expr = sql`(select r.value from external_refs r where r.tenant_id = ${sql.ref(`${table}.tenant_id`)} and r.vendor = ${field.ref.vendor} and r.object_type = ${objectType} and r.kind = ${field.ref.kind} and r.object_id = ${sql.ref(`${table}.id`)})`;
     return { expr, type: 'text_ci' };
   }
   throw invalid(`${describe(field)} cannot be compared here`, describe(field));

@@ -7,7 +7,7 @@ import type { TenantContext } from '../context.ts';
 import { DomainError, ErrorCode } from '../errors/domain-error.ts';
 import type { TxContext } from '../work.ts';
 
-export type ObjectType = 'customer' | 'contact' | 'invoice' | 'transaction' | 'payment_method' | 'catalog_item' | 'subscription' | 'address';
+export type ObjectType = 'customer' | 'contact' | 'invoice' | 'transaction' | 'payment_method' | 'catalog_item' | 'subscription' | 'subscription_line' | 'subscription_usage' | 'address';
 
 export interface RefKey {
   vendor: string;

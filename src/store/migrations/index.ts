@@ -16,6 +16,7 @@ import * as notes from './notes.ts';
 import * as webhooks from './webhooks.ts';
 import * as eventActor from './event_actor.ts';
 import * as objectModes from './object_modes.ts';
+import * as recurringEngine from './recurring_engine.ts';
 
 type Up = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
 
@@ -36,6 +37,7 @@ const ORDERED: ReadonlyArray<[string, Up]> = [
   ['webhooks', webhooks.up],
   ['event_actor', eventActor.up],
   ['object_modes', objectModes.up],
+  ['recurring_engine', recurringEngine.up],
 ];
 
 /** Migration names as recorded in the database (position-prefixed, so they sort in list order). */

@@ -227,7 +227,8 @@ async function cancelRoute(request: FastifyRequest) {
     req.ctx,
     row.id,
     atEnd
-      ? { vendor: VENDOR, vendorData: { status: 'pending_cancel', cancel_method: 'at_period_end' } }
+      ? // The core cancels it when the period ends (the runner does not bill the next one).
+        { cancelAt: row.next_bill_at, vendor: VENDOR, vendorData: { status: 'pending_cancel', cancel_method: 'at_period_end' } }
       : { status: 'cancelled', vendor: VENDOR, vendorData: { status: 'canceled', canceled_at: now, ended_at: now, cancel_method: 'immediately' } },
   );
   return (await renderSubscriptions(req.ctx, [updated], links(req)))[0];

@@ -127,6 +127,8 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
         currency: f.currency,
         schedule: f.schedule ?? { unit: 'month', interval: 1, anchors: [], shortMonths: 'clamp' },
         planId: f.planId ?? null,
+        // A record of a subscription another system bills: the recurring engine leaves it alone.
+        billedElsewhere: true,
         vendor: VENDOR,
         vendorData: { interval: '', ...f.data },
       },

@@ -8,9 +8,10 @@ import { refsOf } from '../../core/refs/refs.ts';
 import type { InvoiceLineRow, InvoiceRow } from '../../core/database.ts';
 import type { WireFilter } from '../kit/filters.ts';
 import type { CoRequest } from './envelope.ts';
-import { ALWAYS_NULL, CURRENCY_ID, datetimeField, EXTERNAL_KEY, vendorNumber, vendorText } from './fields.ts';
+import { CURRENCY_ID, datetimeField, EXTERNAL_KEY, vendorNumber, vendorText } from './fields.ts';
 import type { FieldTable } from './lists.ts';
 import { tiersetId } from './items.ts';
+import { renderTemplate } from './templates.ts';
 import { ADMINS, currencyId, datetime, invoiceBlock, money, symbolOf, TERMS, VENDOR, vendorData } from './wire.ts';
 
 export function invoiceStatusStr(row: InvoiceRow, today: string): string {
@@ -63,8 +64,8 @@ export const INVOICE_FIELDS: FieldTable = (() => {
     currency_id: CURRENCY_ID,
     invoice_status_str: { enum: 'state', values: { 'closed-void': 'void', 'closed-paid': 'paid', 'open-overdue': 'overdue', 'open-unpaid': 'open', 'open-collections': [] } },
     invoice_status_state: { enum: 'state', values: { o: ['open', 'overdue'], c: ['paid', 'void'] } },
-    package_id: ALWAYS_NULL,
-    package_token: ALWAYS_NULL,
+    package_id: 'subscription_id',
+    package_token: 'subscription.token',
     // Any line's item, any payment applied (not just the first).
     'line_items.item_id': { related: 'lines', field: 'item_id' },
     'transaction.transaction_id': { related: 'payments', field: 'transaction_id' },
@@ -125,7 +126,7 @@ export async function renderInvoices(req: CoRequest, rows: InvoiceRow[], withLin
       invoice_id: row.id,
       refnumber: (v.refnumber as string | undefined) ?? String(row.id),
       external_key: keys.get(row.id) ?? null,
-      package_id: null,
+      package_id: row.subscription_id,
       customer_id: row.customer_id,
       brand_id: 1,
       currency_id: currencyId(c),
@@ -179,7 +180,19 @@ export async function renderInvoices(req: CoRequest, rows: InvoiceRow[], withLin
     };
     if (withLines) {
       out.line_items = (lines.get(row.id) ?? []).map(
-        (line: { id: number; item_id: number | null; description: string | null; quantity: string; unit_price: number; tax: number; amount: number; vendor_data: string }) => {
+        (line: {
+          id: number;
+          item_id: number | null;
+          description: string | null;
+          quantity: string;
+          unit_price: number;
+          tax: number;
+          amount: number;
+          vendor_data: string;
+          subscription_line_id: number | null;
+        }) => {
+          // A package's line: its description is a template rendered for the invoice's date (extra §11.10).
+          const fromPackage = row.subscription_id !== null;
           const lv = (JSON.parse(line.vendor_data) as Record<string, Record<string, unknown>>)[VENDOR] ?? {};
           const item = line.item_id !== null ? itemsById.get(line.item_id) : undefined;
           const iv = item ? vendorData(item.vendor_data) : {};
@@ -187,7 +200,7 @@ export async function renderInvoices(req: CoRequest, rows: InvoiceRow[], withLin
             invoice_id: row.id,
             item_id: line.item_id,
             tierset_id: line.item_id !== null ? tiersetId(line.item_id, c) : null,
-            descrip: line.description,
+            descrip: line.subscription_line_id !== null ? renderTemplate(line.description, row.issue_date) : line.description,
             line_rate: m(line.unit_price),
             line_quantity: Number(line.quantity),
             line_prorate: 1,
@@ -201,11 +214,11 @@ export async function renderInvoices(req: CoRequest, rows: InvoiceRow[], withLin
             tax_total: m(line.tax),
             tax_name: null,
             tax_group_name: null,
-            is_base: false,
+            is_base: fromPackage && line.subscription_line_id !== null,
             is_free: line.unit_price === 0,
             is_setup: false,
             is_usage: false,
-            is_recurring: false,
+            is_recurring: fromPackage,
             is_taxed: '0',
             custom_1: lv.custom_1 ?? null,
             custom_2: lv.custom_2 ?? null,
@@ -218,7 +231,7 @@ export async function renderInvoices(req: CoRequest, rows: InvoiceRow[], withLin
             line_subtotal: m(line.amount),
             line_total: m(line.amount + line.tax),
             line_item_id: (lv.line_item_id as number | undefined) ?? line.id,
-            package_line_id: null,
+            package_line_id: line.subscription_line_id,
           };
         },
       );

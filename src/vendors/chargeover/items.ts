@@ -19,7 +19,7 @@ interface TiersetExtra {
   percent: string;
 }
 
-const PRICEMODELS: Record<string, string> = {
+export const PRICEMODELS: Record<string, string> = {
   fla: 'Flat Pricing (e.g. $X dollars per month)',
   uni: 'Unit Pricing (e.g. $X per unit)',
   tie: 'Tiered Pricing',
@@ -145,12 +145,5 @@ export const items: Resource = {
   remove: async (req, segment) => {
     await deleteCatalogItem(req.ctx, await target(req.ctx, 'item', segment), 'item');
     return ok(true);
-  },
-};
-
-// Subscriptions arrive with the recurring-billing issue; until then /package answers a clear 400.
-export const packages: Resource = {
-  custom: async () => {
-    throw bad('Packages (subscriptions) are not available yet on this server: they arrive with recurring billing.');
   },
 };

@@ -8,6 +8,7 @@ import { invoiceIdByToken, invoicesByIds } from '../../core/invoices/queries.ts'
 import { transactionIdByToken, transactionsByIds } from '../../core/payments/queries.ts';
 import { findByRef, type ObjectType } from '../../core/refs/refs.ts';
 import { activeMethodsInOrder, paymentMethodIdByToken } from '../../core/vault/queries.ts';
+import { subscriptionIdByToken, subscriptionsByIds } from '../../core/subscriptions/queries.ts';
 import { bad, doesNotExist } from './envelope.ts';
 import { WIRE_TYPES } from './transaction-view.ts';
 import { VENDOR } from './wire.ts';
@@ -21,7 +22,7 @@ export function parseRef(segment: string): Ref | null {
   return null;
 }
 
-type Kind = 'customer' | 'user' | 'invoice' | 'transaction' | 'item' | 'creditcard' | 'ach' | 'tokenized';
+type Kind = 'customer' | 'user' | 'invoice' | 'transaction' | 'item' | 'creditcard' | 'ach' | 'tokenized' | 'package';
 
 const METHOD_KINDS: Partial<Record<Kind, string>> = { creditcard: 'card', ach: 'bank', tokenized: 'tokenized' };
 
@@ -43,6 +44,7 @@ const KINDS: Record<Kind, { objectType: ObjectType; byToken: (ctx: TenantContext
   creditcard: methodKind('creditcard'),
   ach: methodKind('ach'),
   tokenized: methodKind('tokenized'),
+  package: { objectType: 'subscription', byToken: subscriptionIdByToken, own: async (ctx, ids) => (await subscriptionsByIds(ctx, ids)).map((r) => r.id) },
 };
 
 function methodKind(kind: Kind): (typeof KINDS)[Kind] {

@@ -7,13 +7,13 @@ import { users } from './users.ts';
 import { invoices } from './invoices.ts';
 import { transactions } from './transactions.ts';
 import { achs, creditcards, tokenized } from './paymethods.ts';
-import { items, packages } from './items.ts';
+import { items } from './items.ts';
+import { packages, usage } from './packages.ts';
 import { runBulk } from './bulk.ts';
 import { reports } from './reports.ts';
 import { notes } from './notes.ts';
 import { resthooks } from './resthooks.ts';
 import { brands, config, countries, currencies } from './reference.ts';
-import { usage } from './usage.ts';
 
 export interface Resource {
   list?(req: CoRequest): Promise<CoResult>;
@@ -41,6 +41,7 @@ const RESOURCES: Readonly<Record<string, Resource>> = {
   tokenized,
   item: items,
   package: packages,
+  usage,
   // _bulk sub-requests come back through this dispatcher.
   _bulk: { custom: (req) => runBulk(req, dispatch) },
   _report: reports,
@@ -50,7 +51,6 @@ const RESOURCES: Readonly<Record<string, Resource>> = {
   currency: currencies,
   _config: config,
   _resthook: resthooks,
-  usage,
 };
 
 /** A create with nothing in it (no body, "", {} or []) is the recorded "No data." 400 (extra §2, E3). */

@@ -7,7 +7,7 @@ import { refsOf } from '../../core/refs/refs.ts';
 import { paymentMethodsByIds } from '../../core/vault/queries.ts';
 import type { TransactionRow } from '../../core/database.ts';
 import type { CoRequest } from './envelope.ts';
-import { ALWAYS_NULL, CURRENCY_ID, EXTERNAL_KEY, vendorNumber, vendorText } from './fields.ts';
+import { CURRENCY_ID, EXTERNAL_KEY, vendorNumber, vendorText } from './fields.ts';
 import type { FieldTable } from './lists.ts';
 import { currencyId, date, datetime, money, symbolOf, VENDOR, vendorData } from './wire.ts';
 
@@ -55,7 +55,7 @@ export const TRANSACTION_FIELDS: FieldTable = {
   ach_id: 'bank_account_id',
   tokenized_id: 'gateway_token_id',
   'applied_to.invoice_id': { related: 'applied', field: 'invoice_id' },
-  'applied_to.package_id': ALWAYS_NULL,
+  'applied_to.package_id': { related: 'applied_invoices', field: 'subscription_id' },
   token: 'token',
   external_key: EXTERNAL_KEY,
   gateway_transid: vendorText('gateway_transid'),

@@ -159,6 +159,8 @@ export interface RenderContext {
   customerIds: Map<number, string>;
   /** Parents of refunds, by internal id. */
   parents: Map<number, TransactionRow>;
+  /** FluidPay ids of the subscriptions recurring charges were made for. */
+  subscriptionIds?: Map<number, string>;
 }
 
 function methodView(method: PaymentMethodRow, data: FluidPayTxnData): { first2: string; length: number } {
@@ -316,7 +318,9 @@ export function renderTransaction(txn: TransactionRow, rc: RenderContext): Recor
     order_id: data.order_id ?? txn.order_id ?? '',
     po_number: data.po_number ?? '',
     ip_address: data.ip_address ?? '',
-    transaction_source: data.transaction_source ?? 'api',
+    // A subscription's charge (its renewal, or a retry of one) is `recurring` and names it (§2.3 R).
+    transaction_source: data.transaction_source ?? (txn.subscription_id !== null ? 'recurring' : 'api'),
+    subscription_id: txn.subscription_id === null ? '' : (rc.subscriptionIds?.get(txn.subscription_id) ?? ''),
     email_receipt: data.email_receipt ?? false,
     email_address: data.email_address ?? '',
     customer_id: (txn.customer_id === null ? undefined : rc.customerIds.get(txn.customer_id)) ?? data.vault_customer_id ?? '',

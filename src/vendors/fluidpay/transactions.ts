@@ -11,6 +11,7 @@ import { annotateTransaction } from '../../core/payments/annotations.ts';
 import { transactionsByIds } from '../../core/payments/queries.ts';
 import { paymentMethodsByIds } from '../../core/vault/queries.ts';
 import { customersByIds } from '../../core/customers/queries.ts';
+import { subscriptionsByIds } from '../../core/subscriptions/queries.ts';
 import { cleanCardNumber, isValidCardNumber } from '../../core/processor/cards.ts';
 import type { TransactionRow } from '../../core/database.ts';
 import { tenantOf } from '../../http/auth.ts';
@@ -26,7 +27,7 @@ const ACH_DEBIT_LIMIT = 10_000;
 const PAYMENT_METHODS = ['card', 'customer', 'terminal', 'token', 'ach'] as const;
 
 export async function renderContext(ctx: TenantContext, txns: readonly TransactionRow[]): Promise<RenderContext> {
-  const [methods, parents, customers] = await Promise.all([
+  const [methods, parents, customers, subscriptions] = await Promise.all([
     paymentMethodsByIds(
       ctx,
       txns.flatMap((t) => (t.payment_method_id === null ? [] : [t.payment_method_id])),
@@ -40,9 +41,15 @@ export async function renderContext(ctx: TenantContext, txns: readonly Transacti
       txns.flatMap((t) => (t.customer_id === null ? [] : [t.customer_id])),
       { includeDeleted: true },
     ),
+    subscriptionsByIds(
+      ctx,
+      txns.flatMap((t) => (t.subscription_id === null ? [] : [t.subscription_id])),
+      { includeDeleted: true },
+    ),
   ]);
   const customerIds = new Map(customers.map((c) => [c.id, encodeId('customer', c.id, c.created_at)]));
-  return { tenant: ctx.tenant, methods, parents, customerIds };
+  const subscriptionIds = new Map(subscriptions.map((s) => [s.id, encodeId('subscription', s.id, s.created_at)]));
+  return { tenant: ctx.tenant, methods, parents, customerIds, subscriptionIds };
 }
 
 export async function renderOne(ctx: TenantContext, txn: TransactionRow): Promise<Record<string, unknown>> {
