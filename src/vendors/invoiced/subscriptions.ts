@@ -1,8 +1,8 @@
 // Subscriptions (beyond the seed): a customer on a plan. The plan's interval words (day, week,
 // month, year and interval_count) become the core's neutral Cadence, start_date its start and
 // `cycles` its maxOccurrences; the recurring amount is the plan's price times the quantity (core
-// money arithmetic). The core keeps the record and its next bill date; charging each period is the
-// recurring engine's (see README: what waits). DELETE cancels.
+// money arithmetic). The recurring engine invoices and charges each period on the tenant's clock
+// (the customer's default payment source); DELETE cancels.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TenantContext } from '../../core/context.ts';
 import type { CatalogItemRow, SubscriptionRow } from '../../core/database.ts';
