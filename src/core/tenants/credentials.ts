@@ -7,6 +7,7 @@ import type { CoreServices } from '../context.ts';
 import { systemTime } from '../clock/clock.ts';
 import { hashPassword, randomAlnum, sha256Hex, verifyPassword } from '../crypto/secrets.ts';
 import { DomainError, ErrorCode, notFound } from '../errors/domain-error.ts';
+import { cachedCredential, credentialGeneration, forgetCredentials, rememberCredential } from './credential-cache.ts';
 
 /** A door's name: the core keeps credentials per door but knows none of them (src/vendors/index.ts does). */
 export type Vendor = string;
@@ -86,6 +87,14 @@ export interface Authenticated {
 }
 
 async function activeByLookup(services: CoreServices, vendor: Vendor, kind: CredentialKind, lookup: string): Promise<Authenticated | null> {
+  const key = `${vendor}\u0000${kind}\u0000${lookup}`;
+  const cached = cachedCredential(services.db, key);
+  if (cached) {
+    // The tenant's row is read every time: its clock, faults and settings must be current.
+    const tenant = await services.db.selectFrom('tenants').selectAll().where('id', '=', cached.tenant_id).executeTakeFirst();
+    return tenant ? { tenant, credential: cached } : null;
+  }
+  const seenAt = credentialGeneration();
   const row = await services.db
     .selectFrom('credentials')
     .innerJoin('tenants', 'tenants.id', 'credentials.tenant_id')
@@ -99,6 +108,7 @@ async function activeByLookup(services: CoreServices, vendor: Vendor, kind: Cred
   if (!row) return null;
   const tenant = await services.db.selectFrom('tenants').selectAll().where('id', '=', row.t_id).executeTakeFirstOrThrow();
   const { t_id: _ignored, ...credential } = row;
+  rememberCredential(services.db, key, credential, seenAt);
   return { tenant, credential };
 }
 
@@ -158,6 +168,7 @@ export async function listCredentials(services: CoreServices, tenantId: number, 
 
 /** Revokes every live credential of a kind with this label (an OAuth client's access tokens); returns how many. */
 export async function revokeCredentialsByLabel(services: CoreServices, tenantId: number, filter: { vendor: Vendor; kind: CredentialKind; label: string }): Promise<number> {
+  forgetCredentials();
   const result = await services.db
     .updateTable('credentials')
     .set({ revoked_at: systemTime() })
@@ -167,10 +178,12 @@ export async function revokeCredentialsByLabel(services: CoreServices, tenantId:
     .where('label', '=', filter.label)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
+  forgetCredentials();
   return Number(result.numUpdatedRows);
 }
 
 export async function revokeCredential(services: CoreServices, tenantId: number, credentialId: number): Promise<void> {
+  forgetCredentials();
   await inTransaction(services.db, async (tx) => {
     const result = await tx
       .updateTable('credentials')
@@ -181,4 +194,5 @@ export async function revokeCredential(services: CoreServices, tenantId: number,
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) throw notFound('credential', credentialId);
   });
+  forgetCredentials();
 }

@@ -7,6 +7,7 @@ import { notFound } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';
 import { CredentialKind, issueCredential, revokeCredential, type Vendor } from '../tenants/credentials.ts';
 import { inWork } from '../work.ts';
+import { forgetCredentials } from '../tenants/credential-cache.ts';
 
 export interface KeyMeta {
   type: string;
@@ -110,6 +111,8 @@ export async function keyOwner(ctx: TenantContext, credentialId: number): Promis
       await recordEvent(ctx, 'user.created', 'user', owner.id, { ...owner, password_hash: undefined });
     }
     await ctx.db.updateTable('credentials').set({ user_id: owner.id }).where('id', '=', credential.id).execute();
+    // Cached copies still name no owner; they are forgotten so the next request sees this one.
+    forgetCredentials();
     return owner;
   });
 }

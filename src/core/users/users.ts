@@ -12,6 +12,7 @@ import { recordEvent } from '../events/events.ts';
 import { queueEmail } from '../outbox/outbox.ts';
 import { contextFor } from '../tenants/tenants.ts';
 import { inWork } from '../work.ts';
+import { forgetCredentials } from '../tenants/credential-cache.ts';
 
 export const USER_ROLES = ['admin', 'standard'] as const;
 export const USER_STATUSES = ['active', 'disabled'] as const;
@@ -94,6 +95,7 @@ export async function updateUser(ctx: TenantContext, id: number, input: Omit<Use
 /** Soft delete: the user's keys and sessions stop working. */
 export async function deleteUser(ctx: TenantContext, id: number): Promise<void> {
   await getUser(ctx, id);
+  forgetCredentials();
   await inWork(ctx, async (ctx) => {
     const now = ctx.clock.now();
     await ctx.db.updateTable('users').set({ deleted_at: now, updated_at: now }).where('id', '=', id).execute();
@@ -101,6 +103,7 @@ export async function deleteUser(ctx: TenantContext, id: number): Promise<void> 
     await ctx.db.updateTable('user_sessions').set({ revoked_at: now }).where('user_id', '=', id).where('revoked_at', 'is', null).execute();
     await recordEvent(ctx, 'user.deleted', 'user', id, { id });
   });
+  forgetCredentials();
 }
 
 export interface UserLogin {
