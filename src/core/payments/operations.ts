@@ -1,6 +1,6 @@
 // The keyed operations of the payments module: how each names its result for the idempotency
 // record, and how a replay loads it again.
-import type { TransactionRow } from '../database.ts';
+import type { PaymentMethodRow, TransactionRow } from '../database.ts';
 import type { KeyedOperation } from '../idempotency/claim.ts';
 import type { ProcessorOutcome } from '../processor/processor.ts';
 import { getTransaction } from './rows.ts';
@@ -10,6 +10,8 @@ export interface PaymentResult {
   outcome: ProcessorOutcome | null;
   /** True when the result of an earlier request with the same idempotency key was returned. */
   replayed: boolean;
+  /** The method charged, as written with the payment (absent on a replay): a caller renders it without reading it again. */
+  method?: PaymentMethodRow;
 }
 
 export interface RefundResult {

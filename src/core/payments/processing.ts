@@ -177,5 +177,5 @@ export async function chargeWithin(ctx: TxContext, input: PaymentInput, reserved
   if (captures) await postCapture(ctx, transaction, input.amount);
   const event = approved ? `transaction.${status}` : status === TxnStatus.UNKNOWN ? 'transaction.unknown' : 'transaction.declined';
   await recordEvent(ctx, event, 'transaction', transaction.id, transaction);
-  return { transaction, outcome, replayed: false };
+  return { transaction, outcome, replayed: false, method };
 }

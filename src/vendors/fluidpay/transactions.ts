@@ -6,14 +6,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TenantContext } from '../../core/context.ts';
 import { DomainError, ErrorCode, invalid, notFound, reasonOf } from '../../core/errors/domain-error.ts';
 import { IllegalReason } from '../../core/payments/states.ts';
-import { capture, createPayment, getTransaction, refund, voidTransaction, type PaymentSource } from '../../core/payments/payments.ts';
+import { capture, createPayment, getTransaction, refund, voidTransaction, type PaymentResult, type PaymentSource } from '../../core/payments/payments.ts';
 import { annotateTransaction } from '../../core/payments/annotations.ts';
 import { transactionsByIds } from '../../core/payments/queries.ts';
 import { paymentMethodsByIds } from '../../core/vault/queries.ts';
 import { customersByIds } from '../../core/customers/queries.ts';
 import { subscriptionsByIds } from '../../core/subscriptions/queries.ts';
 import { cleanCardNumber, isValidCardNumber } from '../../core/processor/cards.ts';
-import type { TransactionRow } from '../../core/database.ts';
+import type { PaymentMethodRow, TransactionRow } from '../../core/database.ts';
 import { tenantOf } from '../../http/auth.ts';
 import { decodeId, encodeId, sameSecond } from './ids.ts';
 import { fluidPayData, processorsOf, renderTransaction, wireStatus, type FluidPayTxnData, type RenderContext } from './transaction-wire.ts';
@@ -26,11 +26,13 @@ export const DEFAULT_IDEMPOTENCY_SECONDS = 300;
 const ACH_DEBIT_LIMIT = 10_000;
 const PAYMENT_METHODS = ['card', 'customer', 'terminal', 'token', 'ach'] as const;
 
-export async function renderContext(ctx: TenantContext, txns: readonly TransactionRow[]): Promise<RenderContext> {
+/** `known`: payment methods already in hand (the one a sale just wrote), not read again. */
+export async function renderContext(ctx: TenantContext, txns: readonly TransactionRow[], known: readonly PaymentMethodRow[] = []): Promise<RenderContext> {
+  const knownIds = new Set(known.map((m) => m.id));
   const [methods, parents, customers, subscriptions] = await Promise.all([
     paymentMethodsByIds(
       ctx,
-      txns.flatMap((t) => (t.payment_method_id === null ? [] : [t.payment_method_id])),
+      txns.flatMap((t) => (t.payment_method_id === null || knownIds.has(t.payment_method_id) ? [] : [t.payment_method_id])),
     ),
     transactionsByIds(
       ctx,
@@ -49,11 +51,12 @@ export async function renderContext(ctx: TenantContext, txns: readonly Transacti
   ]);
   const customerIds = new Map(customers.map((c) => [c.id, encodeId('customer', c.id, c.created_at)]));
   const subscriptionIds = new Map(subscriptions.map((s) => [s.id, encodeId('subscription', s.id, s.created_at)]));
+  for (const method of known) methods.set(method.id, method);
   return { tenant: ctx.tenant, methods, parents, customerIds, subscriptionIds };
 }
 
-export async function renderOne(ctx: TenantContext, txn: TransactionRow): Promise<Record<string, unknown>> {
-  return renderTransaction(txn, await renderContext(ctx, [txn]));
+export async function renderOne(ctx: TenantContext, txn: TransactionRow, known: readonly PaymentMethodRow[] = []): Promise<Record<string, unknown>> {
+  return renderTransaction(txn, await renderContext(ctx, [txn], known));
 }
 
 /** A transaction by its FluidPay id; malformed, foreign or forged ids are not found. */
@@ -204,7 +207,7 @@ export async function parseTransaction(ctx: TenantContext, request: FastifyReque
   return { type, amount, currency: currency.toUpperCase(), description, orderId, parsed, createVaultRecord };
 }
 
-export async function runTransaction(ctx: TenantContext, command: TransactionCommand): Promise<TransactionRow> {
+export async function runTransaction(ctx: TenantContext, command: TransactionCommand): Promise<PaymentResult> {
   try {
     const result = await createPayment(ctx, {
       type: command.type,
@@ -217,7 +220,7 @@ export async function runTransaction(ctx: TenantContext, command: TransactionCom
       vendorData: { fluidpay: command.parsed.data },
       processor: { checkExpiry: false, bankDebitLimit: ACH_DEBIT_LIMIT },
     });
-    return result.transaction;
+    return result;
   } catch (error) {
     // No tokenizer here (G22): a token the server did not issue is a bad request, not a 404.
     if ('token' in command.parsed.source && error instanceof DomainError && error.code === ErrorCode.NOT_FOUND) {
@@ -236,11 +239,14 @@ export async function transactionRoutes(app: FastifyInstance): Promise<void> {
   app.post('/transaction', async (request) => {
     const ctx = tenantOf(request);
     const command = await parseTransaction(ctx, request, bodyOf(request));
-    let txn = await runTransaction(ctx, command);
+    const result = await runTransaction(ctx, command);
+    let txn = result.transaction;
     if (command.createVaultRecord && command.parsed.data.payment_method === 'card' && txn.status !== 'declined' && txn.status !== 'error') {
       txn = await vaultFromTransaction(ctx, txn, command);
+      return ok(await renderOne(ctx, txn));
     }
-    return ok(await renderOne(ctx, txn));
+    // The method the sale just wrote is rendered as written, not read back.
+    return ok(await renderOne(ctx, txn, result.method ? [result.method] : []));
   });
 
   app.get<IdParams>('/transaction/:id', async (request) => {
