@@ -14,7 +14,7 @@ import { instrumentOf } from '../vault/vault.ts';
 import type { TxContext } from '../work.ts';
 import { unapplyTransaction, unappliedAmount } from '../invoices/allocations.ts';
 import { CAPTURE, PAYMENT, REFUND, VOID, type PaymentResult, type RefundResult } from './operations.ts';
-import { beforeProcessor, chargeWithin, checkPaymentInput, postCapture, processorOf, resolveSource, type PaymentInput, type PaymentSource } from './processing.ts';
+import { beforeCharge, beforeProcessor, chargeWithin, checkPaymentInput, postCapture, processorOf, resolveSource, type PaymentInput, type PaymentSource } from './processing.ts';
 import { mergeVendorData } from '../vendor-data.ts';
 import { normalizeCurrency } from '../money/currencies.ts';
 import { setRefs, type RefChange } from '../refs/refs.ts';
@@ -32,7 +32,7 @@ export async function createPayment(ctx: TenantContext, input: PaymentInput): Pr
     ctx,
     PAYMENT,
     (w, seq) => chargeWithin(w, input, seq),
-    () => beforeProcessor(ctx),
+    () => beforeCharge(ctx),
   );
 }
 

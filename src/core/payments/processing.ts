@@ -70,6 +70,20 @@ export async function beforeProcessor(ctx: TenantContext, calls = 1): Promise<nu
   return reserveSeq(ctx, calls);
 }
 
+/**
+ * beforeProcessor for a single charge. On SQLite there is one writer at a time anyway, so the
+ * number is taken inside the charge's own transaction (null here): nothing waits longer for it, and
+ * the charge needs one commit instead of two. On PostgreSQL it is reserved before, as above, so the
+ * tenant's counter row is not held locked until the charge commits. (A charge refused inside its
+ * transaction then leaves no gap on SQLite; no two committed transactions ever share a number.)
+ */
+export async function beforeCharge(ctx: TenantContext): Promise<number | null> {
+  if (ctx.dialect !== 'sqlite' || ctx.db.isTransaction) return beforeProcessor(ctx);
+  const latency = faultsOf(ctx.tenant).latency_ms;
+  if (latency) await new Promise((resolve) => setTimeout(resolve, latency));
+  return null;
+}
+
 /** The payment method a source names (a stored one, a one-time token, or a card or account given now). */
 export async function resolveSource(ctx: TxContext, source: PaymentSource, customerId: number | null): Promise<{ method: PaymentMethodRow; cvv: string | null }> {
   if ('methodId' in source) {
