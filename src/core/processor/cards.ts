@@ -19,9 +19,28 @@ export function cleanCardNumber(number: string): string {
   return number.replace(/[\s-]/g, '');
 }
 
-export function detectBrand(number: string): CardBrand {
-  const type = cardValidator.number(cleanCardNumber(number)).card?.type;
+// card-validator matches a number's leading digits against prefix patterns of at most 8 digits
+// (and clones its whole table of brands on every call): the brand of a number of 8 digits or more
+// is the brand of its first 8, so it is kept per prefix (a bounded map: there are few BINs in use).
+const BRAND_PREFIX = 8;
+const brandByPrefix = new Map<string, CardBrand>();
+
+function brandOf(digits: string): CardBrand {
+  const type = cardValidator.number(digits).card?.type;
   return (type && BRANDS[type]) || 'unknown';
+}
+
+export function detectBrand(number: string): CardBrand {
+  const digits = cleanCardNumber(number);
+  if (digits.length < BRAND_PREFIX || !/^\d+$/.test(digits)) return brandOf(digits);
+  const prefix = digits.slice(0, BRAND_PREFIX);
+  let brand = brandByPrefix.get(prefix);
+  if (brand === undefined) {
+    brand = brandOf(digits);
+    if (brandByPrefix.size >= 10_000) brandByPrefix.clear();
+    brandByPrefix.set(prefix, brand);
+  }
+  return brand;
 }
 
 /** 12–19 digits that pass Luhn (13-digit test Visas included, which card-validator's length table omits). */
