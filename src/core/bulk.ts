@@ -2,7 +2,7 @@
 // UPDATE … FROM (VALUES …), sent as compiled SQL so that building a statement costs nothing
 // per row beyond its values. The SQL is the same on SQLite and PostgreSQL but for the placeholders.
 // Callers pass column names they own (never client input).
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, type Insertable, type Selectable } from 'kysely';
 import type { Database } from './database.ts';
 import type { TxContext } from './work.ts';
 
@@ -85,6 +85,50 @@ async function insertUnnest(ctx: TxContext, table: string, columns: string[], ro
   const text = `insert into ${quote(table)} (${columns.map(quote).join(', ')}) select * from unnest(${casts.join(', ')})${tail}`;
   const result = await ctx.db.executeQuery(CompiledQuery.raw(text, arrays));
   return result.rows as Row[];
+}
+
+// The hottest single-row INSERTs (a sale's transaction, payment method, ledger entry and event):
+// building and compiling one with Kysely costs more than running it on SQLite (tens of µs for the
+// transaction's 30-odd columns), while its SQL only depends on the table and the columns given.
+// So the SQL is kept per shape and only the values travel. Columns whose value is undefined are
+// left out (to their default), as Kysely's values() does.
+const oneRowSql = new Map<string, string>();
+
+async function insertOneRow(ctx: TxContext, table: string, row: Row, returning: string): Promise<Row | undefined> {
+  const columns = Object.keys(row).filter((column) => row[column] !== undefined);
+  const key = `${ctx.dialect}|${table}|${returning}|${columns.join(',')}`;
+  let text = oneRowSql.get(key);
+  if (text === undefined) {
+    text = `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values (${placeholders(ctx.dialect, columns.length, 1)})${returning}`;
+    if (oneRowSql.size >= 1_000) oneRowSql.clear();
+    oneRowSql.set(key, text);
+  }
+  const result = await ctx.db.executeQuery(
+    CompiledQuery.raw(
+      text,
+      columns.map((column) => row[column]),
+    ),
+  );
+  return result.rows[0] as Row | undefined;
+}
+
+/** One row, as insertInto(table).values(row).execute() writes it. */
+export async function insertOne<T extends keyof Database & string>(ctx: TxContext, table: T, row: Insertable<Database[T]>): Promise<void> {
+  await insertOneRow(ctx, table, row as Row, '');
+}
+
+/** One row, answering its id. */
+export async function insertOneReturningId<T extends keyof Database & string>(ctx: TxContext, table: T, row: Insertable<Database[T]>): Promise<number> {
+  const inserted = await insertOneRow(ctx, table, row as Row, ' returning "id"');
+  if (!inserted) throw new Error(`insert into ${table} returned no row`);
+  return Number(inserted.id);
+}
+
+/** One row, answering the row as stored (returningAll). */
+export async function insertOneReturningAll<T extends keyof Database & string>(ctx: TxContext, table: T, row: Insertable<Database[T]>): Promise<Selectable<Database[T]>> {
+  const inserted = await insertOneRow(ctx, table, row as Row, ' returning *');
+  if (!inserted) throw new Error(`insert into ${table} returned no row`);
+  return inserted as Selectable<Database[T]>;
 }
 
 export type ColumnType = 'text' | 'bigint' | 'integer';

@@ -6,7 +6,7 @@ import type { EventRow } from '../database.ts';
 import { modeOf, type TenantContext } from '../context.ts';
 import type { TxContext } from '../work.ts';
 import { enqueueDeliveries, subscribers } from '../webhooks/enqueue.ts';
-import { insertRows } from '../bulk.ts';
+import { insertOne, insertOneReturningId, insertRows } from '../bulk.ts';
 
 /**
  * Appends an event about an object, and queues the webhook deliveries it owes, in the caller's
@@ -17,7 +17,7 @@ export async function recordEvent(ctx: TxContext, type: string, objectType: stri
   const endpoints = await subscribers(ctx);
   const createdAt = ctx.clock.now();
   const eventMode = mode ?? modeOf(ctx);
-  const insert = ctx.db.insertInto('events').values({
+  const row = {
     tenant_id: ctx.tenant.id,
     type,
     object_type: objectType,
@@ -26,13 +26,13 @@ export async function recordEvent(ctx: TxContext, type: string, objectType: stri
     mode: eventMode,
     created_at: createdAt,
     actor: ctx.actor ? JSON.stringify(ctx.actor) : null,
-  });
+  };
   if (endpoints.length === 0) {
-    await insert.execute();
+    await insertOne(ctx, 'events', row);
     return;
   }
-  const { id } = await insert.returning('id').executeTakeFirstOrThrow();
-  await enqueueDeliveries(ctx, endpoints, { id: Number(id), type, objectType, objectId, data: snapshot, createdAt, mode: eventMode });
+  const id = await insertOneReturningId(ctx, 'events', row);
+  await enqueueDeliveries(ctx, endpoints, { id, type, objectType, objectId, data: snapshot, createdAt, mode: eventMode });
 }
 
 export interface NewEvent {

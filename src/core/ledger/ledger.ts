@@ -3,7 +3,8 @@
 import type { TenantContext } from '../context.ts';
 import type { Account } from './accounts.ts';
 import { type TxContext } from '../work.ts';
-import { insertRows } from '../bulk.ts';
+import { CompiledQuery } from 'kysely';
+import { insertOneReturningId, insertRows } from '../bulk.ts';
 
 export interface LedgerLine {
   account: Account;
@@ -35,36 +36,51 @@ export function checkedLines(posting: LedgerPosting): LedgerLine[] {
   return lines;
 }
 
+// A posting's entry and its lines. On PostgreSQL they go in one statement (one round trip instead
+// of two): the entry's id feeds its lines through a CTE, the lines come as one array per column.
+const POST_PG =
+  'with e as (insert into "ledger_entries" ("tenant_id", "kind", "ref_type", "ref_id", "currency", "created_at") values ($1, $2, $3, $4, $5, $6) returning "id") ' +
+  'insert into "ledger_lines" ("entry_id", "tenant_id", "account", "customer_id", "invoice_id", "transaction_id", "currency", "amount") ' +
+  'select e."id", $1, l.account, l.customer_id, l.invoice_id, l.transaction_id, $5, l.amount from e, ' +
+  'unnest(cast($7 as text[]), cast($8 as bigint[]), cast($9 as bigint[]), cast($10 as bigint[]), cast($11 as bigint[])) with ordinality as l(account, customer_id, invoice_id, transaction_id, amount, n) order by l.n';
+
 export async function post(ctx: TxContext, posting: LedgerPosting): Promise<void> {
   const lines = checkedLines(posting);
   if (lines.length === 0) return;
-  const entry = await ctx.db
-    .insertInto('ledger_entries')
-    .values({
+  const entry = { tenant_id: ctx.tenant.id, kind: posting.kind, ref_type: posting.refType, ref_id: posting.refId, currency: posting.currency, created_at: ctx.clock.now() };
+  if (ctx.dialect === 'postgres') {
+    await ctx.db.executeQuery(
+      CompiledQuery.raw(POST_PG, [
+        entry.tenant_id,
+        entry.kind,
+        entry.ref_type,
+        entry.ref_id,
+        entry.currency,
+        entry.created_at,
+        lines.map((line) => line.account),
+        lines.map((line) => line.customerId ?? null),
+        lines.map((line) => line.invoiceId ?? null),
+        lines.map((line) => line.transactionId ?? null),
+        lines.map((line) => line.amount),
+      ]),
+    );
+    return;
+  }
+  const entryId = await insertOneReturningId(ctx, 'ledger_entries', entry);
+  await insertRows(
+    ctx,
+    'ledger_lines',
+    lines.map((line) => ({
+      entry_id: entryId,
       tenant_id: ctx.tenant.id,
-      kind: posting.kind,
-      ref_type: posting.refType,
-      ref_id: posting.refId,
+      account: line.account,
+      customer_id: line.customerId ?? null,
+      invoice_id: line.invoiceId ?? null,
+      transaction_id: line.transactionId ?? null,
       currency: posting.currency,
-      created_at: ctx.clock.now(),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await ctx.db
-    .insertInto('ledger_lines')
-    .values(
-      lines.map((line) => ({
-        entry_id: entry.id,
-        tenant_id: ctx.tenant.id,
-        account: line.account,
-        customer_id: line.customerId ?? null,
-        invoice_id: line.invoiceId ?? null,
-        transaction_id: line.transactionId ?? null,
-        currency: posting.currency,
-        amount: line.amount,
-      })),
-    )
-    .execute();
+      amount: line.amount,
+    })),
+  );
 }
 
 /** Many postings in a few statements (batch work): the same entries and lines post() would write. */

@@ -8,6 +8,7 @@ import { invalid, notFound } from '../errors/domain-error.ts';
 import { gatewayRefFor } from '../processor/simulator.ts';
 import { randomAlnum } from '../crypto/secrets.ts';
 import type { TxContext } from '../work.ts';
+import { insertOneReturningAll } from '../bulk.ts';
 
 export function requireAmount(amount: number, field = 'amount'): void {
   if (!Number.isSafeInteger(amount) || amount <= 0) throw invalid('Amount must be a positive whole number of minor units', field);
@@ -99,11 +100,7 @@ export function transactionRow(ctx: TenantContext, seq: number, fields: Transact
 
 /** Inserts a transaction row (see transactionRow); `createdAt` dates a charge recorded after the fact. */
 export async function insertTransaction(ctx: TxContext, seq: number, fields: TransactionFields, createdAt?: number): Promise<TransactionRow> {
-  return ctx.db
-    .insertInto('transactions')
-    .values(transactionRow(ctx, seq, fields, ctx.clock.now(), createdAt))
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return insertOneReturningAll(ctx, 'transactions', transactionRow(ctx, seq, fields, ctx.clock.now(), createdAt));
 }
 
 export async function requireCustomer(ctx: TxContext, customerId: number): Promise<void> {

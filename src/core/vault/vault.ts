@@ -9,6 +9,7 @@ import { cleanCardNumber, detectBrand } from '../processor/cards.ts';
 import type { BankInstrument, CardInstrument } from '../processor/processor.ts';
 import { inWork, type TxContext } from '../work.ts';
 import { setRefs, type RefChange } from '../refs/refs.ts';
+import { insertOneReturningAll } from '../bulk.ts';
 
 export interface Address {
   line1?: string | null;
@@ -68,11 +69,7 @@ export async function insertMethod(
   values: Omit<PaymentMethodRow, 'id' | 'tenant_id' | 'created_at' | 'deleted_at' | 'token' | 'mode'>,
   refs?: readonly RefChange[],
 ): Promise<PaymentMethodRow> {
-  const row = await ctx.db
-    .insertInto('payment_methods')
-    .values({ ...values, mode: modeOf(ctx), tenant_id: ctx.tenant.id, token: randomAlnum(16), created_at: ctx.clock.now(), deleted_at: null })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const row = await insertOneReturningAll(ctx, 'payment_methods', { ...values, mode: modeOf(ctx), tenant_id: ctx.tenant.id, token: randomAlnum(16), created_at: ctx.clock.now(), deleted_at: null });
   await setRefs(ctx, 'payment_method', row.id, refs);
   if (row.customer_id !== null && row.status === PaymentMethodStatus.ACTIVE && (row.kind === 'card' || row.kind === 'bank')) {
     // A customer's first card or bank account is its default until it chooses another.
