@@ -20,6 +20,7 @@ import { prepareDataDir, SQLITE_FILE } from './startup/data-dir.ts';
 import { checkSecretKey } from './startup/secret-key.ts';
 import { StartupError } from './startup/startup-error.ts';
 import { bindIpv6Loopback } from './startup/loopback.ts';
+import { PLANNER_STATS_INTERVAL_MS, refreshPlannerStats } from './startup/planner-stats.ts';
 import type { Server } from 'node:http';
 
 export interface OpenedServices {
@@ -36,6 +37,7 @@ export async function openServices(config: Config): Promise<OpenedServices> {
   const store = await openStore({ databaseUrl: config.databaseUrl, pgSchema: config.pgSchema, sqliteFile: join(config.dataDir, SQLITE_FILE) });
   try {
     await migrate(store);
+    await refreshPlannerStats(store.db, store.dialect, { opening: true });
     let key: Buffer;
     try {
       key = keyFromConfig(config.secretKey, config.dataDir);
@@ -185,6 +187,11 @@ export async function startServer(config: Config, options: { adminToken?: string
   const runBackground = backgroundRunner(services);
   const timer = setInterval(() => void runBackground(), Math.max(1, config.jobIntervalSeconds) * 1000);
   timer.unref();
+  const stats = setInterval(
+    () => void refreshPlannerStats(services.db, services.dialect, { opening: false }).catch((error: unknown) => services.log.warn({ err: error }, 'planner statistics not refreshed')),
+    PLANNER_STATS_INTERVAL_MS,
+  );
+  stats.unref();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   // Webhook deliveries go out in the background, woken as they are queued (never inside a request).
@@ -201,6 +208,7 @@ export async function startServer(config: Config, options: { adminToken?: string
     vendorUrls,
     async close() {
       clearInterval(timer);
+      clearInterval(stats);
       await deliveries.stop();
       await closeExtra();
       for (const vendorApp of vendorApps) await vendorApp.close();
