@@ -151,9 +151,10 @@ function baseUrl(host: string, port: number): string {
 export async function startServer(config: Config, options: { adminToken?: string } = {}): Promise<RunningServer> {
   const { store, services } = await openServices(config);
   const adminToken = await ensureAdminToken(services, options.adminToken ?? process.env.BURSAR_ADMIN_TOKEN);
-  const demo = await ensureDemo(services);
   const journal = new Journal(config.journalSize);
-  const app = await buildApp({ services, logger: services.log, journal });
+  // A first start seeds the demo tenant (password hashes on the thread pool) while the routes are
+  // built on the main thread.
+  const [demo, app] = await Promise.all([ensureDemo(services), buildApp({ services, logger: services.log, journal })]);
   const vendorApps: FastifyInstance[] = [];
   const vendorUrls: Record<string, string> = {};
   const extraMain: Server[] = [];
