@@ -20,6 +20,7 @@ import { prepareDataDir, SQLITE_FILE } from './startup/data-dir.ts';
 import { checkSecretKey } from './startup/secret-key.ts';
 import { StartupError } from './startup/startup-error.ts';
 import { bindIpv6Loopback } from './startup/loopback.ts';
+import { PLANNER_STATS_INTERVAL_MS, refreshPlannerStats } from './startup/planner-stats.ts';
 import type { Server } from 'node:http';
 
 export interface OpenedServices {
@@ -36,6 +37,7 @@ export async function openServices(config: Config): Promise<OpenedServices> {
   const store = await openStore({ databaseUrl: config.databaseUrl, pgSchema: config.pgSchema, sqliteFile: join(config.dataDir, SQLITE_FILE) });
   try {
     await migrate(store);
+    await refreshPlannerStats(store.db, store.dialect, { opening: true });
     let key: Buffer;
     try {
       key = keyFromConfig(config.secretKey, config.dataDir);
@@ -149,9 +151,10 @@ function baseUrl(host: string, port: number): string {
 export async function startServer(config: Config, options: { adminToken?: string } = {}): Promise<RunningServer> {
   const { store, services } = await openServices(config);
   const adminToken = await ensureAdminToken(services, options.adminToken ?? process.env.BURSAR_ADMIN_TOKEN);
-  const demo = await ensureDemo(services);
   const journal = new Journal(config.journalSize);
-  const app = await buildApp({ services, logger: services.log, journal });
+  // A first start seeds the demo tenant (password hashes on the thread pool) while the routes are
+  // built on the main thread.
+  const [demo, app] = await Promise.all([ensureDemo(services), buildApp({ services, logger: services.log, journal })]);
   const vendorApps: FastifyInstance[] = [];
   const vendorUrls: Record<string, string> = {};
   const extraMain: Server[] = [];
@@ -185,6 +188,11 @@ export async function startServer(config: Config, options: { adminToken?: string
   const runBackground = backgroundRunner(services);
   const timer = setInterval(() => void runBackground(), Math.max(1, config.jobIntervalSeconds) * 1000);
   timer.unref();
+  const stats = setInterval(
+    () => void refreshPlannerStats(services.db, services.dialect, { opening: false }).catch((error: unknown) => services.log.warn({ err: error }, 'planner statistics not refreshed')),
+    PLANNER_STATS_INTERVAL_MS,
+  );
+  stats.unref();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   // Webhook deliveries go out in the background, woken as they are queued (never inside a request).
@@ -201,6 +209,7 @@ export async function startServer(config: Config, options: { adminToken?: string
     vendorUrls,
     async close() {
       clearInterval(timer);
+      clearInterval(stats);
       await deliveries.stop();
       await closeExtra();
       for (const vendorApp of vendorApps) await vendorApp.close();

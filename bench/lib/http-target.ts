@@ -2,6 +2,7 @@
 // the scenario's setup, listens on 127.0.0.1:0 and tells the parent where; on 'close' it tears down.
 // Usage (by bench/lib/http.ts through fork): http-target.ts <scenario file> <backend>
 import { pathToFileURL } from 'node:url';
+import { createLogger } from '../../src/http/logger.ts';
 import { openBenchStore, type BenchStore } from './backends.ts';
 import { isScenario, type HttpRequestSpec, type ScenarioBackend } from './scenario.ts';
 
@@ -20,7 +21,9 @@ async function main(): Promise<void> {
   let bench: BenchStore | null = null;
   try {
     if (backend !== 'none') bench = await openBenchStore(backend);
-    const { app, context } = await scenario.setup({ backend, services: bench?.services ?? null });
+    // The core logs where the server does, at `npm start`'s default level (the scratch store's is silent).
+    const services = bench ? { ...bench.services, log: createLogger('info') } : null;
+    const { app, context } = await scenario.setup({ backend, services, storeOptions: bench?.options ?? null });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : 0;

@@ -8,6 +8,8 @@ export default defineScenario({
   name: 'bare Fastify POST /echo',
   backends: ['none'],
   baseline: true,
+  concurrencies: [1, 8, 50],
+  floorRole: 'echo',
   async setup() {
     const app = Fastify({ logger: false });
     app.post('/echo', async (request) => request.body);

@@ -13,7 +13,7 @@ export default defineScenario({
     if (!services) throw new Error('this scenario needs a database');
     const adminToken = await ensureAdminToken(services);
     const tenant = await createTenant(services, { name: 'Bench Merchant', slug: 'bench' });
-    const app = await buildApp({ services, logLevel: 'silent' });
+    const app = await buildApp({ services });
     return { app, context: { adminToken, slug: tenant.slug } };
   },
   request: ({ adminToken, slug }) => ({

@@ -1,11 +1,11 @@
 // FluidPay's documented card sale through its front door: API-key auth, the wire mapping, the
 // simulated processor, transaction + ledger entry + event, and the documented response body.
 import { buildApp } from '../../src/http/app.ts';
-import { issueCredential } from '../../src/core/tenants/credentials.ts';
+import { issueDoorCredential } from '../../src/vendors/index.ts';
 import { createTenant } from '../../src/core/tenants/tenants.ts';
 import { defineScenario } from '../lib/scenario.ts';
 
-const BODY = JSON.stringify({
+export const FLUIDPAY_SALE_BODY = JSON.stringify({
   type: 'sale',
   amount: 1112,
   tax_amount: 100,
@@ -19,17 +19,19 @@ const BODY = JSON.stringify({
 export default defineScenario({
   name: 'FluidPay POST /api/transaction (card sale)',
   backends: ['sqlite', 'postgres'],
+  concurrencies: [1, 8, 50],
+  floorRole: 'sale',
   async setup({ services }) {
     if (!services) throw new Error('this scenario needs a database');
     const tenant = await createTenant(services, { name: 'Bench FluidPay', slug: 'bench-fp' });
-    const key = await issueCredential(services, tenant.id, { vendor: 'fluidpay', label: 'api' });
-    const app = await buildApp({ services, logLevel: 'silent' });
+    const key = await issueDoorCredential(services, tenant.id, { vendor: 'fluidpay', label: 'api' });
+    const app = await buildApp({ services });
     return { app, context: { apiKey: key.secret } };
   },
   request: ({ apiKey }) => ({
     method: 'POST',
     path: '/fluidpay/api/transaction',
     headers: { authorization: apiKey, 'content-type': 'application/json' },
-    body: BODY,
+    body: FLUIDPAY_SALE_BODY,
   }),
 });

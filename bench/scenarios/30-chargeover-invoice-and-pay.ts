@@ -2,7 +2,7 @@
 // (the second names the first's invoice through a JSONPath reference): Basic auth, two invoice
 // lines' arithmetic, a charge on the customer's stored card, the allocation and their ledger entries.
 import { buildApp } from '../../src/http/app.ts';
-import { issueCredential } from '../../src/core/tenants/credentials.ts';
+import { issueDoorCredential } from '../../src/vendors/index.ts';
 import { createTenant, setRateLimit } from '../../src/core/tenants/tenants.ts';
 import { defineScenario } from '../lib/scenario.ts';
 
@@ -13,9 +13,9 @@ export default defineScenario({
     if (!services) throw new Error('this scenario needs a database');
     // ChargeOver's 250 requests a minute would cap the measurement itself: this tenant lifts it.
     const tenant = await setRateLimit(services, await createTenant(services, { name: 'Bench ChargeOver', slug: 'bench-co' }), 'chargeover', 0);
-    const pair = await issueCredential(services, tenant.id, { vendor: 'chargeover' });
+    const pair = await issueDoorCredential(services, tenant.id, { vendor: 'chargeover' });
     const authorization = `Basic ${Buffer.from(`${pair.publicId}:${pair.secret}`).toString('base64')}`;
-    const app = await buildApp({ services, logLevel: 'silent' });
+    const app = await buildApp({ services });
     const post = async (path: string, payload: unknown): Promise<number> => {
       const answer = await app.inject({ method: 'POST', url: `/chargeover/api/v3${path}`, headers: { authorization, 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
       if (answer.statusCode !== 201) throw new Error(`setup ${path}: ${answer.statusCode} ${answer.body}`);

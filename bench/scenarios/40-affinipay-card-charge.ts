@@ -23,7 +23,7 @@ export default defineScenario({
     const tenant = await createTenant(services, { name: 'Bench AffiniPay', slug: 'bench-ap' });
     const key = await issueDoorCredential(services, tenant.id, { vendor: 'affinipay', label: 'secret', mode: 'test' });
     const authorization = `Basic ${Buffer.from(`${key.secret}:`).toString('base64')}`;
-    const app = await buildApp({ services, logLevel: 'silent' });
+    const app = await buildApp({ services });
     const first = await app.inject({ method: 'GET', url: '/affinipay/v1/merchant', headers: { authorization } });
     if (first.statusCode !== 200) throw new Error(`setup: ${first.statusCode} ${first.body}`);
     return { app, context: { authorization } };

@@ -6,7 +6,7 @@
 // and draining the backlog with no API load.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { buildApp } from '../../src/http/app.ts';
-import { issueCredential } from '../../src/core/tenants/credentials.ts';
+import { issueDoorCredential } from '../../src/vendors/index.ts';
 import { contextFor, createTenant } from '../../src/core/tenants/tenants.ts';
 import { createWebhookRuntime } from '../../src/core/webhooks/runtime.ts';
 import { createEndpoint } from '../../src/core/webhooks/endpoints.ts';
@@ -72,11 +72,11 @@ export default defineScenario<Context>({
     if (!base) throw new Error('this scenario needs a database');
     const services: CoreServices = { ...base, webhooks: createWebhookRuntime(webhookFormats(), { timeoutMs: 5000 }) };
     const tenant = await createTenant(services, { name: 'Bench Webhooks', slug: 'bench-hooks' });
-    const key = await issueCredential(services, tenant.id, { vendor: 'fluidpay', label: 'api' });
+    const key = await issueDoorCredential(services, tenant.id, { vendor: 'fluidpay', label: 'api' });
     const receiver = await startReceiver();
     const ctx = contextFor(services, tenant);
     for (let i = 0; i < ENDPOINTS; i++) await createEndpoint(ctx, { format: 'fluidpay', url: `${receiver.url}/hook/${i}` });
-    const app = await buildApp({ services, logLevel: 'silent' });
+    const app = await buildApp({ services });
     const loop = startDeliveryLoop(services);
     return { app, context: { apiKey: key.secret, services, loop, receiver: receiver.child, tenantId: tenant.id } };
   },

@@ -4,7 +4,7 @@
 // charge rendered. The two invoices are large enough that the same request applies to them for
 // the whole run.
 import { buildApp } from '../../src/http/app.ts';
-import { issueCredential } from '../../src/core/tenants/credentials.ts';
+import { issueDoorCredential } from '../../src/vendors/index.ts';
 import { createTenant } from '../../src/core/tenants/tenants.ts';
 import { defineScenario } from '../lib/scenario.ts';
 
@@ -14,9 +14,9 @@ export default defineScenario({
   async setup({ services }) {
     if (!services) throw new Error('this scenario needs a database');
     const tenant = await createTenant(services, { name: 'Bench Invoiced', slug: 'bench-inv' });
-    const key = await issueCredential(services, tenant.id, { vendor: 'invoiced', label: 'api' });
+    const key = await issueDoorCredential(services, tenant.id, { vendor: 'invoiced', label: 'api' });
     const authorization = `Basic ${Buffer.from(`${key.secret}:`).toString('base64')}`;
-    const app = await buildApp({ services, logLevel: 'silent' });
+    const app = await buildApp({ services });
     const post = async (path: string, payload: unknown): Promise<{ id: number }> => {
       const answer = await app.inject({ method: 'POST', url: `/invoiced${path}`, headers: { authorization, 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
       if (answer.statusCode !== 201) throw new Error(`setup ${path}: ${answer.statusCode} ${answer.body}`);

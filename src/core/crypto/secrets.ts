@@ -1,7 +1,7 @@
 // Encryption at rest (AES-256-GCM) for card and bank numbers and for secrets that must be shown
 // again, and one-way hashes for API keys. The key comes from BURSAR_SECRET_KEY (64 hex chars or
 // any passphrase) or from a file generated once in the data folder.
-import { createCipheriv, createDecipheriv, createHash, createHmac, createSecretKey, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, createSecretKey, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -59,6 +59,15 @@ export function hashPassword(password: string): string {
   const salt = randomBytes(16);
   const hash = scryptSync(password, salt, 32);
   return `scrypt:${salt.toString('base64')}:${hash.toString('base64')}`;
+}
+
+/**
+ * The same hash, computed on libuv's thread pool: the event loop keeps serving (and a server
+ * starting keeps building its routes) during the ~70 ms of scrypt, and several hash in parallel.
+ */
+export function hashPasswordAsync(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  return new Promise((resolve, reject) => scrypt(password, salt, 32, (error, hash) => (error ? reject(error) : resolve(`scrypt:${salt.toString('base64')}:${hash.toString('base64')}`))));
 }
 
 export function verifyPassword(password: string, stored: string): boolean {

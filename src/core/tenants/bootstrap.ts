@@ -75,8 +75,14 @@ export async function ensureDemoTenant(services: CoreServices, demo: DemoSeed): 
     try {
       tenant = await createTenant(services, { name: 'Demo Merchant', slug: DEMO_SLUG, isTest: true, isDemo: true });
       created = true;
-      for (const options of demo.credentials) await issueCredential(services, tenant.id, { ...options, revealable: true });
-      await demo.seed(contextFor(services, tenant));
+      // The credentials (in order: their ids are the order they are listed in) and the doors' own
+      // demo data side by side, so that their password hashes (scrypt, on the thread pool) overlap.
+      const issued = (async () => {
+        for (const options of demo.credentials) await issueCredential(services, tenant.id, { ...options, revealable: true });
+      })();
+      const seeded = demo.seed(contextFor(services, tenant));
+      const failed = (await Promise.allSettled([issued, seeded])).find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
     } catch {
       tenant = await getTenant(services, DEMO_SLUG); // another instance created it first
       created = false;

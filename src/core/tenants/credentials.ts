@@ -5,7 +5,7 @@ import { inTransaction } from '../db.ts';
 import type { Credential, Tenant } from '../database.ts';
 import type { CoreServices } from '../context.ts';
 import { systemTime } from '../clock/clock.ts';
-import { hashPassword, randomAlnum, sha256Hex, verifyPassword } from '../crypto/secrets.ts';
+import { hashPasswordAsync, randomAlnum, sha256Hex, verifyPassword } from '../crypto/secrets.ts';
 import { DomainError, ErrorCode, notFound } from '../errors/domain-error.ts';
 import { cachedCredential, credentialGeneration, forgetCredentials, rememberCredential } from './credential-cache.ts';
 
@@ -59,6 +59,7 @@ export async function issueCredential(services: CoreServices, tenantId: number, 
   const needsPublic = kind === CredentialKind.KEY_PAIR || kind === CredentialKind.PASSWORD || kind === CredentialKind.OAUTH_CLIENT;
   const publicId = needsPublic ? (options.publicId ?? randomAlnum(kind === CredentialKind.KEY_PAIR ? 32 : 20)) : null;
   const revealable = options.revealable === true || kind === CredentialKind.KEY_PAIR;
+  const secretHash = kind === CredentialKind.PASSWORD ? await hashPasswordAsync(secret) : sha256Hex(secret);
   const row = await services.db
     .insertInto('credentials')
     .values({
@@ -68,7 +69,7 @@ export async function issueCredential(services: CoreServices, tenantId: number, 
       mode,
       label,
       lookup: lookupFor(kind, publicId, secret),
-      secret_hash: kind === CredentialKind.PASSWORD ? hashPassword(secret) : sha256Hex(secret),
+      secret_hash: secretHash,
       secret_enc: revealable ? services.secrets.encrypt(secret) : null,
       created_at: systemTime(),
       revoked_at: null,

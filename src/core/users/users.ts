@@ -6,7 +6,7 @@ import type { Credential, Tenant, UserRow } from '../database.ts';
 import { isUniqueViolation } from '../db.ts';
 import type { CoreServices, TenantContext } from '../context.ts';
 import { systemTime } from '../clock/clock.ts';
-import { hashPassword, randomToken, verifyPassword } from '../crypto/secrets.ts';
+import { hashPassword, hashPasswordAsync, randomToken, verifyPassword } from '../crypto/secrets.ts';
 import { DomainError, ErrorCode, invalid, notFound } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';
 import { queueEmail } from '../outbox/outbox.ts';
@@ -41,6 +41,8 @@ export async function createUser(ctx: TenantContext, input: UserInput): Promise<
   if (!input.username) throw invalid('username is required', 'username');
   if (!input.password) throw invalid('password is required', 'password');
   checkPassword(input.password);
+  // Hashed before the transaction, off the event loop: scrypt's ~70 ms holds no write lock.
+  const passwordHash = await hashPasswordAsync(input.password);
   return inWork(ctx, async (ctx) => {
     const now = ctx.clock.now();
     try {
@@ -55,7 +57,7 @@ export async function createUser(ctx: TenantContext, input: UserInput): Promise<
           timezone: input.timezone ?? '',
           status: input.status ?? 'active',
           role: input.role ?? 'standard',
-          password_hash: hashPassword(input.password as string),
+          password_hash: passwordHash,
           created_at: now,
           updated_at: now,
           deleted_at: null,
