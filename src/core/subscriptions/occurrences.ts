@@ -10,7 +10,7 @@ import { jsonText } from '../query/json.ts';
 export interface VendorSubscriptionQuery {
   vendor: string;
   mode: Mode;
-  status?: string;
+  statuses?: readonly string[];
   /** Leave out those with this status reason (a door's deleted ones). */
   exceptReason?: string;
   accountId?: number;
@@ -22,7 +22,7 @@ export interface VendorSubscriptionQuery {
 
 export async function listVendorSubscriptions(ctx: TenantContext, q: VendorSubscriptionQuery): Promise<{ rows: SubscriptionRow[]; total: number }> {
   let base = ctx.db.selectFrom('subscriptions').where('tenant_id', '=', ctx.tenant.id).where('vendor', '=', q.vendor).where('mode', '=', q.mode).where('deleted_at', 'is', null);
-  if (q.status !== undefined) base = base.where('status', '=', q.status);
+  if (q.statuses !== undefined) base = base.where('status', 'in', q.statuses.length > 0 ? [...q.statuses] : ['-']);
   if (q.exceptReason !== undefined) base = base.where((eb) => eb.or([eb('status_reason', 'is', null), eb('status_reason', '!=', q.exceptReason as string)]));
   if (q.accountId !== undefined) base = base.where(jsonText(ctx.dialect, 'options', ['charge', 'accountId']), '=', String(q.accountId));
   if (q.orderId !== undefined) base = base.where(jsonText(ctx.dialect, 'options', ['charge', 'orderId']), '=', q.orderId);
