@@ -139,7 +139,7 @@ export async function chargeAndRecur(ctx: TenantContext, payment: PaymentInput, 
       'subscription.renewed',
       'subscription',
       recurring.id,
-      { renewal_id: Number(renewal.id), subscription_id: recurring.id, period_start: today, transaction_id: charge.id, amount: charge.amount, status: 'paid' },
+      { renewal_id: Number(renewal.id), subscription_id: recurring.id, vendor: recurring.vendor, next_bill_date: recurring.next_bill_date, period_start: today, transaction_id: charge.id, amount: charge.amount, status: 'paid' },
       recurring.mode,
     );
     if (done) await recordEvent(w, 'subscription.completed', 'subscription', recurring.id, recurring, recurring.mode);

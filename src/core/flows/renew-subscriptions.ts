@@ -531,6 +531,8 @@ async function renewWithin(ctx: TxContext, which: readonly number[] | number, op
     const renewal = {
       renewal_id: b.work.renewalId,
       subscription_id: sub.id,
+      vendor: sub.vendor,
+      next_bill_date: nextDate,
       period_start: b.plan.periodStart,
       period_end: b.plan.periodEnd,
       invoice_id: b.invoiceId,

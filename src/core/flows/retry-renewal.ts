@@ -223,7 +223,7 @@ export async function collectRenewalNow(ctx: TenantContext, renewalId: number): 
     const attempts = renewal.attempts + 1;
     if (result === 'approved') {
       await ctx.db.updateTable('renewals').set({ status: 'paid', attempts, transaction_id: transactionId, retry_at: null, updated_at: now }).where('id', '=', renewal.id).execute();
-      await recordEvent(ctx, 'subscription.renewal_paid', 'subscription', sub.id, { renewal_id: renewal.id, invoice_id: invoice.id, transaction_id: transactionId, attempt: attempts }, subscriptionMode(sub));
+      await recordEvent(ctx, 'subscription.renewal_paid', 'subscription', sub.id, { renewal_id: renewal.id, vendor: sub.vendor, invoice_id: invoice.id, transaction_id: transactionId, attempt: attempts }, subscriptionMode(sub));
       await recoverIfSettled(ctx, sub);
       return 'paid';
     }
@@ -238,7 +238,7 @@ export async function collectRenewalNow(ctx: TenantContext, renewalId: number): 
       'subscription.renewal_payment_failed',
       'subscription',
       sub.id,
-      { renewal_id: renewal.id, invoice_id: invoice.id, transaction_id: transactionId, attempt: attempts, reason: message },
+      { renewal_id: renewal.id, vendor: sub.vendor, invoice_id: invoice.id, transaction_id: transactionId, attempt: attempts, reason: message },
       subscriptionMode(sub),
     );
     return result === 'unknown' ? 'unknown' : 'declined';
@@ -258,7 +258,7 @@ export async function ignoreRenewal(ctx: TenantContext, renewalId: number): Prom
       throw new DomainError(ErrorCode.ILLEGAL_TRANSITION, `A renewal that is ${renewal.status} cannot be ignored`, { details: { reason: 'not_collectable' } });
     await ctx.db.updateTable('renewals').set({ status: 'ignored', retry_at: null, updated_at: ctx.clock.now() }).where('id', '=', renewal.id).execute();
     const sub = await ctx.db.selectFrom('subscriptions').selectAll().where('id', '=', renewal.subscription_id).executeTakeFirstOrThrow();
-    await recordEvent(ctx, 'subscription.renewal_ignored', 'subscription', sub.id, { renewal_id: renewal.id, invoice_id: renewal.invoice_id }, subscriptionMode(sub));
+    await recordEvent(ctx, 'subscription.renewal_ignored', 'subscription', sub.id, { renewal_id: renewal.id, vendor: sub.vendor, invoice_id: renewal.invoice_id }, subscriptionMode(sub));
     await recoverIfSettled(ctx, sub);
   });
 }

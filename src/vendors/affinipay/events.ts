@@ -15,6 +15,7 @@ import { decodeId, encodeId, sameSecond, type GatewayKind } from './ids.ts';
 import type { Router } from './routing.ts';
 import { GATEWAY_TYPES, renderContext, renderTransaction, txnFields } from './transactions.ts';
 import { readInstant, readPage, searchResults, timestamp, type Body } from './wire.ts';
+import { expandRecurring, renderRecurringData, type RecurringShown } from './recurring-events.ts';
 
 interface Shown {
   /** The AffiniPay event type. */
@@ -24,6 +25,8 @@ interface Shown {
   asCreated?: boolean;
   /** Show the transaction as it is now (a charge whose refund was voided). */
   current?: boolean;
+  /** A recurring charge or occurrence instead of a transaction (row then names the subscription). */
+  recurring?: RecurringShown;
 }
 
 const SUB_KINDS: GatewayKind[] = ['event0', 'event1', 'event2', 'event3'];
@@ -40,14 +43,20 @@ export interface CoreEvent {
   id: number;
   type: string;
   objectType: string;
+  objectId?: number;
   data: unknown;
   createdAt: number;
 }
 
-export const fromRow = (row: EventRow): CoreEvent => ({ id: row.id, type: row.type, objectType: row.object_type, data: JSON.parse(row.data) as unknown, createdAt: row.created_at });
+export const fromRow = (row: EventRow): CoreEvent => ({ id: row.id, type: row.type, objectType: row.object_type, objectId: Number(row.object_id), data: JSON.parse(row.data) as unknown, createdAt: row.created_at });
 
 /** The AffiniPay events one core event shows as, oldest first. */
 export function expand(event: CoreEvent): Shown[] {
+  if (event.objectType === 'subscription') {
+    const data = (event.data ?? {}) as { subscription_id?: unknown; id?: unknown };
+    const id = Number(event.objectId ?? data.subscription_id ?? data.id);
+    return expandRecurring(event, id).map((s) => ({ type: s.type, row: { id } as TransactionRow, recurring: s.recurring }));
+  }
   if (event.objectType !== 'transaction') return [];
   const data = (event.data ?? {}) as Record<string, unknown>;
   if (event.type === 'transaction.refunded') {
@@ -101,14 +110,25 @@ interface Listed {
   shown: Shown;
 }
 
-async function renderEvents(ctx: TenantContext, listed: readonly Listed[]): Promise<Record<string, unknown>[]> {
+async function renderEvents(ctx: TenantContext, all: readonly Listed[]): Promise<Record<string, unknown>[]> {
+  const recurring = all.filter((l) => l.shown.recurring);
+  const recurringData = await renderRecurringData(
+    ctx,
+    recurring.map((l) => l.shown.recurring as RecurringShown),
+  );
+  const dataOf = new Map(recurring.map((l, i) => [l, recurringData[i]]));
+  const listed = all.filter((l) => !l.shown.recurring);
   const current = await transactionsByIds(
     ctx,
     listed.filter((l) => l.shown.current).map((l) => l.shown.row.id),
   );
   const rows = listed.map((l) => (l.shown.current ? current.get(l.shown.row.id) : l.shown.row)).filter((r): r is TransactionRow => r !== undefined);
   const rc = await renderContext(ctx, rows);
-  return listed.flatMap((l) => {
+  return all.flatMap((l) => {
+    if (l.shown.recurring) {
+      const data = dataOf.get(l);
+      return data ? [{ id: encodeId(SUB_KINDS[l.sub], l.event.id, l.event.createdAt), created: timestamp(l.event.createdAt), type: l.shown.type, data }] : [];
+    }
     const row = l.shown.current ? current.get(l.shown.row.id) : l.shown.row;
     if (!row) return [];
     return [
@@ -135,7 +155,7 @@ async function list(request: FastifyRequest): Promise<Record<string, unknown>> {
   const page = readPage(query, 1000);
   const start = readInstant(query.start_date, 'start_date');
   const ascending = start !== undefined;
-  const rows = await eventsOfMode(ctx, { mode: modeOf(ctx), objectTypes: ['transaction'], createdAfter: start, order: ascending ? 'asc' : 'desc' });
+  const rows = await eventsOfMode(ctx, { mode: modeOf(ctx), objectTypes: ['transaction', 'subscription'], createdAfter: start, order: ascending ? 'asc' : 'desc' });
   const all: Listed[] = rows.flatMap((row) => {
     const event = fromRow(row);
     const shown = expand(event).map((s, sub) => ({ event, sub, shown: s }));
