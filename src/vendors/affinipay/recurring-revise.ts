@@ -84,7 +84,9 @@ async function revise(request: FastifyRequest, replace: boolean): Promise<Record
       // A PATCH's method hash names its type (spec §4.11); the same type changes fields of the stored one.
       if (value.type === undefined || value.type === null || value.type === '') throw invalidData('method.type', 'not_null', 'may not be null');
       const type = methodKind(value, 'method');
-      if (current && type === current.kind) changes.methodChanges = methodChanges(value);
+      // Full details (a number, an account number, track data) replace the method instead.
+      const details = ['number', 'track1', 'track2', 'account_number', 'routing_number'].some((field) => value[field] !== undefined && value[field] !== null && value[field] !== '');
+      if (current && type === current.kind && !details) changes.methodChanges = methodChanges(value);
     }
     if (!changes.methodChanges) {
       const ref = await methodRef(ctx, body.method, 'method', account?.kind);
