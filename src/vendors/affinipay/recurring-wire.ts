@@ -57,6 +57,8 @@ export interface ScheduleRead {
   maxOccurrences?: number;
   maxAmount?: number;
   amount: number;
+  /** A PUT or PATCH: a schedule without dates is update_results_in_no_occurrences. */
+  update?: boolean;
 }
 
 /** The neutral schedule of an AffiniPay schedule (or recur) hash; invalid_data on the first problem. */
@@ -81,7 +83,7 @@ export function readSchedule(value: unknown, read: ScheduleRead): Schedule {
   if (read.maxOccurrences !== undefined) schedule.maxOccurrences = read.maxOccurrences;
   if (read.maxAmount !== undefined) schedule.maxAmount = read.maxAmount;
   for (const problem of scheduleProblems(schedule, { amount: read.amount })) {
-    if (problem.code === 'no_occurrences') throw apError('no_occurrences_for_schedule');
+    if (problem.code === 'no_occurrences') throw apError(read.update ? 'update_results_in_no_occurrences' : 'no_occurrences_for_schedule');
     if (problem.code === 'below_amount') throw invalidData(prefix === 'recur' ? 'recur.max_amount' : 'max_amount', 'below_minimum_value', 'Max amount is less than the amount');
     throw invalidData(`${prefix}.${WIRE_FIELDS[problem.field] ?? problem.field}`, 'invalid', `${WIRE_FIELDS[problem.field] ?? problem.field} ${problem.message}`);
   }
