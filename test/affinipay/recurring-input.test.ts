@@ -145,3 +145,27 @@ describe('parallel requests on money routes', () => {
     await ap.assertLedger();
   });
 });
+
+describe('card expiry notices on the clock', () => {
+  test('a saved card expiring in March: expiring on Mar 1, expired on Apr 1, for the card and its recurring charge', async () => {
+    const expiring = await ap.call('POST', '/v1/cards', card('4242424242424242', { exp_month: 3, exp_year: 2030 }));
+    assert.equal(expiring.status, 200, expiring.text);
+    const created = await ap.call('POST', '/v1/recurring/charges', { amount: 300, method: expiring.body.id, schedule: { start: '2030-01-20', interval_unit: 'MONTH', interval_delay: 1 } });
+    assert.equal(created.status, 200, created.text);
+    const notices = async () => (await ap.call('GET', '/v1/events?page_size=1000')).body.results.filter((e: any) => e.type.includes('payment_method.expir'));
+    await ap.advance('40d'); // Feb 24
+    assert.equal((await notices()).length, 0);
+    await ap.advance('6d'); // Mar 2
+    const first = await notices();
+    assert.deepEqual(first.map((e: any) => e.type).sort(), ['payment_method.expiring', 'recurring_charge.payment_method.expiring']);
+    assert.equal(first.find((e: any) => e.type === 'payment_method.expiring').data.id, expiring.body.id);
+    assert.equal(first.find((e: any) => e.type === 'recurring_charge.payment_method.expiring').data.id, created.body.id);
+    assert.equal(first.find((e: any) => e.type === 'payment_method.expiring').created, '2030-03-01T00:00:00.000Z');
+    await ap.advance('31d'); // Apr 2
+    const all = (await notices()).map((e: any) => e.type).sort();
+    assert.deepEqual(all, ['payment_method.expired', 'payment_method.expiring', 'recurring_charge.payment_method.expired', 'recurring_charge.payment_method.expiring']);
+    await ap.advance('60d');
+    assert.equal((await notices()).length, 4);
+    await ap.assertLedger();
+  });
+});

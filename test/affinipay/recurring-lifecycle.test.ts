@@ -147,12 +147,7 @@ describe('a recurring charge over three months', () => {
 
 describe('modes and holds on the clock', () => {
   test('a live recurring charge renews in live mode: only the live key sees it, its charges and events', async () => {
-    const created = await ap.call(
-      'POST',
-      '/v1/recurring/charges',
-      { amount: 700, method: liveCard(), schedule: { start: '2030-08-01', interval_unit: 'MONTH', interval_delay: 1 } },
-      { key: ap.lk },
-    );
+    const created = await ap.call('POST', '/v1/recurring/charges', { amount: 700, method: liveCard(), schedule: { start: '2030-08-01', interval_unit: 'MONTH', interval_delay: 1 } }, { key: ap.lk });
     assert.equal(created.status, 200, created.text);
     const id = created.body.id;
     assert.equal((await ap.call('GET', `/v1/recurring/charges/${id}`)).status, 404);

@@ -95,8 +95,7 @@ export async function chargeAndRecur(ctx: TenantContext, payment: PaymentInput, 
     const today = tenantToday(w);
     const schedule = input.schedule;
     const next = nextBillDate(uncapped(schedule), today);
-    const done =
-      next === null || (schedule.maxOccurrences !== undefined && schedule.maxOccurrences <= 1) || (schedule.maxAmount !== undefined && transaction.amount >= schedule.maxAmount);
+    const done = next === null || (schedule.maxOccurrences !== undefined && schedule.maxOccurrences <= 1) || (schedule.maxAmount !== undefined && transaction.amount >= schedule.maxAmount);
     const opened = await open(w, input, method, null);
     const now = w.clock.now();
     const renewal = await w.db
@@ -139,7 +138,16 @@ export async function chargeAndRecur(ctx: TenantContext, payment: PaymentInput, 
       'subscription.renewed',
       'subscription',
       recurring.id,
-      { renewal_id: Number(renewal.id), subscription_id: recurring.id, vendor: recurring.vendor, next_bill_date: recurring.next_bill_date, period_start: today, transaction_id: charge.id, amount: charge.amount, status: 'paid' },
+      {
+        renewal_id: Number(renewal.id),
+        subscription_id: recurring.id,
+        vendor: recurring.vendor,
+        next_bill_date: recurring.next_bill_date,
+        period_start: today,
+        transaction_id: charge.id,
+        amount: charge.amount,
+        status: 'paid',
+      },
       recurring.mode,
     );
     if (done) await recordEvent(w, 'subscription.completed', 'subscription', recurring.id, recurring, recurring.mode);
@@ -168,7 +176,7 @@ function refuse(message: string, reason: string): DomainError {
 /** A copy of a stored method with some fields changed, for one recurring charge (the saved method itself is untouched). */
 async function changedCopy(ctx: TxContext, methodId: number, changes: NonNullable<RecurringChanges['methodChanges']>): Promise<PaymentMethodRow> {
   const stored = await ctx.db.selectFrom('payment_methods').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', '=', methodId).executeTakeFirstOrThrow();
-  const { id: _id, tenant_id: _t, created_at: _c, deleted_at: _d, token: _token, mode: _mode, ...values } = stored;
+  const { id: _id, tenant_id: _t, created_at: _c, deleted_at: _d, token: _token, mode: _mode, expiry_notice_at: _at, expiry_notices: _n, ...values } = stored;
   const address = { ...(JSON.parse(stored.billing_address || '{}') as Record<string, unknown>), ...(changes.address ?? {}) };
   return insertMethod(ctx, {
     ...values,
@@ -197,7 +205,11 @@ export async function reviseRecurring(ctx: TenantContext, id: number, changes: R
     else if (changes.methodChanges && sub.payment_method_id !== null) set.payment_method_id = (await changedCopy(w, sub.payment_method_id, changes.methodChanges)).id;
     if (changes.schedule) {
       set.schedule = JSON.stringify(changes.schedule);
-      const last = await w.db.selectFrom('renewals').select((eb) => eb.fn.max('period_start').as('last')).where('subscription_id', '=', id).executeTakeFirst();
+      const last = await w.db
+        .selectFrom('renewals')
+        .select((eb) => eb.fn.max('period_start').as('last'))
+        .where('subscription_id', '=', id)
+        .executeTakeFirst();
       const today = tenantToday(w);
       const from = last?.last && String(last.last) >= today ? String(last.last) : null;
       const next = from === null ? firstBillDate(uncapped(changes.schedule), today) : nextBillDate(uncapped(changes.schedule), from);

@@ -487,7 +487,13 @@ async function renewWithin(ctx: TxContext, which: readonly number[] | number, op
         postings.push(capturePosting(txnRef, total));
         allocations.push({ tenant_id: ctx.tenant.id, transaction_id: b.txnId, invoice_id: b.invoiceId, customer_id: sub.customer_id, kind: 'payment', amount: total, created_at: now });
         postings.push(applyPosting(txnRef, invoiceRef, total));
-        events.push({ mode: subscriptionMode(sub), type: 'invoice.payment_applied', objectType: 'invoice', objectId: b.invoiceId, snapshot: { invoice: b.invoice, transaction_id: b.txnId, amount: total } });
+        events.push({
+          mode: subscriptionMode(sub),
+          type: 'invoice.payment_applied',
+          objectType: 'invoice',
+          objectId: b.invoiceId,
+          snapshot: { invoice: b.invoice, transaction_id: b.txnId, amount: total },
+        });
       } else attempts.push({ invoiceId: b.invoiceId, transactionId: b.txnId, outcome: b.status === 'unknown' ? 'unknown' : 'declined' });
     } else if (b.status === 'failed') attempts.push({ invoiceId: b.invoiceId, transactionId: null, outcome: 'declined' });
     if (b.status === 'paid' && total > 0) events.push({ mode: subscriptionMode(sub), type: 'invoice.paid', objectType: 'invoice', objectId: b.invoiceId, snapshot: b.invoice });

@@ -143,7 +143,14 @@ async function exhaust(ctx: TxContext, renewal: RenewalRow, sub: SubscriptionRow
       ? { status: 'cancelled', status_reason: 'nonpayment', cancelled_at: now, next_bill_at: null, updated_at: now }
       : { status: 'unpaid', status_reason: 'nonpayment', updated_at: now };
   const updated = await ctx.db.updateTable('subscriptions').set(set).where('id', '=', sub.id).returningAll().executeTakeFirstOrThrow();
-  await recordEvent(ctx, final === 'cancel' ? 'subscription.cancelled' : 'subscription.unpaid', 'subscription', sub.id, { ...updated, reason: 'nonpayment', last_error: last.message }, subscriptionMode(sub));
+  await recordEvent(
+    ctx,
+    final === 'cancel' ? 'subscription.cancelled' : 'subscription.unpaid',
+    'subscription',
+    sub.id,
+    { ...updated, reason: 'nonpayment', last_error: last.message },
+    subscriptionMode(sub),
+  );
   await notify(
     ctx,
     updated,
@@ -223,7 +230,14 @@ export async function collectRenewalNow(ctx: TenantContext, renewalId: number): 
     const attempts = renewal.attempts + 1;
     if (result === 'approved') {
       await ctx.db.updateTable('renewals').set({ status: 'paid', attempts, transaction_id: transactionId, retry_at: null, updated_at: now }).where('id', '=', renewal.id).execute();
-      await recordEvent(ctx, 'subscription.renewal_paid', 'subscription', sub.id, { renewal_id: renewal.id, vendor: sub.vendor, invoice_id: invoice.id, transaction_id: transactionId, attempt: attempts }, subscriptionMode(sub));
+      await recordEvent(
+        ctx,
+        'subscription.renewal_paid',
+        'subscription',
+        sub.id,
+        { renewal_id: renewal.id, vendor: sub.vendor, invoice_id: invoice.id, transaction_id: transactionId, attempt: attempts },
+        subscriptionMode(sub),
+      );
       await recoverIfSettled(ctx, sub);
       return 'paid';
     }

@@ -94,7 +94,8 @@ export async function occurrencesOfCharges(ctx: TenantContext, txns: readonly Pi
   const subIds = [...new Set(txns.flatMap((t) => (t.subscription_id === null ? [] : [Number(t.subscription_id)])))];
   if (subIds.length === 0) return out;
   const subs = new Map<number, SubscriptionRow>();
-  for (const part of chunks(subIds)) for (const row of await ctx.db.selectFrom('subscriptions').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', 'in', part).execute()) subs.set(row.id, row);
+  for (const part of chunks(subIds))
+    for (const row of await ctx.db.selectFrom('subscriptions').selectAll().where('tenant_id', '=', ctx.tenant.id).where('id', 'in', part).execute()) subs.set(row.id, row);
   const occurrences = await occurrencesOf(ctx, subIds);
   const charges = await renewalCharges(ctx, [...occurrences.values()].flat());
   const wanted = new Set(txns.map((t) => t.id));

@@ -1,6 +1,7 @@
 // Payment-method vault: cards (full number AES-256-GCM encrypted, only brand/first6/last4/expiry
 // visible) and bank accounts (routing number, masked account), plus one-time tokens that expire.
 import type { PaymentMethodRow } from '../database.ts';
+import { initialNotice } from './expiry-notices.ts';
 import { modeOf, type TenantContext } from '../context.ts';
 import { randomAlnum, randomToken } from '../crypto/secrets.ts';
 import { DomainError, ErrorCode, invalid, notFound } from '../errors/domain-error.ts';
@@ -65,12 +66,21 @@ function normalizeYear(year: number): number {
 
 export async function insertMethod(
   ctx: TxContext,
-  values: Omit<PaymentMethodRow, 'id' | 'tenant_id' | 'created_at' | 'deleted_at' | 'token' | 'mode'>,
+  values: Omit<PaymentMethodRow, 'id' | 'tenant_id' | 'created_at' | 'deleted_at' | 'token' | 'mode' | 'expiry_notice_at' | 'expiry_notices'>,
   refs?: readonly RefChange[],
 ): Promise<PaymentMethodRow> {
   const row = await ctx.db
     .insertInto('payment_methods')
-    .values({ ...values, mode: modeOf(ctx), tenant_id: ctx.tenant.id, token: randomAlnum(16), created_at: ctx.clock.now(), deleted_at: null })
+    .values({
+      ...values,
+      // A card's expiry notices, due on its expiry month's 1st and the next month's (./expiry-notices.ts).
+      ...(values.kind === 'card' ? initialNotice(ctx, values.exp_month, values.exp_year, ctx.clock.now()) : {}),
+      mode: modeOf(ctx),
+      tenant_id: ctx.tenant.id,
+      token: randomAlnum(16),
+      created_at: ctx.clock.now(),
+      deleted_at: null,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   await setRefs(ctx, 'payment_method', row.id, refs);

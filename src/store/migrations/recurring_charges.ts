@@ -8,6 +8,9 @@
 //   renewal (it waits to be collected on request), ending as soon as its last occurrence is billed
 //   (no period after it), and the fields every charge it makes carries (merchant account, order
 //   reference, the door's fields).
+// Payment methods gain the card expiry notices (AffiniPay's payment_method.expiring on the 1st of the
+// expiry month, .expired on the 1st of the month after): the next notice's instant on the tenant's
+// clock and how many were given, so the due-work runner gives each once.
 import type { Kysely } from 'kysely';
 import type { Dialect } from './ddl.ts';
 
@@ -22,5 +25,11 @@ export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> 
     .alterTable('subscriptions')
     .addColumn('options', 'text', (c) => c.notNull().defaultTo('{}'))
     .execute();
+  await db.schema.alterTable('payment_methods').addColumn('expiry_notice_at', 'bigint').execute();
+  await db.schema
+    .alterTable('payment_methods')
+    .addColumn('expiry_notices', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema.createIndex('payment_methods_expiry_notice').on('payment_methods').columns(['tenant_id', 'expiry_notice_at']).execute();
   await db.schema.createIndex('subscriptions_vendor_mode').on('subscriptions').columns(['tenant_id', 'vendor', 'mode', 'created_at']).execute();
 }

@@ -174,16 +174,16 @@ export function paymentInput(ctx: TenantContext, request: PaymentRequest, type: 
   const fields = { ...(request.data === undefined ? {} : { data: request.data }), ...(request.fields ?? {}) };
   return {
     type,
-      amount: request.amount,
-      currency: request.currency,
-      source: request.source,
-      accountId: request.account.id,
-      orderId: request.reference ?? null,
-      refs: request.refs,
-      vendorData: Object.keys(fields).length > 0 ? { [VENDOR]: fields } : {},
-      processor: processorOptions(ctx, request.account, request.swiped, type !== TxnType.CREDIT),
-      // A hold not captured within 7 days voids itself (spec §4.4): the engine's authorization_expiry job.
-      ...(type === TxnType.AUTHORIZE ? { authorizationWindowMs: HOLD_DAYS * 86_400_000 } : {}),
+    amount: request.amount,
+    currency: request.currency,
+    source: request.source,
+    accountId: request.account.id,
+    orderId: request.reference ?? null,
+    refs: request.refs,
+    vendorData: Object.keys(fields).length > 0 ? { [VENDOR]: fields } : {},
+    processor: processorOptions(ctx, request.account, request.swiped, type !== TxnType.CREDIT),
+    // A hold not captured within 7 days voids itself (spec §4.4): the engine's authorization_expiry job.
+    ...(type === TxnType.AUTHORIZE ? { authorizationWindowMs: HOLD_DAYS * 86_400_000 } : {}),
   };
 }
 

@@ -54,6 +54,10 @@ export function expandRecurring(event: Event, subscriptionId: number): Array<{ t
         ...(data.next_bill_date && renewalId !== undefined ? [occurrence('recurring_charge.occurrence.created', { renewalId, after: true })] : []),
       ];
     }
+    case 'subscription.payment_method_expiring':
+      return [charge('recurring_charge.payment_method.expiring')];
+    case 'subscription.payment_method_expired':
+      return [charge('recurring_charge.payment_method.expired')];
     case 'subscription.renewal_paid':
       return renewalId === undefined ? [] : [occurrence('recurring_charge.occurrence.paid', { renewalId })];
     case 'subscription.renewal_payment_failed':

@@ -20,7 +20,6 @@ import { renderSchedule } from './recurring-wire.ts';
 import { renderContext, renderTransaction } from './transactions.ts';
 import { timestamp } from './wire.ts';
 
-
 /** Whether a subscription is one of this door's recurring charges seen by this credential. */
 export const isRecurringCharge = (ctx: TenantContext, sub: SubscriptionRow): boolean => sub.vendor === VENDOR && sub.mode === modeOf(ctx);
 

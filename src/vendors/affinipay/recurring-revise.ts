@@ -67,7 +67,15 @@ async function revise(request: FastifyRequest, replace: boolean): Promise<Record
   const caps = replace ? given : { maxOccurrences: given.maxOccurrences ?? stored.maxOccurrences, maxAmount: given.maxAmount ?? stored.maxAmount };
   const touched = body.schedule !== undefined || body.amount !== undefined || body.max_occurrences !== undefined || body.max_amount !== undefined;
   const wire = replace ? body.schedule : { ...renderSchedule(stored), ...(isObject(body.schedule) ? body.schedule : {}) };
-  const schedule = touched ? readSchedule(wire, { prefix: 'schedule', update: true, amount, ...(caps.maxOccurrences !== undefined ? { maxOccurrences: caps.maxOccurrences } : {}), ...(caps.maxAmount !== undefined ? { maxAmount: caps.maxAmount } : {}) }) : undefined;
+  const schedule = touched
+    ? readSchedule(wire, {
+        prefix: 'schedule',
+        update: true,
+        amount,
+        ...(caps.maxOccurrences !== undefined ? { maxOccurrences: caps.maxOccurrences } : {}),
+        ...(caps.maxAmount !== undefined ? { maxAmount: caps.maxAmount } : {}),
+      })
+    : undefined;
   const changes: RecurringChanges = { vendor: VENDOR };
   if (body.amount !== undefined) changes.amount = amount;
   if (body.description !== undefined) changes.description = readString(body.description, 'description', 255) ?? '';

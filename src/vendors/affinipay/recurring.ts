@@ -93,7 +93,9 @@ async function scheduleCharge(request: FastifyRequest): Promise<Record<string, u
   const accounts = await accountsOf(ctx);
   const kind = charge.payment_kind === 'bank' ? 'bank' : 'card';
   const account =
-    accounts.find((a) => a.id === charge.account_id) ?? accounts.find((a) => a.mode === modeOf(ctx) && a.kind === kind && a.primary && a.status === 'active') ?? paymentAccount(ctx, accounts, undefined, kind);
+    accounts.find((a) => a.id === charge.account_id) ??
+    accounts.find((a) => a.mode === modeOf(ctx) && a.kind === kind && a.primary && a.status === 'active') ??
+    paymentAccount(ctx, accounts, undefined, kind);
   return open(ctx, { amount, body, account, source: { methodId: charge.payment_method_id } });
 }
 
