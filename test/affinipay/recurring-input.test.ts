@@ -169,3 +169,28 @@ describe('card expiry notices on the clock', () => {
     await ap.assertLedger();
   });
 });
+
+describe('purge', () => {
+  test('94: purging test data empties the recurring list and stops their collection; live ones stay', async () => {
+    const live = await ap.call(
+      'POST',
+      '/v1/recurring/charges',
+      { amount: 100, method: card('4242424242424242', { exp_year: 2045 }), schedule: { start: '2031-01-01', interval_unit: 'MONTH', interval_delay: 1 } },
+      { key: ap.lk },
+    );
+    assert.equal(live.status, 200, live.text);
+    assert.ok((await ap.call('GET', '/v1/recurring/charges')).body.total_entries > 0);
+    const purged = await ap.call('POST', '/v1/merchant/purge-test-data');
+    assert.equal(purged.status, 204);
+    assert.equal((await ap.call('GET', '/v1/recurring/charges')).body.total_entries, 0);
+    assert.equal((await ap.call('GET', `/v1/recurring/charges/${rc.id}`)).status, 404);
+    const liveList = await ap.call('GET', '/v1/recurring/charges', undefined, { key: ap.lk });
+    assert.deepEqual(
+      liveList.body.results.map((r: any) => r.id),
+      [live.body.id],
+    );
+    await ap.advance('70d');
+    assert.equal((await ap.call('GET', '/v1/transactions')).body.total_entries, 0);
+    await ap.assertLedger();
+  });
+});
