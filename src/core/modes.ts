@@ -20,6 +20,15 @@ export async function purgeTestData(ctx: TenantContext): Promise<{ transactions:
       .where('used_at', 'is', null)
       .where('payment_method_id', 'in', (eb) => eb.selectFrom('payment_methods').select('id').where('tenant_id', '=', ctx.tenant.id).where('mode', '=', 'test'))
       .execute();
+    // Test subscriptions charging a test method (recurring charges) stop and leave every list; their
+    // renewals stay as history. Before the methods are marked, while they still read as test.
+    await ctx.db
+      .updateTable('subscriptions')
+      .set({ mode: PURGED, status: 'cancelled', status_reason: 'purged', cancelled_at: now, next_bill_at: null, updated_at: now })
+      .where('tenant_id', '=', ctx.tenant.id)
+      .where('mode', '=', 'test')
+      .where('payment_method_id', 'in', (eb) => eb.selectFrom('payment_methods').select('id').where('tenant_id', '=', ctx.tenant.id).where('mode', '=', 'test'))
+      .execute();
     const counts = { transactions: 0, paymentMethods: 0, events: 0, documents: 0 };
     for (const [table, key] of [
       ['transactions', 'transactions'],

@@ -34,6 +34,8 @@ export interface ChargeAndApplyInput extends ApplyPlan {
   accountId?: number | null;
   /** The subscription the charge collects for (a renewal's retry). */
   subscriptionId?: number | null;
+  /** The order reference the charge carries (a recurring charge's reference). */
+  orderId?: string | null;
   /** The currency to charge in (the named invoices' must match it); the invoices' or the customer's when absent. */
   currency?: string;
   /** The kind of source the caller names (a card, a bank account); another kind is refused before the charge. */
@@ -89,6 +91,7 @@ export async function chargeAndApplyWithin(ctx: TxContext, input: ChargeAndApply
       processor: input.processor,
       accountId: input.accountId,
       subscriptionId: input.subscriptionId,
+      orderId: input.orderId,
       expectKind: input.methodKind,
     },
     seqs,

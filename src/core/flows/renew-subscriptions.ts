@@ -40,6 +40,7 @@ import { subscriptionLines } from '../subscriptions/lines.ts';
 import { nextAfterSkip, planRenewal, type RenewalPlan, type UsageTotals } from '../subscriptions/renewal-plan.ts';
 import { addQuantities } from '../subscriptions/quantities.ts';
 import { BILLABLE_STATUSES, dueInstant, subscriptionSchedule } from '../subscriptions/subscriptions.ts';
+import { collectOptions, subscriptionMode } from '../subscriptions/collect-options.ts';
 import { PURPOSE_INVOICE_PAYMENT } from './pay-invoice.ts';
 import { inWork, type TxContext } from '../work.ts';
 
@@ -60,6 +61,8 @@ export interface RenewOptions {
   moment: number;
   /** Bill the next period now even if it is not due yet (ChargeOver's ?action=invoice, a package's first invoice). */
   force?: boolean;
+  /** false: only invoice the period, charge nothing (an occurrence skipped before it was due: AffiniPay's ignore). */
+  collect?: boolean;
 }
 
 /** Subscriptions of the tenant due at or before `moment`, oldest due first. */
@@ -183,8 +186,9 @@ async function loadMethods(ctx: TxContext, subs: readonly SubscriptionRow[], cus
   const out = new Map<number, PaymentMethodRow | null>();
   for (const sub of charging) {
     if (sub.payment_method_id !== null) {
+      // A method named for the subscription alone (a card given with a recurring charge) is transient: not in any vault list, still charged.
       const method = byId.get(sub.payment_method_id);
-      out.set(sub.id, method && method.status === 'active' && (method.kind === 'card' || method.kind === 'bank') ? method : null);
+      out.set(sub.id, method && (method.status === 'active' || method.status === 'transient') && (method.kind === 'card' || method.kind === 'bank') ? method : null);
       continue;
     }
     const customer = customers.get(sub.customer_id);
@@ -327,7 +331,7 @@ async function renewWithin(ctx: TxContext, which: readonly number[] | number, op
     if (!customer) throw new DomainError(ErrorCode.NOT_FOUND, `customer ${sub.customer_id} of subscription ${sub.id} not found`);
     const computed = computeLines(plan.lines.map((l) => ({ itemId: l.itemId, description: l.description, quantity: l.quantity, unitPrice: l.unitPrice })));
     const totals = computeTotals(computed);
-    const charging = sub.collection === 'charge' && totals.total > 0;
+    const charging = sub.collection === 'charge' && totals.total > 0 && options.collect !== false;
     const method = charging ? (methods.get(sub.id) ?? null) : null;
     let txn: Record<string, unknown> | null = null;
     let status: Billed['status'] = totals.total === 0 ? 'paid' : 'open';
@@ -350,6 +354,7 @@ async function renewWithin(ctx: TxContext, which: readonly number[] | number, op
       });
       const txnStatus = statusOf('sale', outcome);
       const captured = txnStatus === TxnStatus.CAPTURED;
+      const fields = collectOptions(sub).charge ?? {};
       txn = transactionRow(
         ctx,
         seq,
@@ -373,6 +378,11 @@ async function renewWithin(ctx: TxContext, which: readonly number[] | number, op
           subscription_id: sub.id,
           authorized_at: captured ? now : null,
           captured_at: captured ? now : null,
+          // The subscription's mode (the runner's context has no credential), account and fields.
+          mode: subscriptionMode(sub),
+          account_id: fields.accountId ?? null,
+          order_id: fields.orderId ?? null,
+          vendor_data: JSON.stringify(fields.vendorData ?? {}),
         },
         now,
       );
@@ -462,11 +472,12 @@ async function renewWithin(ctx: TxContext, which: readonly number[] | number, op
     const invoiceRef = { id: b.invoiceId, customer_id: sub.customer_id, currency: sub.currency };
     const total = Number(b.invoice.total);
     postings.push(issuePosting(invoiceRef, revenueOf(b.invoice as { subtotal: number; discount_total: number; adjustment_total: number }), Number(b.invoice.tax_total), 'invoice_issued'));
-    events.push({ type: 'invoice.created', objectType: 'invoice', objectId: b.invoiceId, snapshot: { ...b.invoice, amount_paid: 0, balance: total, paid_at: null } });
+    events.push({ mode: subscriptionMode(sub), type: 'invoice.created', objectType: 'invoice', objectId: b.invoiceId, snapshot: { ...b.invoice, amount_paid: 0, balance: total, paid_at: null } });
     if (b.txn) {
       const txnRef = { id: b.txnId as number, type: 'sale', currency: sub.currency, customer_id: sub.customer_id };
       const status = String(b.txn.status);
       events.push({
+        mode: subscriptionMode(sub),
         type: status === TxnStatus.CAPTURED ? 'transaction.captured' : status === TxnStatus.UNKNOWN ? 'transaction.unknown' : 'transaction.declined',
         objectType: 'transaction',
         objectId: b.txnId as number,
@@ -476,14 +487,22 @@ async function renewWithin(ctx: TxContext, which: readonly number[] | number, op
         postings.push(capturePosting(txnRef, total));
         allocations.push({ tenant_id: ctx.tenant.id, transaction_id: b.txnId, invoice_id: b.invoiceId, customer_id: sub.customer_id, kind: 'payment', amount: total, created_at: now });
         postings.push(applyPosting(txnRef, invoiceRef, total));
-        events.push({ type: 'invoice.payment_applied', objectType: 'invoice', objectId: b.invoiceId, snapshot: { invoice: b.invoice, transaction_id: b.txnId, amount: total } });
+        events.push({
+          mode: subscriptionMode(sub),
+          type: 'invoice.payment_applied',
+          objectType: 'invoice',
+          objectId: b.invoiceId,
+          snapshot: { invoice: b.invoice, transaction_id: b.txnId, amount: total },
+        });
       } else attempts.push({ invoiceId: b.invoiceId, transactionId: b.txnId, outcome: b.status === 'unknown' ? 'unknown' : 'declined' });
     } else if (b.status === 'failed') attempts.push({ invoiceId: b.invoiceId, transactionId: null, outcome: 'declined' });
-    if (b.status === 'paid' && total > 0) events.push({ type: 'invoice.paid', objectType: 'invoice', objectId: b.invoiceId, snapshot: b.invoice });
+    if (b.status === 'paid' && total > 0) events.push({ mode: subscriptionMode(sub), type: 'invoice.paid', objectType: 'invoice', objectId: b.invoiceId, snapshot: b.invoice });
     const failed = b.status === 'failed';
     const failedOn = tenantDate(ctx, options.moment);
     // The first step of the ladder; with no ladder, at once (the dunning kind then takes the last step).
-    const retryAt = !failed ? null : settings.dunningDays.length > 0 ? dayStart(ctx, addDaysTo(failedOn, settings.dunningDays[0])) : options.moment;
+    const collect = collectOptions(sub);
+    // A subscription that never retries on its own (collect.retries none) waits to be collected on request.
+    const retryAt = !failed || collect.retries === 'none' ? null : settings.dunningDays.length > 0 ? dayStart(ctx, addDaysTo(failedOn, settings.dunningDays[0])) : options.moment;
     renewalUpdates.push({
       id: b.work.renewalId,
       period_end: b.plan.periodEnd,
@@ -508,7 +527,8 @@ async function renewWithin(ctx: TxContext, which: readonly number[] | number, op
       current_period_end: b.plan.periodEnd,
       status: becomesPastDue ? 'past_due' : sub.status === 'trialing' && sub.trial_ends_on !== null && sub.trial_ends_on <= b.plan.periodStart ? 'active' : sub.status,
       carry: '[]',
-      ends_at: nextDate === null ? dayStart(ctx, b.plan.periodEnd) : null,
+      // Ran out: it ends when the last period does, or at once for one that ends with its last billing.
+      ends_at: nextDate === null ? (collect.ends === 'last_billing' ? options.moment : dayStart(ctx, b.plan.periodEnd)) : null,
       retry_after: null,
       last_error: null,
       updated_at: now,
@@ -517,6 +537,8 @@ async function renewWithin(ctx: TxContext, which: readonly number[] | number, op
     const renewal = {
       renewal_id: b.work.renewalId,
       subscription_id: sub.id,
+      vendor: sub.vendor,
+      next_bill_date: nextDate,
       period_start: b.plan.periodStart,
       period_end: b.plan.periodEnd,
       invoice_id: b.invoiceId,
@@ -524,8 +546,8 @@ async function renewWithin(ctx: TxContext, which: readonly number[] | number, op
       amount: total,
       status: b.status,
     };
-    events.push({ type: 'subscription.renewed', objectType: 'subscription', objectId: sub.id, snapshot: renewal });
-    if (becomesPastDue) events.push({ type: 'subscription.past_due', objectType: 'subscription', objectId: sub.id, snapshot: { ...renewal, reason: b.reason } });
+    events.push({ mode: subscriptionMode(sub), type: 'subscription.renewed', objectType: 'subscription', objectId: sub.id, snapshot: renewal });
+    if (becomesPastDue) events.push({ mode: subscriptionMode(sub), type: 'subscription.past_due', objectType: 'subscription', objectId: sub.id, snapshot: { ...renewal, reason: b.reason } });
     if (sub.notify === 1 && b.customer.email) {
       if (sub.collection === 'invoice' && total > 0) {
         emails.push({
@@ -539,7 +561,7 @@ async function renewWithin(ctx: TxContext, which: readonly number[] | number, op
         emails.push({
           to: b.customer.email,
           subject: 'Your payment failed',
-          body: `We could not collect the payment for invoice #${numberFromId(b.invoiceId)}${settings.dunningDays.length > 0 ? `; we will try again on ${addDaysTo(failedOn, settings.dunningDays[0])}` : ''}.`,
+          body: `We could not collect the payment for invoice #${numberFromId(b.invoiceId)}${retryAt !== null && settings.dunningDays.length > 0 ? `; we will try again on ${addDaysTo(failedOn, settings.dunningDays[0])}` : ''}.`,
           meta: { kind: 'payment_failed', subscription_id: sub.id, invoice_id: b.invoiceId, attempt: 1 },
         });
       }
@@ -554,6 +576,7 @@ async function renewWithin(ctx: TxContext, which: readonly number[] | number, op
     renewalUpdates.push({ id: work.renewalId, period_end: next, invoice_id: null, transaction_id: null, amount: 0, status: 'skipped', attempts: 0, dunning_step: 0, retry_at: null, updated_at: now });
     subUpdates.push({ id: sub.id, next_bill_date: next, next_bill_at: dueInstant(ctx, next), updated_at: now });
     events.push({
+      mode: subscriptionMode(sub),
       type: 'subscription.period_skipped',
       objectType: 'subscription',
       objectId: sub.id,

@@ -21,6 +21,7 @@ import { chargeableMethods } from '../vault/vault.ts';
 import { inWork, type TxContext } from '../work.ts';
 import { notifyCustomer as notify, recoverIfSettled } from '../subscriptions/notices.ts';
 import { chargeAndApplyWithin } from './charge-and-apply.ts';
+import { collectOptions, subscriptionMode } from '../subscriptions/collect-options.ts';
 
 export type RetryResult = 'paid' | 'retry_scheduled' | 'cancelled' | 'unpaid' | 'unknown' | 'not_due';
 
@@ -35,15 +36,21 @@ async function attemptCollection(
   let transactionId: number | null = null;
   let message: string | null = 'No payment method available';
   if (methodIds.length > 0) {
+    const fields = collectOptions(sub).charge ?? {};
     const charged = await chargeAndApplyWithin(
-      ctx,
+      // In the subscription's mode: a runner's context has no credential.
+      { ...ctx, mode: subscriptionMode(sub) },
       {
         customerId: sub.customer_id,
-        using: { kind: 'saved', methodIds },
+        // The method the subscription names is charged whoever holds it (a recurring charge's card need not be the customer's).
+        using: sub.payment_method_id !== null ? { kind: 'given', sources: [{ methodId: sub.payment_method_id }] } : { kind: 'saved', methodIds },
         applyTo: [{ invoiceId: invoice.id }],
         subscriptionId: sub.id,
         description: sub.description || null,
         processor: JSON.parse(sub.charge_options || '{}') as ChargeOptions,
+        accountId: fields.accountId ?? null,
+        orderId: fields.orderId ?? null,
+        vendorData: fields.vendorData,
       },
       undefined,
     ).catch((error: unknown) => {
@@ -92,7 +99,7 @@ export async function retryRenewal(ctx: TenantContext, renewalId: number): Promi
     const snapshot = (extra: Record<string, unknown>) => ({ renewal_id: renewal.id, subscription_id: sub.id, invoice_id: invoice.id, transaction_id: transactionId, attempt, ...extra });
     if (result === 'approved') {
       await ctx.db.updateTable('renewals').set({ status: 'paid', attempts: attempt, transaction_id: transactionId, retry_at: null, updated_at: now }).where('id', '=', renewal.id).execute();
-      await recordEvent(ctx, 'subscription.payment_retry_succeeded', 'subscription', sub.id, snapshot({}));
+      await recordEvent(ctx, 'subscription.payment_retry_succeeded', 'subscription', sub.id, snapshot({}), subscriptionMode(sub));
       await recoverIfSettled(ctx, sub);
       return 'paid';
     }
@@ -110,7 +117,7 @@ export async function retryRenewal(ctx: TenantContext, renewalId: number): Promi
         .set({ attempts: attempt, dunning_step: step, transaction_id: transactionId ?? renewal.transaction_id, retry_at: dayStart(ctx, retryOn), updated_at: now })
         .where('id', '=', renewal.id)
         .execute();
-      await recordEvent(ctx, 'subscription.payment_retry_failed', 'subscription', sub.id, snapshot({ next_retry_on: retryOn, reason: message }));
+      await recordEvent(ctx, 'subscription.payment_retry_failed', 'subscription', sub.id, snapshot({ next_retry_on: retryOn, reason: message }), subscriptionMode(sub));
       await notify(ctx, sub, 'Your payment failed again', `We could not collect invoice #${invoice.number}; we will try again on ${retryOn}.`, {
         kind: 'payment_failed',
         invoice_id: invoice.id,
@@ -136,7 +143,14 @@ async function exhaust(ctx: TxContext, renewal: RenewalRow, sub: SubscriptionRow
       ? { status: 'cancelled', status_reason: 'nonpayment', cancelled_at: now, next_bill_at: null, updated_at: now }
       : { status: 'unpaid', status_reason: 'nonpayment', updated_at: now };
   const updated = await ctx.db.updateTable('subscriptions').set(set).where('id', '=', sub.id).returningAll().executeTakeFirstOrThrow();
-  await recordEvent(ctx, final === 'cancel' ? 'subscription.cancelled' : 'subscription.unpaid', 'subscription', sub.id, { ...updated, reason: 'nonpayment', last_error: last.message });
+  await recordEvent(
+    ctx,
+    final === 'cancel' ? 'subscription.cancelled' : 'subscription.unpaid',
+    'subscription',
+    sub.id,
+    { ...updated, reason: 'nonpayment', last_error: last.message },
+    subscriptionMode(sub),
+  );
   await notify(
     ctx,
     updated,
@@ -186,7 +200,7 @@ export async function renewalPaymentResolved(ctx: TxContext, transactionId: numb
     .execute();
   if (sub.status === 'active' || sub.status === 'trialing') {
     const updated = await ctx.db.updateTable('subscriptions').set({ status: 'past_due', updated_at: now }).where('id', '=', sub.id).returningAll().executeTakeFirstOrThrow();
-    await recordEvent(ctx, 'subscription.past_due', 'subscription', sub.id, updated);
+    await recordEvent(ctx, 'subscription.past_due', 'subscription', sub.id, updated, subscriptionMode(sub));
   }
 }
 
@@ -216,7 +230,14 @@ export async function collectRenewalNow(ctx: TenantContext, renewalId: number): 
     const attempts = renewal.attempts + 1;
     if (result === 'approved') {
       await ctx.db.updateTable('renewals').set({ status: 'paid', attempts, transaction_id: transactionId, retry_at: null, updated_at: now }).where('id', '=', renewal.id).execute();
-      await recordEvent(ctx, 'subscription.renewal_paid', 'subscription', sub.id, { renewal_id: renewal.id, invoice_id: invoice.id, transaction_id: transactionId, attempt: attempts });
+      await recordEvent(
+        ctx,
+        'subscription.renewal_paid',
+        'subscription',
+        sub.id,
+        { renewal_id: renewal.id, vendor: sub.vendor, invoice_id: invoice.id, transaction_id: transactionId, attempt: attempts },
+        subscriptionMode(sub),
+      );
       await recoverIfSettled(ctx, sub);
       return 'paid';
     }
@@ -226,13 +247,14 @@ export async function collectRenewalNow(ctx: TenantContext, renewalId: number): 
       .set({ status, attempts, transaction_id: transactionId ?? renewal.transaction_id, updated_at: now })
       .where('id', '=', renewal.id)
       .execute();
-    await recordEvent(ctx, 'subscription.renewal_payment_failed', 'subscription', sub.id, {
-      renewal_id: renewal.id,
-      invoice_id: invoice.id,
-      transaction_id: transactionId,
-      attempt: attempts,
-      reason: message,
-    });
+    await recordEvent(
+      ctx,
+      'subscription.renewal_payment_failed',
+      'subscription',
+      sub.id,
+      { renewal_id: renewal.id, vendor: sub.vendor, invoice_id: invoice.id, transaction_id: transactionId, attempt: attempts, reason: message },
+      subscriptionMode(sub),
+    );
     return result === 'unknown' ? 'unknown' : 'declined';
   });
 }
@@ -250,7 +272,7 @@ export async function ignoreRenewal(ctx: TenantContext, renewalId: number): Prom
       throw new DomainError(ErrorCode.ILLEGAL_TRANSITION, `A renewal that is ${renewal.status} cannot be ignored`, { details: { reason: 'not_collectable' } });
     await ctx.db.updateTable('renewals').set({ status: 'ignored', retry_at: null, updated_at: ctx.clock.now() }).where('id', '=', renewal.id).execute();
     const sub = await ctx.db.selectFrom('subscriptions').selectAll().where('id', '=', renewal.subscription_id).executeTakeFirstOrThrow();
-    await recordEvent(ctx, 'subscription.renewal_ignored', 'subscription', sub.id, { renewal_id: renewal.id, invoice_id: renewal.invoice_id });
+    await recordEvent(ctx, 'subscription.renewal_ignored', 'subscription', sub.id, { renewal_id: renewal.id, vendor: sub.vendor, invoice_id: renewal.invoice_id }, subscriptionMode(sub));
     await recoverIfSettled(ctx, sub);
   });
 }

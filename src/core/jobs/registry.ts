@@ -10,6 +10,7 @@ import { renewals } from './kinds/renewals.ts';
 import { dunning } from './kinds/dunning.ts';
 import { subscriptionEnds } from './kinds/subscription-ends.ts';
 import { overdue } from './kinds/overdue.ts';
+import { cardExpiry } from './kinds/card-expiry.ts';
 import { webhookDeliveries } from './kinds/webhook-deliveries.ts';
 
 export const DUE_WORK: readonly DueWorkKind[] = [
@@ -25,6 +26,8 @@ export const DUE_WORK: readonly DueWorkKind[] = [
   renewals,
   dunning,
   overdue,
+  // Card expiry notices (1st of the expiry month, 1st of the month after), about cards and the subscriptions they pay.
+  cardExpiry,
   // Last at an instant: the events everything above wrote at that moment go out at that moment.
   webhookDeliveries,
 ];

@@ -48,7 +48,7 @@ async function change(
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordEvent(ctx, result.event, 'subscription', id, row);
+    await recordEvent(ctx, result.event, 'subscription', id, row, row.mode);
     return row;
   });
 }

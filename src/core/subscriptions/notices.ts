@@ -25,6 +25,6 @@ export async function recoverIfSettled(ctx: TxContext, sub: SubscriptionRow): Pr
   if (open) return;
   const now = ctx.clock.now();
   const updated = await ctx.db.updateTable('subscriptions').set({ status: 'active', status_reason: null, updated_at: now }).where('id', '=', sub.id).returningAll().executeTakeFirstOrThrow();
-  await recordEvent(ctx, 'subscription.recovered', 'subscription', sub.id, updated);
+  await recordEvent(ctx, 'subscription.recovered', 'subscription', sub.id, updated, updated.mode);
   await notifyCustomer(ctx, updated, 'Your subscription is active again', 'Thank you: your payment went through and your subscription is active again.', { kind: 'subscription_recovered' });
 }

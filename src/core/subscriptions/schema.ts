@@ -56,6 +56,12 @@ export interface SubscriptionsTable {
   terms_days: Generated<number>;
   /** JSON ChargeOptions for its charges (a door whose vendor does not check card expiry says so). */
   charge_options: Generated<string>;
+  /** test | live (| purged): the mode its renewals charge and record events in. */
+  mode: Generated<string>;
+  /** The door whose object it is (null: made before doors were noted). */
+  vendor: string | null;
+  /** JSON CollectOptions (./collect-options.ts). */
+  options: Generated<string>;
 }
 
 export type SubscriptionRow = Selectable<SubscriptionsTable>;

@@ -5,7 +5,7 @@
 // each period once and moves it on. Status changes other than create/update are in ./lifecycle.ts.
 import type { SubscriptionRow } from '../database.ts';
 import { forUpdate } from '../db.ts';
-import type { TenantContext } from '../context.ts';
+import { modeOf, type Mode, type TenantContext } from '../context.ts';
 import { isIsoDate } from '../clock/clock.ts';
 import { addDaysTo } from '../clock/zone.ts';
 import { dayStart, tenantToday } from '../clock/tenant-time.ts';
@@ -20,6 +20,7 @@ import { mergeVendorData } from '../vendor-data.ts';
 import type { ChargeOptions } from '../processor/processor.ts';
 import { setRefs, type RefChange } from '../refs/refs.ts';
 import { inWork, type TxContext } from '../work.ts';
+import type { CollectOptions } from './collect-options.ts';
 
 /** An add-on or discount applied to a subscription (a copy of the catalog item with overrides). */
 export interface Adjustment {
@@ -79,6 +80,10 @@ export interface SubscriptionInput {
   refs?: RefChange[];
   vendor?: string;
   vendorData?: Record<string, unknown>;
+  /** The mode its renewals run in; default the context's (the credential's). */
+  mode?: Mode;
+  /** How it collects beyond the tenant's defaults (./collect-options.ts). */
+  options?: CollectOptions;
 }
 
 function checkDate(date: string | null | undefined, field = 'next_bill_date'): void {
@@ -164,6 +169,9 @@ export async function insertSubscription(ctx: TxContext, input: SubscriptionInpu
       notify: input.notify ? 1 : 0,
       terms_days: input.termsDays ?? 0,
       charge_options: JSON.stringify(input.chargeOptions ?? {}),
+      mode: input.mode ?? modeOf(ctx),
+      vendor: input.vendor ?? null,
+      options: JSON.stringify(input.options ?? {}),
       token: randomAlnum(12),
       vendor_data: JSON.stringify(input.vendor && input.vendorData ? { [input.vendor]: input.vendorData } : {}),
       created_at: now,
@@ -174,7 +182,7 @@ export async function insertSubscription(ctx: TxContext, input: SubscriptionInpu
     .executeTakeFirstOrThrow();
   await insertLines(ctx, row.id, input.lines ?? [], 0);
   await setRefs(ctx, 'subscription', row.id, input.refs);
-  await recordEvent(ctx, 'subscription.created', 'subscription', row.id, row);
+  await recordEvent(ctx, 'subscription.created', 'subscription', row.id, row, row.mode);
   return row;
 }
 
@@ -269,7 +277,7 @@ export async function updateSubscription(ctx: TenantContext, id: number, changes
     if (changes.vendor && changes.vendorData) set.vendor_data = mergeVendorData(before.vendor_data, changes.vendor, changes.vendorData);
     const row = await ctx.db.updateTable('subscriptions').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
     await setRefs(ctx, 'subscription', id, changes.refs);
-    await recordEvent(ctx, 'subscription.updated', 'subscription', id, row);
+    await recordEvent(ctx, 'subscription.updated', 'subscription', id, row, row.mode);
     return row;
   });
 }

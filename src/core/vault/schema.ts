@@ -26,6 +26,10 @@ export interface PaymentMethodsTable {
   mode: Generated<string>;
   created_at: number;
   deleted_at: number | null;
+  /** When the card's next expiry notice is due (../jobs/kinds/card-expiry.ts); null: none left. */
+  expiry_notice_at: Generated<number | null>;
+  /** Notices given: 0, 1 (expiring), 2 (expired). */
+  expiry_notices: Generated<number>;
 }
 
 export type PaymentMethodRow = Selectable<PaymentMethodsTable>;

@@ -1,6 +1,7 @@
 // Payment-method vault: cards (full number AES-256-GCM encrypted, only brand/first6/last4/expiry
 // visible) and bank accounts (routing number, masked account), plus one-time tokens that expire.
 import type { PaymentMethodRow } from '../database.ts';
+import { initialNotice } from './expiry-notices.ts';
 import { modeOf, type TenantContext } from '../context.ts';
 import { randomAlnum, randomToken } from '../crypto/secrets.ts';
 import { DomainError, ErrorCode, invalid, notFound } from '../errors/domain-error.ts';
@@ -66,10 +67,19 @@ function normalizeYear(year: number): number {
 
 export async function insertMethod(
   ctx: TxContext,
-  values: Omit<PaymentMethodRow, 'id' | 'tenant_id' | 'created_at' | 'deleted_at' | 'token' | 'mode'>,
+  values: Omit<PaymentMethodRow, 'id' | 'tenant_id' | 'created_at' | 'deleted_at' | 'token' | 'mode' | 'expiry_notice_at' | 'expiry_notices'>,
   refs?: readonly RefChange[],
 ): Promise<PaymentMethodRow> {
-  const row = await insertOneReturningAll(ctx, 'payment_methods', { ...values, mode: modeOf(ctx), tenant_id: ctx.tenant.id, token: randomAlnum(16), created_at: ctx.clock.now(), deleted_at: null });
+  const row = await insertOneReturningAll(ctx, 'payment_methods', {
+    ...values,
+    // A card's expiry notices, due on its expiry month's 1st and the next month's (./expiry-notices.ts).
+    ...(values.kind === 'card' ? initialNotice(ctx, values.exp_month, values.exp_year, ctx.clock.now()) : {}),
+    mode: modeOf(ctx),
+    tenant_id: ctx.tenant.id,
+    token: randomAlnum(16),
+    created_at: ctx.clock.now(),
+    deleted_at: null,
+  });
   await setRefs(ctx, 'payment_method', row.id, refs);
   if (row.customer_id !== null && row.status === PaymentMethodStatus.ACTIVE && (row.kind === 'card' || row.kind === 'bank')) {
     // A customer's first card or bank account is its default until it chooses another.

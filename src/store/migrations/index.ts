@@ -18,6 +18,7 @@ import * as eventActor from './event_actor.ts';
 import * as objectModes from './object_modes.ts';
 import * as recurringEngine from './recurring_engine.ts';
 import * as listIndexes from './list_indexes.ts';
+import * as recurringCharges from './recurring_charges.ts';
 
 type Up = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
 
@@ -40,6 +41,7 @@ const ORDERED: ReadonlyArray<[string, Up]> = [
   ['object_modes', objectModes.up],
   ['recurring_engine', recurringEngine.up],
   ['list_indexes', listIndexes.up],
+  ['recurring_charges', recurringCharges.up],
 ];
 
 /** Migration names as recorded in the database (position-prefixed, so they sort in list order). */

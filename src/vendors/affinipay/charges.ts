@@ -9,7 +9,7 @@ import type { PaymentMethodRow, TransactionRow } from '../../core/database.ts';
 import { DomainError, ErrorCode, reasonOf } from '../../core/errors/domain-error.ts';
 import { AccountRefusal, chooseAccount, missingPaymentFields, type MerchantAccount } from '../../core/merchant-accounts/accounts.ts';
 import { capture, createPayment, refund, voidTransaction, type PaymentSource } from '../../core/payments/payments.ts';
-import type { ChargeOptions } from '../../core/payments/processing.ts';
+import type { ChargeOptions, PaymentInput } from '../../core/payments/processing.ts';
 import { IllegalReason, TxnStatus, TxnType } from '../../core/payments/states.ts';
 import { findByRef } from '../../core/refs/refs.ts';
 import { findToken } from '../../core/vault/vault.ts';
@@ -122,18 +122,21 @@ function readData(body: Body): unknown {
 }
 
 /** A failed transaction's answer (spec §4.1): 422 with the transaction and its messages (500 when the processor failed). */
-async function failed(ctx: TenantContext, row: TransactionRow): Promise<ApError> {
+export async function failed(ctx: TenantContext, row: TransactionRow): Promise<ApError> {
   const messages = failureMessages(row);
   const status = row.status === TxnStatus.ERROR ? 500 : 422;
   return new ApError(status, messages, await renderOne(ctx, row));
 }
 
 /** Core refusals of a payment (a token used meanwhile, a source_id taken meanwhile) in AffiniPay's words. */
-function paymentRefusal(error: unknown, kind: 'card' | 'bank'): unknown {
+export function paymentRefusal(error: unknown, kind: 'card' | 'bank'): unknown {
   if (error instanceof DomainError && error.code === ErrorCode.NOT_FOUND) return apError(kind === 'bank' ? 'no_bank_details_or_token_present' : 'no_card_details_or_token_present');
   if (reasonOf(error) === 'duplicate_ref') return apError('resource_exists', { context: 'source_id' });
   return error;
 }
+
+/** Days a hold lives before it voids itself (spec §4.4). */
+const HOLD_DAYS = 7;
 
 export interface PaymentRequest {
   amount: number;
@@ -166,39 +169,43 @@ export async function readPayment(ctx: TenantContext, body: Body, credit: boolea
   return { amount, currency, autoCapture, reference, data, refs, account, source, swiped };
 }
 
+/** The core payment input of a read request. */
+export function paymentInput(ctx: TenantContext, request: PaymentRequest, type: 'sale' | 'authorize' | 'credit'): PaymentInput {
+  const fields = { ...(request.data === undefined ? {} : { data: request.data }), ...(request.fields ?? {}) };
+  return {
+    type,
+    amount: request.amount,
+    currency: request.currency,
+    source: request.source,
+    accountId: request.account.id,
+    orderId: request.reference ?? null,
+    refs: request.refs,
+    vendorData: Object.keys(fields).length > 0 ? { [VENDOR]: fields } : {},
+    processor: processorOptions(ctx, request.account, request.swiped, type !== TxnType.CREDIT),
+    // A hold not captured within 7 days voids itself (spec §4.4): the engine's authorization_expiry job.
+    ...(type === TxnType.AUTHORIZE ? { authorizationWindowMs: HOLD_DAYS * 86_400_000 } : {}),
+  };
+}
+
+export const methodKindOf = (request: PaymentRequest): 'card' | 'bank' => ('card' in request.source ? 'card' : 'bank' in request.source ? 'bank' : request.account.kind);
+
 /** The core payment of a read request; a decline is the 422 with the FAILED transaction. */
 export async function pay(ctx: TenantContext, request: PaymentRequest, type: 'sale' | 'authorize' | 'credit'): Promise<TransactionRow> {
-  const fields = { ...(request.data === undefined ? {} : { data: request.data }), ...(request.fields ?? {}) };
-  const kind = 'card' in request.source ? 'card' : 'bank' in request.source ? 'bank' : request.account.kind;
   let result;
   try {
-    result = await createPayment(ctx, {
-      type,
-      amount: request.amount,
-      currency: request.currency,
-      source: request.source,
-      accountId: request.account.id,
-      orderId: request.reference ?? null,
-      refs: request.refs,
-      vendorData: Object.keys(fields).length > 0 ? { [VENDOR]: fields } : {},
-      processor: processorOptions(ctx, request.account, request.swiped, type !== TxnType.CREDIT),
-    });
+    result = await createPayment(ctx, paymentInput(ctx, request, type));
   } catch (error) {
-    throw paymentRefusal(error, kind);
+    throw paymentRefusal(error, methodKindOf(request));
   }
   const row = result.transaction;
   if (row.status === TxnStatus.DECLINED || row.status === TxnStatus.ERROR) throw await failed(ctx, row);
   return row;
 }
 
-async function charge(request: FastifyRequest, credit: boolean): Promise<Record<string, unknown>> {
+/** A charge or credit without `recur` (a charge with one is recur.ts's). */
+export async function charge(request: FastifyRequest, credit: boolean): Promise<Record<string, unknown>> {
   const ctx = tenantOf(request);
   const body = jsonBody(request);
-  if (!credit && body.recur !== undefined && body.recur !== null) {
-    if (readBoolean(body.auto_capture, 'auto_capture') === false) throw invalidData('recur', 'invalid', 'Only automatically captured charges can recur');
-    // Recurring charges stand on the recurring engine (spec §4.9): not served until it lands.
-    throw invalidData('recur', 'invalid', 'Recurring charges are not available on this server yet');
-  }
   const payment = await readPayment(ctx, body, credit);
   const row = await pay(ctx, payment, credit ? TxnType.CREDIT : payment.autoCapture ? TxnType.SALE : TxnType.AUTHORIZE);
   return renderOne(ctx, row);
@@ -289,7 +296,6 @@ async function voidOne(request: FastifyRequest): Promise<Record<string, unknown>
 }
 
 export function chargeRoutes(router: Router): void {
-  router.post('/v1/charges', (request) => charge(request, false));
   router.post('/v1/credits', (request) => charge(request, true));
   router.get('/v1/charges/holds', async (request) => searchTransactions(tenantOf(request), request.query as Body, [TxnType.AUTHORIZE], [{ field: 'status', op: 'eq', value: TxnStatus.AUTHORIZED }]));
   router.post('/v1/charges/:id/capture', captureCharge);

@@ -11,6 +11,7 @@ import { unauthorized } from '../../http/failures.ts';
 import type { FrontDoorDeps } from '../../http/front-door.ts';
 import { resolveBasicKey } from '../kit/basic-auth.ts';
 import type { Door } from '../kit/door.ts';
+import { recurringRoutes } from './recurring.ts';
 import { chargeRoutes } from './charges.ts';
 import { renderAffiniPayError } from './errors.ts';
 import { gatewayRoutes } from './gateway.ts';
@@ -95,6 +96,7 @@ export const affiniPayDoor: Door = {
     const router = new Router(app);
     gatewayRoutes(router);
     chargeRoutes(router);
+    recurringRoutes(router);
     transactionReadRoutes(router);
     savedMethodRoutes(router);
     tokenRoutes(router, app, deps.services);

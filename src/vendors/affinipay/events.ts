@@ -15,6 +15,9 @@ import { decodeId, encodeId, sameSecond, type GatewayKind } from './ids.ts';
 import type { Router } from './routing.ts';
 import { GATEWAY_TYPES, renderContext, renderTransaction, txnFields } from './transactions.ts';
 import { readInstant, readPage, searchResults, timestamp, type Body } from './wire.ts';
+import { paymentMethodsByIds } from '../../core/vault/queries.ts';
+import { renderSavedMethod } from './saved.ts';
+import { expandRecurring, renderRecurringData, type RecurringShown } from './recurring-events.ts';
 
 interface Shown {
   /** The AffiniPay event type. */
@@ -24,6 +27,10 @@ interface Shown {
   asCreated?: boolean;
   /** Show the transaction as it is now (a charge whose refund was voided). */
   current?: boolean;
+  /** A recurring charge or occurrence instead of a transaction (row then names the subscription). */
+  recurring?: RecurringShown;
+  /** A saved card (its expiry notices) instead of a transaction (row then names the card). */
+  saved?: number;
 }
 
 const SUB_KINDS: GatewayKind[] = ['event0', 'event1', 'event2', 'event3'];
@@ -40,14 +47,31 @@ export interface CoreEvent {
   id: number;
   type: string;
   objectType: string;
+  objectId?: number;
   data: unknown;
   createdAt: number;
 }
 
-export const fromRow = (row: EventRow): CoreEvent => ({ id: row.id, type: row.type, objectType: row.object_type, data: JSON.parse(row.data) as unknown, createdAt: row.created_at });
+export const fromRow = (row: EventRow): CoreEvent => ({
+  id: row.id,
+  type: row.type,
+  objectType: row.object_type,
+  objectId: Number(row.object_id),
+  data: JSON.parse(row.data) as unknown,
+  createdAt: row.created_at,
+});
 
 /** The AffiniPay events one core event shows as, oldest first. */
 export function expand(event: CoreEvent): Shown[] {
+  if (event.objectType === 'subscription') {
+    const data = (event.data ?? {}) as { subscription_id?: unknown; id?: unknown };
+    const id = Number(event.objectId ?? data.subscription_id ?? data.id);
+    return expandRecurring(event, id).map((s) => ({ type: s.type, row: { id } as TransactionRow, recurring: s.recurring }));
+  }
+  if (event.objectType === 'payment_method' && (event.type === 'payment_method.expiring' || event.type === 'payment_method.expired')) {
+    const id = Number(event.objectId ?? (event.data as { id?: unknown } | null)?.id);
+    return [{ type: event.type, row: { id } as TransactionRow, saved: id }];
+  }
   if (event.objectType !== 'transaction') return [];
   const data = (event.data ?? {}) as Record<string, unknown>;
   if (event.type === 'transaction.refunded') {
@@ -101,14 +125,33 @@ interface Listed {
   shown: Shown;
 }
 
-async function renderEvents(ctx: TenantContext, listed: readonly Listed[]): Promise<Record<string, unknown>[]> {
+async function renderEvents(ctx: TenantContext, all: readonly Listed[]): Promise<Record<string, unknown>[]> {
+  const recurring = all.filter((l) => l.shown.recurring);
+  const recurringData = await renderRecurringData(
+    ctx,
+    recurring.map((l) => l.shown.recurring as RecurringShown),
+  );
+  const dataOf = new Map<Listed, Record<string, unknown> | null>(recurring.map((l, i) => [l, recurringData[i]]));
+  const cards = await paymentMethodsByIds(
+    ctx,
+    all.flatMap((l) => (l.shown.saved === undefined ? [] : [l.shown.saved])),
+  );
+  for (const l of all.filter((l) => l.shown.saved !== undefined)) {
+    const card = cards.get(l.shown.saved as number);
+    dataOf.set(l, card && card.status === 'active' && card.mode === modeOf(ctx) ? renderSavedMethod(card) : null);
+  }
+  const listed = all.filter((l) => !l.shown.recurring && l.shown.saved === undefined);
   const current = await transactionsByIds(
     ctx,
     listed.filter((l) => l.shown.current).map((l) => l.shown.row.id),
   );
   const rows = listed.map((l) => (l.shown.current ? current.get(l.shown.row.id) : l.shown.row)).filter((r): r is TransactionRow => r !== undefined);
   const rc = await renderContext(ctx, rows);
-  return listed.flatMap((l) => {
+  return all.flatMap((l) => {
+    if (l.shown.recurring || l.shown.saved !== undefined) {
+      const data = dataOf.get(l);
+      return data ? [{ id: encodeId(SUB_KINDS[l.sub], l.event.id, l.event.createdAt), created: timestamp(l.event.createdAt), type: l.shown.type, data }] : [];
+    }
     const row = l.shown.current ? current.get(l.shown.row.id) : l.shown.row;
     if (!row) return [];
     return [
@@ -135,7 +178,7 @@ async function list(request: FastifyRequest): Promise<Record<string, unknown>> {
   const page = readPage(query, 1000);
   const start = readInstant(query.start_date, 'start_date');
   const ascending = start !== undefined;
-  const rows = await eventsOfMode(ctx, { mode: modeOf(ctx), objectTypes: ['transaction'], createdAfter: start, order: ascending ? 'asc' : 'desc' });
+  const rows = await eventsOfMode(ctx, { mode: modeOf(ctx), objectTypes: ['transaction', 'subscription', 'payment_method'], createdAfter: start, order: ascending ? 'asc' : 'desc' });
   const all: Listed[] = rows.flatMap((row) => {
     const event = fromRow(row);
     const shown = expand(event).map((s, sub) => ({ event, sub, shown: s }));

@@ -44,6 +44,14 @@ export function idOf(kind: GatewayKind, text: unknown, createdAtOf: (id: number)
 
 export { sameSecond };
 
+/** Occurrences per recurring charge an id can name (2^20: a daily charge for 2,800 years). */
+export const OCCURRENCE_PLACES = 2 ** 20;
+
+export const recurringId = (sub: { id: number; created_at: number }): string => encodeId('recurring_charge', sub.id, sub.created_at);
+
+/** The n-th occurrence of a recurring charge: its core id and place, behind the recurring charge's creation second. */
+export const occurrenceId = (sub: { id: number; created_at: number }, n: number): string => encodeId('occurrence', sub.id * OCCURRENCE_PLACES + n, sub.created_at);
+
 // ---- Quick Bill XIDs --------------------------------------------------------------------------
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';

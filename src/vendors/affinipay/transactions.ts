@@ -8,6 +8,7 @@ import { getTransaction } from '../../core/payments/payments.ts';
 import { listTransactions, refundsOf, transactionsByIds } from '../../core/payments/queries.ts';
 import { TxnStatus, TxnType } from '../../core/payments/states.ts';
 import { paymentMethodsByIds } from '../../core/vault/queries.ts';
+import { occurrencesOfCharges, type ChargeOccurrence } from '../../core/subscriptions/occurrences.ts';
 import { findByRef } from '../../core/refs/refs.ts';
 import type { Condition, FieldRef } from '../../core/query/conditions.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
@@ -15,7 +16,7 @@ import type { MerchantAccount } from '../../core/merchant-accounts/accounts.ts';
 import { tenantOf } from '../../http/auth.ts';
 import { accountId, accountsOf, brandOf, findAccount } from './accounts.ts';
 import { apError, apMessage, notFoundError, type ApMessage } from './errors.ts';
-import { decodeId, encodeId, sameSecond } from './ids.ts';
+import { decodeId, encodeId, occurrenceId, recurringId, sameSecond } from './ids.ts';
 import { VENDOR, renderMethod } from './methods.ts';
 import { parseVendorData } from '../../core/vendor-data.ts';
 import { listParam, readInstant, readOrderBy, readPage, searchResults, timestamp, type Body } from './wire.ts';
@@ -84,10 +85,12 @@ export interface RenderContext {
   methods: Map<number, PaymentMethodRow>;
   parents: Map<number, TransactionRow>;
   accounts: MerchantAccount[];
+  /** Charges made for a recurring charge: which one, and which occurrence. */
+  occurrences?: Map<number, ChargeOccurrence>;
 }
 
 export async function renderContext(ctx: TenantContext, rows: readonly TransactionRow[]): Promise<RenderContext> {
-  const [methods, parents, accounts] = await Promise.all([
+  const [methods, parents, accounts, occurrences] = await Promise.all([
     paymentMethodsByIds(
       ctx,
       rows.flatMap((t) => (t.payment_method_id === null ? [] : [t.payment_method_id])),
@@ -97,8 +100,9 @@ export async function renderContext(ctx: TenantContext, rows: readonly Transacti
       rows.flatMap((t) => (t.parent_id === null ? [] : [t.parent_id])),
     ),
     accountsOf(ctx),
+    occurrencesOfCharges(ctx, rows),
   ]);
-  return { methods, parents, accounts };
+  return { methods, parents, accounts, occurrences };
 }
 
 /** The account a transaction went through: the one it names, else (made through another door) the primary of its kind. */
@@ -148,8 +152,11 @@ export function renderTransaction(row: TransactionRow, rc: RenderContext, option
     if (row.avs_result) out.avs_result = row.avs_result;
   }
   if (type === 'REFUND' && parent) out.charge_id = transactionId(parent);
-  if (typeof own.recurring_charge_id === 'string') out.recurring_charge_id = own.recurring_charge_id;
-  if (typeof own.recurring_charge_occurrence_id === 'string') out.recurring_charge_occurrence_id = own.recurring_charge_occurrence_id;
+  const occurrence = rc.occurrences?.get(row.id);
+  if (occurrence && occurrence.subscription.vendor === VENDOR) {
+    out.recurring_charge_id = recurringId(occurrence.subscription);
+    out.recurring_charge_occurrence_id = occurrenceId(occurrence.subscription, occurrence.n);
+  }
   if (options.refunds && options.refunds.length > 0) {
     out.refunds = options.refunds.map((refund) => renderTransaction(refund, { ...rc, parents: new Map([[row.id, row]]) }));
   }

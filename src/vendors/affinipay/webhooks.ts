@@ -56,7 +56,8 @@ export function affiniPayWebhooks(): WebhookFormat {
     schedule: SCHEDULES.hourlySixTimes,
     timeoutMs: 10_000,
     newSecret: newStandardSecret,
-    notifications: (event) => expand(event).map((shown) => ({ event: shown.type, objectType: 'transaction', objectId: shown.row.id })),
+    notifications: (event) =>
+      expand(event).map((shown) => ({ event: shown.type, objectType: shown.recurring ? 'subscription' : shown.saved !== undefined ? 'payment_method' : 'transaction', objectId: shown.row.id })),
     async render(ctx, input) {
       const created = new Date(input.event.createdAt).toISOString();
       if (input.notification.event === TEST_EVENT) return { body: JSON.stringify({ id: eventIdOf(input.messageId), created, type: 'test', data: {} }) };

@@ -22,7 +22,7 @@ export const authorizationExpiry: DueWorkKind = {
   async run(ctx, moment) {
     const rows = await ctx.db
       .selectFrom('transactions')
-      .select('id')
+      .select(['id', 'mode'])
       .where('tenant_id', '=', ctx.tenant.id)
       .where('status', '=', TxnStatus.AUTHORIZED)
       .where('auth_expires_at', '<=', moment)
@@ -30,9 +30,10 @@ export const authorizationExpiry: DueWorkKind = {
       .orderBy('id')
       .execute();
     let done = 0;
-    for (const { id } of rows) {
+    for (const { id, mode } of rows) {
       try {
-        await inWork(ctx, async (w) => {
+        // In the authorization's mode: the runner's context has no credential, and the void's events belong to the hold's mode.
+        await inWork({ ...ctx, mode: mode === 'live' ? 'live' : 'test' }, async (w) => {
           const voided = await voidTransaction(w, id);
           await recordEvent(w, 'transaction.authorization_expired', 'transaction', id, voided);
         });

@@ -29,10 +29,19 @@ export const overdue: DueWorkKind = {
       const events: NewEvent[] = [];
       for (const part of chunks(rows.map((r) => r.id))) {
         const noted = await w.db.updateTable('invoices').set({ overdue_at: moment }).where('id', 'in', part).where('overdue_at', 'is', null).returningAll().execute();
+        // A subscription's invoice is noted in the subscription's mode (the runner has no credential).
+        const subIds = [...new Set(noted.flatMap((i) => (i.subscription_id === null ? [] : [i.subscription_id])))];
+        const modes = new Map(
+          subIds.length === 0
+            ? []
+            : (await w.db.selectFrom('subscriptions').select(['id', 'mode']).where('id', 'in', subIds).execute()).map((r) => [Number(r.id), r.mode === 'live' ? 'live' : 'test']),
+        );
         for (const invoice of noted) {
-          events.push({ type: 'invoice.overdue', objectType: 'invoice', objectId: invoice.id, snapshot: invoice });
+          const mode = invoice.subscription_id === null ? undefined : modes.get(Number(invoice.subscription_id));
+          events.push({ type: 'invoice.overdue', objectType: 'invoice', objectId: invoice.id, snapshot: invoice, mode });
           if (invoice.subscription_id !== null)
             events.push({
+              mode,
               type: 'subscription.overdue',
               objectType: 'subscription',
               objectId: invoice.subscription_id,

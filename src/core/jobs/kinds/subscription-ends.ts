@@ -37,8 +37,8 @@ export const subscriptionEnds: DueWorkKind = {
         .returningAll()
         .execute();
       const events: NewEvent[] = [
-        ...cancelled.map((row) => ({ type: 'subscription.cancelled', objectType: 'subscription', objectId: row.id, snapshot: row })),
-        ...completed.map((row) => ({ type: 'subscription.completed', objectType: 'subscription', objectId: row.id, snapshot: row })),
+        ...cancelled.map((row) => ({ type: 'subscription.cancelled', objectType: 'subscription', objectId: row.id, snapshot: row, mode: row.mode })),
+        ...completed.map((row) => ({ type: 'subscription.completed', objectType: 'subscription', objectId: row.id, snapshot: row, mode: row.mode })),
       ];
       await recordEvents(w, events);
       return events.length;
