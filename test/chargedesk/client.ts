@@ -6,7 +6,7 @@ import { issueDoorCredential } from '../../src/vendors/index.ts';
 import { verify } from '../../src/core/verify/verify.ts';
 import { contextFor, getTenant } from '../../src/core/tenants/tenants.ts';
 import { listEvents } from '../../src/core/events/events.ts';
-import { notificationsOf } from '../../src/vendors/chargedesk/notifications.ts';
+import { loggedEvent, notificationsOf } from '../../src/vendors/chargedesk/notifications.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 export interface Reply {
@@ -70,7 +70,7 @@ export async function startChargeDesk(): Promise<ChargeDeskClient> {
       const c = await ctx();
       const events = await listEvents(c, { afterId, limit: 100_000 });
       const codes: string[] = [];
-      for (const event of events) for (const n of await notificationsOf(c, event)) codes.push(n.code);
+      for (const event of events) for (const n of await notificationsOf(c, loggedEvent(event))) codes.push(n.code);
       return { codes, lastId: events.at(-1)?.id ?? afterId };
     },
     async advance(by) {

@@ -30,7 +30,7 @@ export const chargeDeskDoor: Door = {
   // sets it (PUT /_admin/tenants/{t}/rate-limits {"chargedesk": 60}), spec G41.
   rateLimit: { max: 0, windowMs: 60_000 },
   renderError: renderChargeDeskError,
-  webhooks: [chargeDeskWebhooks(() => chargeDeskDoor.renderers)],
+  webhooks: [chargeDeskWebhooks()],
   routes: async (app: FastifyInstance, deps: FrontDoorDeps) => {
     await app.register(
       async (api) => {
