@@ -10,6 +10,7 @@ import { renewals } from './kinds/renewals.ts';
 import { dunning } from './kinds/dunning.ts';
 import { subscriptionEnds } from './kinds/subscription-ends.ts';
 import { overdue } from './kinds/overdue.ts';
+import { notices } from './kinds/notices.ts';
 import { webhookDeliveries } from './kinds/webhook-deliveries.ts';
 
 export const DUE_WORK: readonly DueWorkKind[] = [
@@ -25,6 +26,8 @@ export const DUE_WORK: readonly DueWorkKind[] = [
   renewals,
   dunning,
   overdue,
+  // After renewals: a bill date the renewal just moved is noticed from its new date.
+  notices,
   // Last at an instant: the events everything above wrote at that moment go out at that moment.
   webhookDeliveries,
 ];

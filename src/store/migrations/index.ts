@@ -17,6 +17,7 @@ import * as webhooks from './webhooks.ts';
 import * as eventActor from './event_actor.ts';
 import * as objectModes from './object_modes.ts';
 import * as recurringEngine from './recurring_engine.ts';
+import * as dueNotices from './due_notices.ts';
 
 type Up = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
 
@@ -38,6 +39,7 @@ const ORDERED: ReadonlyArray<[string, Up]> = [
   ['event_actor', eventActor.up],
   ['object_modes', objectModes.up],
   ['recurring_engine', recurringEngine.up],
+  ['due_notices', dueNotices.up],
 ];
 
 /** Migration names as recorded in the database (position-prefixed, so they sort in list order). */
