@@ -120,7 +120,15 @@ export async function logRoutes(app: FastifyInstance): Promise<void> {
     const action = optText(q, 'action');
     if (action !== undefined && !['support', 'cancel', 'pause', 'reactivate'].includes(action)) throw badParam('action must be support, cancel, pause or reactivate', 'action');
     const range = readRange(q, 'occurred');
-    const events = await listEventsNewestFirst(req.ctx, { types: ['subscription.updated'], objectType: 'subscription', ...range, limit: page.offset + page.limit + 500 });
+    // Cancels, pauses and reactivations asked for through the API (the engine's own moves have no actor).
+    const events = (
+      await listEventsNewestFirst(req.ctx, {
+        types: ['subscription.updated', 'subscription.cancelled', 'subscription.cancel_scheduled'],
+        objectType: 'subscription',
+        ...range,
+        limit: page.offset + page.limit + 500,
+      })
+    ).filter((row) => row.actor !== null);
     const entries: Array<{ row: EventRow; action: string; method: string; sub: SubscriptionRow }> = [];
     for (const row of events) {
       const sub = JSON.parse(row.data) as SubscriptionRow;

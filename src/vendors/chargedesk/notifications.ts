@@ -19,9 +19,11 @@ export interface LoggedEvent {
   type: string;
   objectId: number;
   data: unknown;
+  /** JSON Actor: who acted (an API request), null for the engine's own moves. */
+  actor: string | null;
 }
 
-export const loggedEvent = (row: EventRow): LoggedEvent => ({ id: row.id, type: row.type, objectId: row.object_id, data: JSON.parse(row.data) as unknown });
+export const loggedEvent = (row: EventRow): LoggedEvent => ({ id: row.id, type: row.type, objectId: row.object_id, data: JSON.parse(row.data) as unknown, actor: row.actor });
 
 export interface Notification {
   code: NotificationCode;
@@ -77,6 +79,8 @@ const ENGINE: Record<string, NotificationCode> = {
   // Past due on a failed renewal; after the dunning ladder, cancelled or unpaid (spec: "canceled or unpaid").
   'subscription.past_due': 'subscription_past_due',
   'subscription.cancelled': 'subscription_canceled',
+  // A cancel at the period's end (pending_cancel) changes the subscription; it ends later.
+  'subscription.cancel_scheduled': 'subscription_updated',
   'subscription.unpaid': 'subscription_canceled',
   // Billing cycles used up (4.6: canceled at the period's end, ended_at set).
   'subscription.completed': 'subscription_canceled',
@@ -177,7 +181,7 @@ export async function notificationsOf(ctx: TenantContext, event: LoggedEvent): P
     default:
       if (ENGINE[event.type]) out.push({ code: ENGINE[event.type], class: 'subscription', objectId: id });
   }
-  if (activityOf({ type: event.type, data, actor: null })) out.push({ code: 'agent_log_new', class: 'agent_log', objectId: event.id });
+  if (activityOf({ type: event.type, data, actor: event.actor })) out.push({ code: 'agent_log_new', class: 'agent_log', objectId: event.id });
   return out;
 }
 
@@ -229,6 +233,10 @@ export function activityOf(event: { type: string; data: string | Record<string, 
         : { object_type: 'subscription', action_type: 'update', description: 'Subscription Updated' };
     case 'subscription.plan_changed':
       return { object_type: 'subscription', action_type: 'plans', description: 'Subscription Plans Updated' };
+    // A cancel asked for through the API (the engine ending one at its period's end is no action).
+    case 'subscription.cancelled':
+    case 'subscription.cancel_scheduled':
+      return event.actor ? { object_type: 'subscription', action_type: 'cancel', description: 'Subscription Canceled' } : null;
     case 'product.created':
       return { object_type: 'product', action_type: 'create', description: 'Product Created' };
     case 'product.updated':
@@ -253,7 +261,12 @@ export const ACTIVITY_EVENTS: Record<string, Record<string, string[]>> = {
     delete: ['transaction.withdrawn'],
   },
   customer: { create: ['customer.created'], update: ['customer.updated'], delete: ['customer.deleted'] },
-  subscription: { create: ['subscription.created'], update: ['subscription.updated'], cancel: ['subscription.updated'], plans: ['subscription.plan_changed'] },
+  subscription: {
+    create: ['subscription.created'],
+    update: ['subscription.updated'],
+    cancel: ['subscription.updated', 'subscription.cancelled', 'subscription.cancel_scheduled'],
+    plans: ['subscription.plan_changed'],
+  },
   product: { create: ['product.created'], update: ['product.updated'] },
 };
 

@@ -33,7 +33,7 @@ export function chargeDeskWebhooks(): WebhookFormat {
     disableOn: [410],
     newSecret: newStandardSecret,
     notifications: async (event, ctx) =>
-      (await notificationsOf(ctx, { id: event.id, type: event.type, objectId: event.objectId, data: event.data })).map((n) => ({
+      (await notificationsOf(ctx, { id: event.id, type: event.type, objectId: event.objectId, data: event.data, actor: ctx.actor ? JSON.stringify(ctx.actor) : null })).map((n) => ({
         event: n.code,
         objectType: CORE_TYPE[n.class],
         objectId: n.objectId,
