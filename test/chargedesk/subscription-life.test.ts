@@ -205,3 +205,28 @@ test('a trial subscription: the trial ending is noticed, the first charge comes 
   assert.equal(active.charges, 2, 'the trial record and the first paid period');
   await cd.assertLedger();
 });
+
+test('billing_cycles_total: the last cycle billed, it ends at that period’s end (canceled, ended_at set, canceled_at 0)', async () => {
+  await cd.call('POST', '/customers', { customer_id: 'life-c', email: 'cycles@example.com', card_on_file: 1 });
+  const made = await cd.call('POST', '/gateway/products/charge', {
+    using: 'card',
+    customer: { id: 'life-c' },
+    amount: '3.00',
+    currency: 'USD',
+    product: { interval: 'week', billing_cycles_total: 3 },
+  });
+  assert.equal(made.status, 200, JSON.stringify(made.body));
+  const id = made.body.subscription.subscription_id as string;
+  assert.equal(made.body.subscription.billing_cycles_total, 3);
+  const mark = await cd.lastEventId();
+  await cd.advance('60d');
+  const ended = await subscription(id);
+  assert.equal(ended.charges, 3, 'three cycles, three charges');
+  assert.equal(ended.billing_cycles_current, 3);
+  assert.equal(ended.status, 'canceled');
+  assert.ok(ended.ended_at > 0);
+  assert.equal(ended.canceled_at, 0);
+  const codes = (await cd.notifications(mark)).codes;
+  assert.equal(codes.filter((c) => c === 'subscription_canceled').length, 1);
+  await cd.assertLedger();
+});

@@ -135,8 +135,8 @@ export async function renderSubscriptions(ctx: TenantContext, rows: readonly Sub
       amount: decimal(unit, cur),
       amount_formatted: `${quantity > 1 ? `${quantity}x ` : ''}${formatted(unit, cur)}`,
       amount_symbol: symbolOf(cur),
-      // Gateway: the first charge's cycle (none in a trial) plus every period the engine billed.
-      billing_cycles_current: gateway ? (data.billing_cycles_current ?? 0) + row.billed_count : (data.billing_cycles_current ?? 0),
+      // Gateway: every period billed, the first charge's included (none for a trial's setup charge).
+      billing_cycles_current: gateway ? row.billed_count : (data.billing_cycles_current ?? 0),
       billing_cycles_total: data.billing_cycles_total ?? 0,
       canceled_at: data.canceled_at ?? (gateway && row.status === 'cancelled' ? secondsOrZero(row.cancelled_at) : 0),
       charges,
