@@ -19,7 +19,14 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 
 export function settingsView(tenant: Tenant) {
   const s = recurringSettings(tenant);
-  return { timezone: s.timezone, dunning_days: s.dunningDays, dunning_final: s.dunningFinal, authorization_expiry_days: s.authorizationExpiryDays, settlement_cutoff: s.settlementCutoff };
+  return {
+    timezone: s.timezone,
+    dunning_days: s.dunningDays,
+    dunning_final: s.dunningFinal,
+    authorization_expiry_days: s.authorizationExpiryDays,
+    settlement_cutoff: s.settlementCutoff,
+    notice_days: s.noticeDays,
+  };
 }
 
 /** The neutral schedule in the admin API's snake_case. */
@@ -121,7 +128,7 @@ export function recurringRoutes(services: CoreServices) {
     app.get<{ Params: Params }>('/tenants/:tenant/settings', async (request) => ({ settings: settingsView(await tenantOf(request)) }));
     app.put<{ Params: Params }>('/tenants/:tenant/settings', async (request) => {
       const input = (request.body && typeof request.body === 'object' ? request.body : {}) as Body;
-      const known = ['timezone', 'dunning_days', 'dunning_final', 'authorization_expiry_days', 'settlement_cutoff'];
+      const known = ['timezone', 'dunning_days', 'dunning_final', 'authorization_expiry_days', 'settlement_cutoff', 'notice_days'];
       for (const key of Object.keys(input)) if (!known.includes(key)) throw invalid(`unknown setting ${key} (known: ${known.join(', ')})`, key);
       const before = await tenantOf(request);
       const tenant = await setRecurringSettings(services, before, {
@@ -130,6 +137,7 @@ export function recurringRoutes(services: CoreServices) {
         dunningFinal: input.dunning_final,
         authorizationExpiryDays: input.authorization_expiry_days,
         settlementCutoff: input.settlement_cutoff,
+        noticeDays: input.notice_days,
       });
       if (tenant.timezone !== before.timezone) await rezoneSubscriptions(contextFor(services, tenant));
       return { settings: settingsView(tenant) };

@@ -20,6 +20,7 @@ const settings = obj({
   timezone: { ...str, description: 'IANA zone: bill dates, retry days and cut-offs are days and times there' },
   dunning_days: { type: 'array', items: int, description: 'days after a failed renewal on which it is retried' },
   dunning_final: { type: 'string', enum: ['cancel', 'unpaid'] },
+  notice_days: { ...int, description: 'days ahead a coming payment or trial end is noticed, and an unpaid payment request reminded (0: never)' },
   authorization_expiry_days: { type: ['integer', 'null'] },
   settlement_cutoff: { ...str, pattern: '^\\d{2}:\\d{2}$' },
 });
@@ -181,6 +182,7 @@ export const ADMIN_SCHEMAS: Record<string, Schema> = {
         dunning_final: { type: 'string', enum: ['cancel', 'unpaid'] },
         authorization_expiry_days: { type: ['integer', 'null'] },
         settlement_cutoff: str,
+        notice_days: int,
       },
       [],
     ),

@@ -8,7 +8,7 @@ import type { TransactionsTable, TransactionRow, NewTransaction, TransactionUpda
 import type { SettlementBatchesTable, SettlementBatchRow } from './settlement/schema.ts';
 import type { InvoicesTable, InvoiceLinesTable, AllocationsTable, ScheduledPaymentsTable, PaymentAttemptsTable, InvoiceRow, InvoiceLineRow } from './invoices/schema.ts';
 import type { CatalogItemsTable, CatalogItemRow } from './catalog/schema.ts';
-import type { EventsTable, EventRow } from './events/schema.ts';
+import type { EventsTable, EventRow, DueNoticesTable } from './events/schema.ts';
 import type { LedgerEntriesTable, LedgerLinesTable } from './ledger/schema.ts';
 import type { IdempotencyRecordsTable, IdempotencyRecord } from './idempotency/schema.ts';
 import type { ExternalRefsTable } from './refs/schema.ts';
@@ -44,6 +44,7 @@ export interface Database {
   allocations: AllocationsTable;
   catalog_items: CatalogItemsTable;
   events: EventsTable;
+  due_notices: DueNoticesTable;
   ledger_entries: LedgerEntriesTable;
   ledger_lines: LedgerLinesTable;
   idempotency_records: IdempotencyRecordsTable;

@@ -9,6 +9,7 @@ import { refuseUnstorableInput } from './hygiene.ts';
 import { answerKeyAlreadyUsed, callerKey, idempotencyHooks } from './idempotency.ts';
 import { KeyAlreadyUsedError } from '../core/idempotency/keyed.ts';
 import { rateLimitOverride } from '../core/tenants/tenants.ts';
+import { blockingLimit } from './blocking-limit.ts';
 
 export function send(door: Pick<FrontDoor, 'renderError'>, failure: HttpFailure, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const rendered = door.renderError(failure, request);
@@ -35,7 +36,9 @@ export async function mountDoor(app: FastifyInstance, door: FrontDoor, services:
         if (failure.kind === FailureKind.INTERNAL) request.log.error({ err: error }, 'unhandled error');
         return send(door, failure, request, reply);
       });
-      const limited = door.rateLimit.max > 0;
+      const blocking = door.rateLimit.blockMs !== undefined ? blockingLimit(door, door.rateLimit.blockMs) : null;
+      if (blocking) scope.addHook('preHandler', blocking);
+      const limited = !blocking && door.rateLimit.max > 0;
       if (limited) {
         await scope.register(rateLimit, {
           global: true,

@@ -49,8 +49,12 @@ export interface FrontDoor {
   readme?: string;
   /** Prefix on the main port ("/chargeover"); on the vendor's own port its paths sit at the root. */
   prefix: string;
-  /** Requests per window per credential; 0 turns limiting off. */
-  rateLimit: { max: number; windowMs: number };
+  /**
+   * Requests per window per credential; 0 turns limiting off. With `blockMs`, going over blocks the
+   * caller that long, on the tenant's clock, and a tenant may switch it on even when the door's
+   * default is 0 (blocking-limit.ts); without it, the shared limiter on the real clock.
+   */
+  rateLimit: { max: number; windowMs: number; blockMs?: number };
   renderError(failure: HttpFailure, request: FastifyRequest): RenderedError;
   /** Where a client puts an idempotency key besides the Idempotency-Key header (FluidPay's body field). */
   idempotencyKeyOf?(request: FastifyRequest): string | undefined;

@@ -6,7 +6,8 @@ import { issueDoorCredential } from '../../src/vendors/index.ts';
 import { verify } from '../../src/core/verify/verify.ts';
 import { contextFor, getTenant } from '../../src/core/tenants/tenants.ts';
 import { listEvents } from '../../src/core/events/events.ts';
-import { notificationsOf } from '../../src/vendors/chargedesk/notifications.ts';
+import { loggedEvent, notificationsOf } from '../../src/vendors/chargedesk/notifications.ts';
+import { startDeliveryLoop, type DeliveryLoop } from '../../src/core/webhooks/loop.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 export interface Reply {
@@ -24,13 +25,21 @@ export interface ChargeDeskClient {
   /** Notification codes of every event recorded after `afterId` (and the last event id). */
   notifications(afterId?: number): Promise<{ codes: string[]; lastId: number }>;
   lastEventId(): Promise<number>;
-  advance(by: string): Promise<void>;
+  /** Moves the tenant's clock ("3d", or milliseconds), running what fell due on the way. */
+  advance(by: string | number): Promise<void>;
+  /** The tenant's clock now (epoch ms). */
+  now(): Promise<number>;
+  /** PUT the tenant's recurring settings (dunning_final, notice_days ...). */
+  settings(body: Record<string, unknown>): Promise<void>;
+  /** Sends webhooks as the server does (its background loop), with links on this server. */
+  deliverWebhooks(): void;
   assertLedger(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startChargeDesk(): Promise<ChargeDeskClient> {
   const server = await startTestServer();
+  let loop: DeliveryLoop | null = null;
   const { secret: key } = await issueDoorCredential(server.store.services, server.tenant.id, { vendor: 'chargedesk', label: 'secret' });
   const base = `${server.url}/chargedesk`;
   const ctx = async () => contextFor(server.store.services, await getTenant(server.store.services, server.tenant.id));
@@ -70,17 +79,31 @@ export async function startChargeDesk(): Promise<ChargeDeskClient> {
       const c = await ctx();
       const events = await listEvents(c, { afterId, limit: 100_000 });
       const codes: string[] = [];
-      for (const event of events) for (const n of await notificationsOf(c, event)) codes.push(n.code);
+      for (const event of events) for (const n of await notificationsOf(c, loggedEvent(event))) codes.push(n.code);
       return { codes, lastId: events.at(-1)?.id ?? afterId };
     },
     async advance(by) {
-      const reply = await server.admin(`/_admin/tenants/${server.tenant.slug}/clock/advance`, { body: { by } });
+      const reply = await server.admin(`/_admin/tenants/${server.tenant.slug}/clock/advance`, { body: typeof by === 'number' ? { ms: by } : { by } });
       if (reply.status !== 200) throw new Error(`clock advance failed: ${JSON.stringify(reply.body)}`);
+    },
+    async now() {
+      return (await ctx()).clock.now();
+    },
+    async settings(body) {
+      const reply = await server.admin(`/_admin/tenants/${server.tenant.slug}/settings`, { method: 'PUT', body });
+      if (reply.status !== 200) throw new Error(`settings failed: ${JSON.stringify(reply.body)}`);
+    },
+    deliverWebhooks() {
+      server.store.services.webhooks!.settings.baseUrl = server.url;
+      loop ??= startDeliveryLoop(server.store.services, { intervalMs: 100 });
     },
     async assertLedger() {
       const report = await verify(server.store.services, server.tenant.id);
       if (!report.ok) throw new Error(`ledger violation: ${report.violation}`);
     },
-    close: () => server.close(),
+    async close() {
+      await loop?.stop();
+      await server.close();
+    },
   };
 }

@@ -18,7 +18,7 @@ after(async () => cli.dispose());
 test('settings, due list, clock advance reporting what ran, due run, subscriptions', async () => {
   await runJson(cli, 'tenant', 'create', 'Recurring Co', '--slug', 'rec-co', '--json');
   const settings = await runJson(cli, 'settings', '--tenant', 'rec-co', '--timezone', 'Asia/Tokyo', '--dunning', '2,4', '--dunning-final', 'unpaid', '--json');
-  assert.deepEqual(settings, { timezone: 'Asia/Tokyo', dunning_days: [2, 4], dunning_final: 'unpaid', authorization_expiry_days: null, settlement_cutoff: '00:00' });
+  assert.deepEqual(settings, { timezone: 'Asia/Tokyo', dunning_days: [2, 4], dunning_final: 'unpaid', authorization_expiry_days: null, settlement_cutoff: '00:00', notice_days: 3 });
   const badZone = await cli.run('settings', '--tenant', 'rec-co', '--timezone', 'Mars/Olympus');
   assert.equal(badZone.code, 1);
   assert.match(badZone.stderr, /^bursar: timezone must be an IANA time zone name/);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { CARD, frozenTenant, startHookServer, startReceiver, until, type HookServer, type Receiver } from './helpers.ts';
+import { encodeId } from '../../src/vendors/chargedesk/ids.ts';
 
 let server: HookServer;
 let receiver: Receiver;
@@ -97,7 +98,9 @@ test('a ChargeDesk endpoint answered 410 is disabled at once; its signature and 
   assert.equal(body.class, 'charge');
   assert.equal(body.event, 'charge_new');
   assert.equal(typeof body.created, 'number');
-  assert.equal(body.data.charge.id, sale.body.transaction.id);
+  // The charge as ChargeDesk's API shows it (its id derived from the core's).
+  assert.equal(body.data.charge.charge_id, encodeId('ch', sale.body.transaction.id));
+  assert.equal(body.data.charge.amount, '34.00');
   assert.equal(hit.headers['x-chargedesk-signature'], `sha256=${createHmac('sha256', endpoint.secret).update(hit.body).digest('hex')}`);
   verify(endpoint.standard_webhooks_secret, hit);
 

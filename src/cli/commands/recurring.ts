@@ -81,8 +81,9 @@ export function recurringCommands(program: Command, io: CliIo): void {
     .option('--dunning <days>', 'retry days after a failed renewal, e.g. 1,3,5 ("" for none)')
     .option('--dunning-final <what>', 'after the last retry: cancel or unpaid')
     .option('--authorization-days <n>', 'days an uncaptured authorization holds ("none" to keep it)')
+    .option('--notice-days <n>', 'days ahead a coming payment or trial end is noticed, and an unpaid payment request reminded (0: never)')
     .option('--json', 'JSON output')
-    .action((options: JsonOption & { tenant: string; timezone?: string; dunning?: string; dunningFinal?: string; authorizationDays?: string }) =>
+    .action((options: JsonOption & { tenant: string; timezone?: string; dunning?: string; dunningFinal?: string; authorizationDays?: string; noticeDays?: string }) =>
       withServices(io, async (services) => {
         const before = await getTenant(services, options.tenant);
         const tenant = await setRecurringSettings(services, before, {
@@ -96,6 +97,7 @@ export function recurringCommands(program: Command, io: CliIo): void {
                   .map(Number),
           dunningFinal: options.dunningFinal,
           authorizationExpiryDays: options.authorizationDays === undefined ? undefined : options.authorizationDays === 'none' ? null : Number(options.authorizationDays),
+          noticeDays: options.noticeDays === undefined ? undefined : Number(options.noticeDays),
         });
         if (tenant.timezone !== before.timezone) await rezoneSubscriptions(contextFor(services, tenant));
         const view = settingsView(tenant);

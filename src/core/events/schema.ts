@@ -17,3 +17,16 @@ export interface EventsTable {
 }
 
 export type EventRow = Selectable<EventsTable>;
+
+/** A notice given ahead of something due (jobs kind `notices`), once per object and date. */
+export interface DueNoticesTable {
+  id: Generated<number>;
+  tenant_id: number;
+  /** upcoming_payment | request_reminder */
+  kind: string;
+  object_type: string;
+  object_id: number;
+  /** What it is about: the bill date (YYYY-MM-DD) of an upcoming payment, '' for a request. */
+  due_for: string;
+  created_at: number;
+}

@@ -5,6 +5,7 @@
 import type { SubscriptionRow, TransactionRow } from '../database.ts';
 import type { TenantContext } from '../context.ts';
 import { isoDate } from '../clock/clock.ts';
+import { dayStart } from '../clock/tenant-time.ts';
 import { invalid } from '../errors/domain-error.ts';
 import { keyedWork } from '../idempotency/keyed.ts';
 import type { KeyedOperation } from '../idempotency/claim.ts';
@@ -87,7 +88,7 @@ async function startWithin(ctx: TxContext, input: StartSubscriptionInput, seq: n
   const placed: Schedule = { ...input.schedule, start: input.schedule.start ?? today };
   // The first period was charged now; without a trial the next bill falls one period on.
   const next = trial ? firstBillDate(placed, today) : nextBillDate(placed, today);
-  const subscription = await createSubscription(ctx, {
+  let subscription = await createSubscription(ctx, {
     customerId: input.customerId,
     planId: input.planId ?? null,
     description: input.description ?? '',
@@ -99,6 +100,23 @@ async function startWithin(ctx: TxContext, input: StartSubscriptionInput, seq: n
     vendorData: input.subscriptionData,
   });
   await setRefs(ctx, 'subscription', subscription.id, input.subscriptionRefs);
+  // The first charge bills the first period: it counts against the schedule's cap like a renewal,
+  // so n billing cycles are n charges, and a single cycle ends with its period.
+  if (!trial && next !== null) {
+    const last = placed.maxOccurrences !== undefined && placed.maxOccurrences <= 1;
+    subscription = await ctx.db
+      .updateTable('subscriptions')
+      .set({
+        billed_count: 1,
+        billed_amount: input.unitAmount * input.quantity,
+        current_period_start: today,
+        current_period_end: next,
+        ...(last ? { next_bill_date: null, next_bill_at: null, ends_at: dayStart(ctx, next) } : {}),
+      })
+      .where('id', '=', subscription.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
   charge = await ctx.db
     .updateTable('transactions')
     .set({ subscription_id: subscription.id, vendor_data: mergeVendorData(charge.vendor_data, input.vendor, { subscription: subscription.id }) })

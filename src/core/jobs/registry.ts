@@ -11,6 +11,7 @@ import { dunning } from './kinds/dunning.ts';
 import { subscriptionEnds } from './kinds/subscription-ends.ts';
 import { overdue } from './kinds/overdue.ts';
 import { cardExpiry } from './kinds/card-expiry.ts';
+import { notices } from './kinds/notices.ts';
 import { webhookDeliveries } from './kinds/webhook-deliveries.ts';
 
 export const DUE_WORK: readonly DueWorkKind[] = [
@@ -28,6 +29,8 @@ export const DUE_WORK: readonly DueWorkKind[] = [
   overdue,
   // Card expiry notices (1st of the expiry month, 1st of the month after), about cards and the subscriptions they pay.
   cardExpiry,
+  // After renewals: a bill date the renewal just moved is noticed from its new date.
+  notices,
   // Last at an instant: the events everything above wrote at that moment go out at that moment.
   webhookDeliveries,
 ];

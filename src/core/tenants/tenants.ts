@@ -106,6 +106,7 @@ export async function setFaults(services: CoreServices, tenant: Tenant, faults: 
 
 // Children before parents, so foreign keys hold while a test tenant's data is wiped.
 const TENANT_TABLES = [
+  'due_notices',
   'notes',
   'webhook_endpoints',
   'contact_logins',

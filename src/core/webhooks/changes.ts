@@ -40,7 +40,12 @@ const TRANSACTION_MOVES = new Set(['transaction.captured', 'transaction.voided',
 
 const SIMPLE: Record<string, ChangeAction> = { created: 'created', updated: 'updated', deleted: 'deleted' };
 
+// Notices ahead of something due (jobs kind `notices`) change nothing: formats that speak in changes
+// send none for them (a door that names them, ChargeDesk, maps them itself).
+const NOTICES = new Set(['subscription.payment_upcoming', 'subscription.trial_ending', 'transaction.request_reminder']);
+
 export function changesOf(event: WebhookEvent): Change[] {
+  if (NOTICES.has(event.type)) return [];
   const data = asObject(event.data);
   const [domain, verb] = [event.type.slice(0, event.type.indexOf('.')), event.type.slice(event.type.indexOf('.') + 1)];
   const change = (action: ChangeAction, extra: Partial<Change> = {}): Change => ({ object: event.objectType, id: event.objectId, action, cause: event.type, snapshot: data, ...extra });

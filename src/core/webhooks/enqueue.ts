@@ -4,7 +4,7 @@
 // tenant with none pays one indexed read per business transaction.
 import type { TxContext } from '../work.ts';
 import { randomAlnum } from '../crypto/secrets.ts';
-import type { WebhookEvent } from './format.ts';
+import type { Notification, WebhookEvent } from './format.ts';
 import { formatOf, runtimeOf } from './runtime.ts';
 
 interface Subscriber {
@@ -45,6 +45,8 @@ export async function enqueueDeliveries(ctx: TxContext, endpoints: readonly Subs
   const eventMode = event.mode ?? (ctx.tenant.is_test ? 'test' : 'live');
   const now = ctx.clock.now();
   const rows = [];
+  // A format's messages for this event, worked out once however many of its endpoints there are.
+  const perFormat = new Map<string, Notification[]>();
   for (const endpoint of endpoints) {
     if (endpoint.mode !== null && endpoint.mode !== eventMode) continue;
     const format = formatOf(runtime, endpoint.format);
@@ -52,7 +54,9 @@ export async function enqueueDeliveries(ctx: TxContext, endpoints: readonly Subs
       ctx.log.error({ endpoint: endpoint.id, format: endpoint.format }, 'webhook endpoint of a format this server does not have: nothing queued');
       continue;
     }
-    for (const note of format.notifications(event)) {
+    let notes = perFormat.get(format.name);
+    if (!notes) perFormat.set(format.name, (notes = await format.notifications(event, ctx)));
+    for (const note of notes) {
       if (!endpoint.events.has('*') && !endpoint.events.has(note.event)) continue;
       rows.push({
         tenant_id: ctx.tenant.id,

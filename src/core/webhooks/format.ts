@@ -2,6 +2,7 @@
 // retry schedule and timeout, its payload and its own signature headers. Each door declares its
 // formats (src/vendors/<vendor>/webhooks.ts) and the core delivers them; the core knows no vendor.
 import type { TenantContext } from '../context.ts';
+import type { TxContext } from '../work.ts';
 import type { RetrySchedule } from './schedules.ts';
 
 /** A core event as the log holds it, with its snapshot parsed. */
@@ -80,8 +81,12 @@ export interface WebhookFormat {
   newSecret(): string;
   /** Format options an endpoint may carry (ChargeOver: encrypt). */
   options?: readonly string[];
-  /** What one core event is in this format: zero or more messages. Pure: no I/O. */
-  notifications(event: WebhookEvent): Notification[];
+  /**
+   * What one core event is in this format: zero or more messages. Most formats are pure; one whose
+   * vendor names a change by the state before it (ChargeDesk: a customer's first payment, a status
+   * entered) may read the tenant's data in the event's own transaction (`ctx`), never write.
+   */
+  notifications(event: WebhookEvent, ctx: TxContext): Notification[] | Promise<Notification[]>;
   /** The body of one message (reads the object through the door's renderers; no request). */
   render(ctx: TenantContext, input: RenderInput): Promise<RenderedPayload>;
   /** The vendor's own headers (signature, key); Standard Webhooks headers are added by the core. */

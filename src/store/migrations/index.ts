@@ -19,6 +19,7 @@ import * as objectModes from './object_modes.ts';
 import * as recurringEngine from './recurring_engine.ts';
 import * as listIndexes from './list_indexes.ts';
 import * as recurringCharges from './recurring_charges.ts';
+import * as dueNotices from './due_notices.ts';
 
 type Up = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
 
@@ -42,6 +43,7 @@ const ORDERED: ReadonlyArray<[string, Up]> = [
   ['recurring_engine', recurringEngine.up],
   ['list_indexes', listIndexes.up],
   ['recurring_charges', recurringCharges.up],
+  ['due_notices', dueNotices.up],
 ];
 
 /** Migration names as recorded in the database (position-prefixed, so they sort in list order). */

@@ -116,6 +116,12 @@ const BRANDS: Record<string, string> = {
   maestro: 'Maestro',
 };
 
+/** The subscription a charge belongs to: a record's link, or the one the engine collected it for. */
+export function subscriptionOf(row: TransactionRow): number | null {
+  const linked = chargeData(row).subscription;
+  return typeof linked === 'number' ? linked : (row.subscription_id ?? null);
+}
+
 export interface ChargeRelations {
   customers: Map<number, CustomerRow>;
   customerIds: Map<number, string>;
@@ -142,7 +148,7 @@ export async function chargeRelations(ctx: TenantContext, rows: readonly Transac
     data.map((d) => d.product).filter((id): id is number => typeof id === 'number'),
   );
   const productIds = await productWireIds(ctx, productRows);
-  const subscriptionIds = data.map((d) => d.subscription).filter((id): id is number => typeof id === 'number');
+  const subscriptionIds = rows.map(subscriptionOf).filter((id): id is number => id !== null);
   return {
     customers: new Map(customers.map((c) => [c.id, c])),
     customerIds: await customerWireIds(ctx, customers),
@@ -257,7 +263,7 @@ export function renderCharge(row: TransactionRow, rel: ChargeRelations, links: L
     sent_invoice_reminder: data.sent_invoice_reminder ?? '',
     status,
     status_text: status,
-    subscription_id: typeof data.subscription === 'number' ? (rel.subscriptions.get(data.subscription) ?? null) : null,
+    subscription_id: subscriptionOf(row) !== null ? (rel.subscriptions.get(subscriptionOf(row) as number) ?? null) : null,
     support_email: `${links.company}+${chargeId}@chargedesk.com`,
     support_url: `${links.base}/${links.company}/${chargeId}`,
     transaction_id: rel.transactionIds.get(row.id) ?? (gateway && row.status !== TxnStatus.REQUESTED && !(row.status === TxnStatus.VOIDED && row.payment_kind === null) ? row.gateway_ref : null),

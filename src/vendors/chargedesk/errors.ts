@@ -36,6 +36,7 @@ const REASONS: Record<string, { message: string; field?: string }> = {
   no_payment_method: { message: 'This customer has no card on file', field: 'customer[id]' },
   not_owned: { message: 'This customer has no card on file', field: 'customer[id]' },
   subscription_ended: { message: 'Subscription is already canceled' },
+  already_cancelled: { message: 'Subscription is already canceled' },
   unresolved: { message: 'The outcome of this charge is not known yet' },
 };
 

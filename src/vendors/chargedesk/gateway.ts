@@ -2,6 +2,7 @@
 // charge, and a payment request with a pay link (dispatch as G20); refund, capture (amount 0
 // voids), cancel a payment request, cancel a subscription (now, or at period end), edit its plans.
 // Each is one core use-case; declines answer 402 with the failed charge's id.
+import { cancelSubscription } from '../../core/subscriptions/lifecycle.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SubscriptionRow } from '../../core/database.ts';
 import { capture, createPayment, voidTransaction } from '../../core/payments/payments.ts';
@@ -10,7 +11,7 @@ import { refundCharge } from '../../core/flows/refund-charge.ts';
 import { startSubscription } from '../../core/flows/start-subscription.ts';
 import { changePlans } from '../../core/flows/change-plans.ts';
 import { requestPaymentFor } from '../../core/flows/request-payment.ts';
-import { getSubscription, updateSubscription } from '../../core/subscriptions/subscriptions.ts';
+import { getSubscription } from '../../core/subscriptions/subscriptions.ts';
 import { catalogItemsByIds } from '../../core/catalog/queries.ts';
 import { chargeableMethods } from '../../core/vault/vault.ts';
 import { FlowRefusal, refuse } from '../../core/flows/refusals.ts';
@@ -221,15 +222,17 @@ async function cancelRoute(request: FastifyRequest) {
   const req = cdRequest(request, optText(base.body, 'log_reason') ?? '');
   const status = subscriptionStatus(row);
   if (status === 'canceled' || status === 'unpaid') throw badParam('Subscription is already canceled', 'subscription_id');
-  const atEnd = optFlag(req.body, 'at_period_end') ?? false;
+  const atEnd = (optFlag(req.body, 'at_period_end') ?? false) && row.next_bill_at !== null;
   const now = Math.floor(req.ctx.clock.now() / 1000);
-  const updated = await updateSubscription(
+  // The core decides under the row lock: of parallel cancels one cancels, the others are refused.
+  const updated = await cancelSubscription(
     req.ctx,
     row.id,
+    atEnd ? { at: row.next_bill_at } : {},
     atEnd
       ? // The core cancels it when the period ends (the runner does not bill the next one).
-        { cancelAt: row.next_bill_at, vendor: VENDOR, vendorData: { status: 'pending_cancel', cancel_method: 'at_period_end' } }
-      : { status: 'cancelled', vendor: VENDOR, vendorData: { status: 'canceled', canceled_at: now, ended_at: now, cancel_method: 'immediately' } },
+        { vendor: VENDOR, fields: { status: 'pending_cancel', cancel_method: 'at_period_end' } }
+      : { vendor: VENDOR, fields: { status: 'canceled', canceled_at: now, ended_at: now, cancel_method: 'immediately' } },
   );
   return (await renderSubscriptions(req.ctx, [updated], links(req)))[0];
 }

@@ -9,7 +9,7 @@ import type { SubscriptionRow } from '../../core/database.ts';
 import { cdRequest, type CdRequest } from './context.ts';
 import { badParam } from './errors.ts';
 import { customerIdOf, customerWireIds, decodeId, encodeId, objectIdOf, productWireIds, subscriptionWireIds } from './ids.ts';
-import { ACTIVITY_EVENTS, activityOf, CORE_OBJECT } from './notifications.ts';
+import { ACTIVITY_EVENTS, activityOf, CORE_OBJECT, SUBSCRIPTION_ROWS } from './notifications.ts';
 import { envelope, readPage, readRange } from './lists.ts';
 import { subscriptionData, subscriptionStatus } from './views.ts';
 import { optText } from './wire.ts';
@@ -21,7 +21,7 @@ interface Actor {
   params?: Record<string, unknown>;
 }
 
-async function wireObjectIds(req: CdRequest, rows: readonly EventRow[]): Promise<Map<string, string>> {
+async function wireObjectIds(req: Pick<CdRequest, 'ctx'>, rows: readonly EventRow[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const of = (type: string) => rows.filter((r) => r.object_type === type).map((r) => r.object_id);
   for (const id of of('transaction')) out.set(`transaction:${id}`, encodeId('ch', id));
@@ -38,6 +38,34 @@ async function wireObjectIds(req: CdRequest, rows: readonly EventRow[]): Promise
   ))
     out.set(`product:${id}`, wire);
   return out;
+}
+
+/** Activity-log entries (spec 3.7) of events that are actions; the webhook's agent_log payload too. */
+export async function activityEntries(req: Pick<CdRequest, 'ctx' | 'company'>, rows: readonly EventRow[]): Promise<Array<Record<string, unknown>>> {
+  const ids = await wireObjectIds(req, rows);
+  return rows.flatMap((row) => {
+    const activity = activityOf(row);
+    if (!activity) return [];
+    const actor = (row.actor ? JSON.parse(row.actor) : {}) as Actor;
+    return [
+      {
+        action_params: actor.params && Object.keys(actor.params).length > 0 ? actor.params : false,
+        action_reason: actor.reason ?? '',
+        action_type: activity.action_type,
+        company: req.company,
+        context: null,
+        description: activity.description,
+        event: `${activity.object_type}-${activity.action_type}`,
+        ip: actor.ip ?? '',
+        object_id: ids.get(`${row.object_type}:${row.object_id}`) ?? String(row.object_id),
+        object_type: activity.object_type,
+        occurred: Math.floor(row.created_at / 1000),
+        params: null,
+        source: actor.source ?? 'api',
+        sub_description: '',
+      },
+    ];
+  });
 }
 
 export async function logRoutes(app: FastifyInstance): Promise<void> {
@@ -81,27 +109,7 @@ export async function logRoutes(app: FastifyInstance): Promise<void> {
         return activity !== null && (!actionType || activity.action_type === actionType) && (!objectType || activity.object_type === objectType);
       })
       .slice(page.offset, page.offset + page.limit);
-    const ids = await wireObjectIds(req, rows);
-    const data = rows.map((row) => {
-      const activity = activityOf(row)!;
-      const actor = (row.actor ? JSON.parse(row.actor) : {}) as Actor;
-      return {
-        action_params: actor.params && Object.keys(actor.params).length > 0 ? actor.params : false,
-        action_reason: actor.reason ?? '',
-        action_type: activity.action_type,
-        company: req.company,
-        context: null,
-        description: activity.description,
-        event: `${activity.object_type}-${activity.action_type}`,
-        ip: actor.ip ?? '',
-        object_id: ids.get(`${row.object_type}:${row.object_id}`) ?? String(row.object_id),
-        object_type: activity.object_type,
-        occurred: Math.floor(row.created_at / 1000),
-        params: null,
-        source: actor.source ?? 'api',
-        sub_description: '',
-      };
-    });
+    const data = await activityEntries(req, rows);
     return envelope(page, data);
   });
 
@@ -112,11 +120,19 @@ export async function logRoutes(app: FastifyInstance): Promise<void> {
     const action = optText(q, 'action');
     if (action !== undefined && !['support', 'cancel', 'pause', 'reactivate'].includes(action)) throw badParam('action must be support, cancel, pause or reactivate', 'action');
     const range = readRange(q, 'occurred');
-    const events = await listEventsNewestFirst(req.ctx, { types: ['subscription.updated'], objectType: 'subscription', ...range, limit: page.offset + page.limit + 500 });
+    // Cancels, pauses and reactivations asked for through the API (the engine's own moves have no actor).
+    const events = (
+      await listEventsNewestFirst(req.ctx, {
+        types: ['subscription.updated', 'subscription.cancelled', 'subscription.cancel_scheduled'],
+        objectType: 'subscription',
+        ...range,
+        limit: page.offset + page.limit + 500,
+      })
+    ).filter((row) => row.actor !== null);
     const entries: Array<{ row: EventRow; action: string; method: string; sub: SubscriptionRow }> = [];
     for (const row of events) {
       const sub = JSON.parse(row.data) as SubscriptionRow;
-      const previous = await previousEvent(req.ctx, 'subscription', row.object_id, row.id, ['subscription.created', 'subscription.updated']);
+      const previous = await previousEvent(req.ctx, 'subscription', row.object_id, row.id, SUBSCRIPTION_ROWS);
       const before = previous ? subscriptionStatus(JSON.parse(previous.data) as SubscriptionRow) : null;
       const after = subscriptionStatus(sub);
       if (before === after) continue;

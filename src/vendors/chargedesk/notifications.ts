@@ -1,8 +1,8 @@
 // ChargeDesk's notifications and activity log, read from the core event log. Every change writes its
 // event in the same transaction (the core does); here each event is put in ChargeDesk's words: which
-// of the 25 notifications it is (spec 3.6, status-entry rules of 4.2 and 4.6) and which activity
-// entry (3.7). Shared webhook delivery (its own issue) will send what this maps, to the endpoints
-// the tenant registered through /webhooks.
+// of the 25 notifications it is (spec 3.6, status-entry rules of 4.2 and 4.6, the recurring engine's
+// moves of 4.6) and which activity entry (3.7). This is the one mapping: the webhook format
+// (webhooks.ts) queues exactly these for the endpoints registered through /webhooks.
 import type { EventRow, SubscriptionRow, TransactionRow } from '../../core/database.ts';
 import type { TenantContext } from '../../core/context.ts';
 import { countTransactions } from '../../core/payments/queries.ts';
@@ -12,6 +12,18 @@ import { chargeStatus, REQUEST_STATUSES } from './charge-view.ts';
 import type { NotificationCode } from './catalogue.ts';
 import { subscriptionStatus } from './views.ts';
 import { VENDOR } from './wire.ts';
+
+/** A core event as the log or the outbox holds it, its snapshot parsed. */
+export interface LoggedEvent {
+  id: number;
+  type: string;
+  objectId: number;
+  data: unknown;
+  /** JSON Actor: who acted (an API request), null for the engine's own moves. */
+  actor: string | null;
+}
+
+export const loggedEvent = (row: EventRow): LoggedEvent => ({ id: row.id, type: row.type, objectId: row.object_id, data: JSON.parse(row.data) as unknown, actor: row.actor });
 
 export interface Notification {
   code: NotificationCode;
@@ -51,6 +63,35 @@ function statusEntry(before: string | null, after: string, id: number): Notifica
 
 const delinquent = (snapshot: unknown): boolean => (parseVendorData((snapshot as { vendor_data?: string } | null)?.vendor_data)[VENDOR]?.delinquent ?? 0) === 1;
 
+/** Core events whose snapshot is the whole subscription row (its state after the change). */
+export const SUBSCRIPTION_ROWS = [
+  'subscription.created',
+  'subscription.updated',
+  'subscription.cancelled',
+  'subscription.unpaid',
+  'subscription.completed',
+  'subscription.recovered',
+  'subscription.trial_ended',
+];
+
+/** The recurring engine's moves (core/jobs, core/flows/renew-subscriptions, retry-renewal), in ChargeDesk's words. */
+const ENGINE: Record<string, NotificationCode> = {
+  // Past due on a failed renewal; after the dunning ladder, cancelled or unpaid (spec: "canceled or unpaid").
+  'subscription.past_due': 'subscription_past_due',
+  'subscription.cancelled': 'subscription_canceled',
+  // A cancel at the period's end (pending_cancel) changes the subscription; it ends later.
+  'subscription.cancel_scheduled': 'subscription_updated',
+  'subscription.unpaid': 'subscription_canceled',
+  // Billing cycles used up (4.6: canceled at the period's end, ended_at set).
+  'subscription.completed': 'subscription_canceled',
+  // Past due → active again once paid; a trial converted: the subscription changed, nothing more.
+  'subscription.recovered': 'subscription_updated',
+  'subscription.trial_ended': 'subscription_updated',
+  // The "X days before" notices (jobs kind `notices`, the tenant's lead time).
+  'subscription.payment_upcoming': 'subscription_upcoming_payment',
+  'subscription.trial_ending': 'subscription_trial_ending',
+};
+
 function subscriptionChange(before: SubscriptionRow | null, after: SubscriptionRow): NotificationCode {
   const from = before ? subscriptionStatus(before) : null;
   const to = subscriptionStatus(after);
@@ -66,9 +107,9 @@ function subscriptionChange(before: SubscriptionRow | null, after: SubscriptionR
 }
 
 /** The ChargeDesk notifications one core event stands for (empty when it stands for none). */
-export async function notificationsOf(ctx: TenantContext, event: EventRow): Promise<Notification[]> {
-  const data = JSON.parse(event.data) as Record<string, unknown>;
-  const id = event.object_id;
+export async function notificationsOf(ctx: TenantContext, event: LoggedEvent): Promise<Notification[]> {
+  const data = (event.data && typeof event.data === 'object' ? event.data : {}) as Record<string, unknown>;
+  const id = event.objectId;
   const out: Notification[] = [];
   switch (event.type) {
     case 'transaction.captured': {
@@ -92,6 +133,9 @@ export async function notificationsOf(ctx: TenantContext, event: EventRow): Prom
       break;
     case 'transaction.refunded':
       out.push(charge('charge_refunded', id));
+      break;
+    case 'transaction.request_reminder':
+      out.push(charge('charge_request_reminder', id));
       break;
     case 'transaction.voided':
     case 'transaction.annotated':
@@ -123,15 +167,21 @@ export async function notificationsOf(ctx: TenantContext, event: EventRow): Prom
       out.push({ code: 'subscription_new', class: 'subscription', objectId: id });
       break;
     case 'subscription.updated': {
-      const previous = await previousEvent(ctx, 'subscription', id, event.id, ['subscription.created', 'subscription.updated']);
+      const previous = await previousEvent(ctx, 'subscription', id, event.id, SUBSCRIPTION_ROWS);
       out.push({ code: subscriptionChange(previous ? (JSON.parse(previous.data) as SubscriptionRow) : null, data as unknown as SubscriptionRow), class: 'subscription', objectId: id });
       break;
     }
     case 'subscription.plan_changed':
       out.push({ code: subscriptionChange(data.before as SubscriptionRow, data.after as SubscriptionRow), class: 'subscription', objectId: id });
       break;
+    case 'subscription.renewed':
+      // A period billed moves the subscription on (period, cycles); a failed one is its past_due.
+      if (data.status === 'paid') out.push({ code: 'subscription_updated', class: 'subscription', objectId: id });
+      break;
+    default:
+      if (ENGINE[event.type]) out.push({ code: ENGINE[event.type], class: 'subscription', objectId: id });
   }
-  if (activityOf(event)) out.push({ code: 'agent_log_new', class: 'agent_log', objectId: event.id });
+  if (activityOf({ type: event.type, data, actor: event.actor })) out.push({ code: 'agent_log_new', class: 'agent_log', objectId: event.id });
   return out;
 }
 
@@ -142,9 +192,9 @@ export interface Activity {
 }
 
 /** The activity-log entry an event is (spec 3.7), or null for events that are not actions. */
-export function activityOf(event: Pick<EventRow, 'type' | 'data' | 'actor'>): Activity | null {
+export function activityOf(event: { type: string; data: string | Record<string, unknown>; actor: string | null }): Activity | null {
   const actor = event.actor ? (JSON.parse(event.actor) as { params?: Record<string, unknown> }) : null;
-  const data = (): Record<string, unknown> => JSON.parse(event.data) as Record<string, unknown>;
+  const data = (): Record<string, unknown> => (typeof event.data === 'string' ? (JSON.parse(event.data) as Record<string, unknown>) : event.data);
   switch (event.type) {
     case 'transaction.captured':
       return (data() as { type?: string }).type === 'authorize'
@@ -183,6 +233,10 @@ export function activityOf(event: Pick<EventRow, 'type' | 'data' | 'actor'>): Ac
         : { object_type: 'subscription', action_type: 'update', description: 'Subscription Updated' };
     case 'subscription.plan_changed':
       return { object_type: 'subscription', action_type: 'plans', description: 'Subscription Plans Updated' };
+    // A cancel asked for through the API (the engine ending one at its period's end is no action).
+    case 'subscription.cancelled':
+    case 'subscription.cancel_scheduled':
+      return event.actor ? { object_type: 'subscription', action_type: 'cancel', description: 'Subscription Canceled' } : null;
     case 'product.created':
       return { object_type: 'product', action_type: 'create', description: 'Product Created' };
     case 'product.updated':
@@ -207,7 +261,12 @@ export const ACTIVITY_EVENTS: Record<string, Record<string, string[]>> = {
     delete: ['transaction.withdrawn'],
   },
   customer: { create: ['customer.created'], update: ['customer.updated'], delete: ['customer.deleted'] },
-  subscription: { create: ['subscription.created'], update: ['subscription.updated'], cancel: ['subscription.updated'], plans: ['subscription.plan_changed'] },
+  subscription: {
+    create: ['subscription.created'],
+    update: ['subscription.updated'],
+    cancel: ['subscription.updated', 'subscription.cancelled', 'subscription.cancel_scheduled'],
+    plans: ['subscription.plan_changed'],
+  },
   product: { create: ['product.created'], update: ['product.updated'] },
 };
 

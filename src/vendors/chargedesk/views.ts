@@ -60,19 +60,31 @@ export interface SubscriptionData {
 export const subscriptionData = (row: Pick<SubscriptionRow, 'vendor_data'>): SubscriptionData => (parseVendorData(row.vendor_data)[VENDOR] ?? {}) as SubscriptionData;
 
 export function subscriptionStatus(row: SubscriptionRow): SubscriptionStatus {
-  const word = subscriptionData(row).status;
+  const data = subscriptionData(row);
+  const word = data.status;
   switch (row.status) {
     case 'cancelled':
     case 'completed':
       return word === 'unpaid' ? 'unpaid' : 'canceled';
+    // After the dunning ladder, when the tenant's ladder ends in unpaid (tenants/recurring-settings).
+    case 'unpaid':
+      return 'unpaid';
     case 'paused':
       return 'suspended';
     case 'past_due':
       return 'past_due';
+    case 'trialing':
+      return 'trialing';
     default:
+      // A gateway subscription's state is the engine's (its trial ended, its cancel still ahead);
+      // a record's is the word it was given.
+      if (data.gateway) return word === 'pending_cancel' && row.cancel_at !== null ? 'pending_cancel' : 'active';
       return word && coreStatus(word) === 'active' ? word : 'active';
   }
 }
+
+/** The tenant's clock as a ChargeDesk timestamp (seconds), 0 for none. */
+const secondsOrZero = (ms: number | null): number => (ms === null ? 0 : seconds(ms));
 
 const DAY = 86_400_000;
 
@@ -103,24 +115,41 @@ export async function renderSubscriptions(ctx: TenantContext, rows: readonly Sub
       ? (schedule.trialDays ?? 0)
       : (data.trial_period_days ?? (data.trial_end && data.trial_end > 0 ? Math.round((data.trial_end - (data.trial_start || seconds(row.created_at))) / 86400) : 0));
     const timeOfDay = row.created_at % DAY;
-    const periodEnd = gateway && row.next_bill_date ? seconds(Date.parse(`${row.next_bill_date}T00:00:00Z`) + timeOfDay) : (data.current_period_end ?? 0);
-    const charges = await countTransactions(ctx, CHARGE_TYPES, { where: [...visibleCharges(), { field: { vendor: VENDOR, key: 'subscription', type: 'number' }, op: 'eq', value: row.id }] });
+    const periodEndDate = gateway ? (row.next_bill_date ?? row.current_period_end) : null;
+    const periodEnd = periodEndDate ? seconds(Date.parse(`${periodEndDate}T00:00:00Z`) + timeOfDay) : (data.current_period_end ?? 0);
+    // Linked by a record (the door's namespace) or collected for it by the engine (the core column).
+    const charges = await countTransactions(ctx, CHARGE_TYPES, {
+      where: [
+        ...visibleCharges(),
+        {
+          any: [
+            { field: { vendor: VENDOR, key: 'subscription', type: 'number' }, op: 'eq', value: row.id },
+            { field: 'subscription_id', op: 'eq', value: row.id },
+          ],
+        },
+      ],
+    });
     const canceled = status === 'canceled' || status === 'unpaid';
     const items = data.items ?? [];
     out.push({
       amount: decimal(unit, cur),
       amount_formatted: `${quantity > 1 ? `${quantity}x ` : ''}${formatted(unit, cur)}`,
       amount_symbol: symbolOf(cur),
-      billing_cycles_current: data.billing_cycles_current ?? 0,
+      // Gateway: every period billed, the first charge's included (none for a trial's setup charge).
+      billing_cycles_current: gateway ? row.billed_count : (data.billing_cycles_current ?? 0),
       billing_cycles_total: data.billing_cycles_total ?? 0,
-      canceled_at: data.canceled_at ?? 0,
+      canceled_at: data.canceled_at ?? (gateway && row.status === 'cancelled' ? secondsOrZero(row.cancelled_at) : 0),
       charges,
       company: links.company,
       currency: cur,
       current_period_end: periodEnd,
-      current_period_start: data.current_period_start ?? (gateway ? seconds(row.created_at) : 0),
+      current_period_start: gateway
+        ? row.current_period_start
+          ? seconds(Date.parse(`${row.current_period_start}T00:00:00Z`) + timeOfDay)
+          : seconds(row.created_at)
+        : (data.current_period_start ?? 0),
       customer_id: customerIds.get(row.customer_id) ?? null,
-      ended_at: data.ended_at ?? 0,
+      ended_at: data.ended_at ?? (gateway ? secondsOrZero(row.ended_at ?? (row.status === 'cancelled' || row.status === 'completed' ? row.cancelled_at : null)) : 0),
       first_seen: seconds(row.created_at),
       gateway_id: gateway ? 'test' : (data.gateway_id ?? ''),
       gateway_url: '',
