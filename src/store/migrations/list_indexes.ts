@@ -6,7 +6,8 @@
 //   first column is tenant_id to walk ids in order);
 // - counts by type, (tenant_id, type): a door's total_count counts its own types from this index
 //   alone, without reading the rows;
-// - by amount, newest first, (tenant_id, amount, created_at, id): FluidPay's amount criterion.
+// - by amount, newest first, (tenant_id, amount, created_at, id, type): FluidPay's amount
+//   criterion; the type at the end lets its count be answered from the index alone too.
 // transactions_status (tenant_id, status) goes: transactions_clearing (tenant_id, status,
 // captured_at) answers everything it did, and every sale paid for keeping both.
 // Planner statistics are the server's to refresh (src/startup/planner-stats.ts), not a migration's.
@@ -17,7 +18,7 @@ export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> 
   await db.schema.createIndex('transactions_tenant_created').on('transactions').columns(['tenant_id', 'created_at', 'id']).execute();
   await db.schema.createIndex('transactions_tenant_id').on('transactions').columns(['tenant_id', 'id']).execute();
   await db.schema.createIndex('transactions_tenant_type').on('transactions').columns(['tenant_id', 'type']).execute();
-  await db.schema.createIndex('transactions_tenant_amount').on('transactions').columns(['tenant_id', 'amount', 'created_at', 'id']).execute();
+  await db.schema.createIndex('transactions_tenant_amount').on('transactions').columns(['tenant_id', 'amount', 'created_at', 'id', 'type']).execute();
   await db.schema.dropIndex('transactions_status').execute();
   await db.schema.createIndex('invoices_tenant_created').on('invoices').columns(['tenant_id', 'created_at', 'id']).execute();
   await db.schema.createIndex('invoices_tenant_id').on('invoices').columns(['tenant_id', 'id']).execute();
