@@ -37,7 +37,8 @@ export interface ChargeDeskClient {
   close(): Promise<void>;
 }
 
-export async function startChargeDesk(): Promise<ChargeDeskClient> {
+/** `json`: bodies go as JSON unless a call says otherwise (form bodies by default, as the PHP client sends). */
+export async function startChargeDesk(defaults: { json?: boolean } = {}): Promise<ChargeDeskClient> {
   const server = await startTestServer();
   let loop: DeliveryLoop | null = null;
   const { secret: key } = await issueDoorCredential(server.store.services, server.tenant.id, { vendor: 'chargedesk', label: 'secret' });
@@ -54,7 +55,7 @@ export async function startChargeDesk(): Promise<ChargeDeskClient> {
       let url = `${base}/v1${path}`;
       let body: string | undefined;
       if (params && (method === 'GET' || method === 'DELETE')) url += `?${qs.stringify(params)}`;
-      else if (params && options.json) {
+      else if (params && (options.json ?? defaults.json)) {
         headers['content-type'] = 'application/json';
         body = JSON.stringify(params);
       } else if (params) {
