@@ -1,6 +1,7 @@
 // Child process for one HTTP measurement: opens a fresh database (if the scenario needs one), runs
 // the scenario's setup, listens on 127.0.0.1:0 and tells the parent where; on 'close' it tears down.
 // Usage (by bench/lib/http.ts through fork): http-target.ts <scenario file> <backend>
+import { listenForParent, runTarget, sendToParent } from './target-ipc.ts';
 import { pathToFileURL } from 'node:url';
 import { createLogger } from '../../src/http/logger.ts';
 import { openBenchStore, type BenchStore } from './backends.ts';
@@ -8,9 +9,7 @@ import { isScenario, type HttpRequestSpec, type ScenarioBackend } from './scenar
 
 export type TargetMessage = { type: 'ready'; url: string; request: HttpRequestSpec } | { type: 'error'; message: string } | { type: 'report'; lines: string[] } | { type: 'closed' };
 
-function send(message: TargetMessage): Promise<void> {
-  return new Promise((resolve) => process.send!(message, undefined, {}, () => resolve()));
-}
+const send = (message: TargetMessage) => sendToParent(message);
 
 async function main(): Promise<void> {
   const [file, backendArg] = process.argv.slice(2);
@@ -24,11 +23,8 @@ async function main(): Promise<void> {
     // The core logs where the server does, at `npm start`'s default level (the scratch store's is silent).
     const services = bench ? { ...bench.services, log: createLogger('info') } : null;
     const { app, context } = await scenario.setup({ backend, services, storeOptions: bench?.options ?? null });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
-    const closed = new Promise<void>((resolve) => process.once('message', () => resolve()));
-    await send({ type: 'ready', url: `http://127.0.0.1:${port}`, request: scenario.request(context) });
+    const { url, closeRequested: closed } = await listenForParent(app);
+    await send({ type: 'ready', url, request: scenario.request(context) });
     await closed;
     if (scenario.report) await send({ type: 'report', lines: await scenario.report(context) });
     await app.close();
@@ -38,10 +34,4 @@ async function main(): Promise<void> {
   await send({ type: 'closed' });
 }
 
-main().then(
-  () => process.exit(0),
-  async (error: unknown) => {
-    await send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-    process.exit(1);
-  },
-);
+runTarget(main);

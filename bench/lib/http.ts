@@ -3,6 +3,7 @@
 // child's CPU time (utime + stime) is read just before and after each measured window, so each row
 // also says how many µs of server CPU one request cost. Latency percentiles come from every 2xx
 // response's own time (autocannon's histogram rounds to ms).
+import { nextMessage } from './target-ipc.ts';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -36,23 +37,6 @@ export interface HttpRun {
 }
 
 const TARGET = fileURLToPath(new URL('./http-target.ts', import.meta.url));
-
-function nextMessage(child: ChildProcess, timeoutMs: number): Promise<TargetMessage> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`bench target did not answer within ${timeoutMs} ms`)), timeoutMs);
-    const onMessage = (message: unknown) => done(null, message as TargetMessage);
-    const onExit = (code: number | null) => done(new Error(`bench target exited with ${code}`));
-    function done(error: Error | null, message?: TargetMessage) {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      if (error) reject(error);
-      else resolve(message!);
-    }
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-  });
-}
 
 async function checkOnce(url: string, request: HttpRequestSpec): Promise<void> {
   const response = await fetch(url + request.path, { method: request.method, headers: request.headers, body: request.body, signal: AbortSignal.timeout(10_000) });
@@ -93,7 +77,7 @@ export async function measureHttp(scenarioFile: string, backend: ScenarioBackend
   // Filled in by the finally block below (the scenario reports before it tears down): the array is returned by reference.
   const notes: string[] = [];
   try {
-    const ready = await nextMessage(child, 120_000);
+    const ready = await nextMessage<TargetMessage>(child, 120_000, 'bench target');
     if (ready.type === 'error') throw new Error(ready.message.split('\n')[0]);
     if (ready.type !== 'ready') throw new Error(`unexpected message ${ready.type}`);
     const { url, request } = ready;

@@ -2,6 +2,7 @@
 // transactions and `size` invoices (bench/lib/search-seed.ts), the real app listening as `npm start`
 // runs it (default log level; stdout is /dev/null), and the list/search requests to time. Usage
 // (forked by bench/lib/search.ts): search-target.ts <backend> <size>
+import { listenForParent, runTarget, sendToParent } from './target-ipc.ts';
 import { sql } from 'kysely';
 import { buildApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/http/logger.ts';
@@ -11,9 +12,7 @@ import { searchRequests, seedSearch, type SearchRequest } from './search-seed.ts
 
 export type SearchMessage = { type: 'ready'; url: string; seedSeconds: number; requests: SearchRequest[] } | { type: 'error'; message: string } | { type: 'closed' };
 
-function send(message: SearchMessage): Promise<void> {
-  return new Promise((resolve) => process.send!(message, undefined, {}, () => resolve()));
-}
+const send = (message: SearchMessage) => sendToParent(message);
 
 async function main(): Promise<void> {
   const [backendArg, sizeArg] = process.argv.slice(2);
@@ -31,11 +30,8 @@ async function main(): Promise<void> {
     const seedSeconds = (performance.now() - started) / 1000;
     const services = { ...bench.services, log: createLogger('info') };
     const app = await buildApp({ services });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
-    const closed = new Promise<void>((resolve) => process.once('message', () => resolve()));
-    await send({ type: 'ready', url: `http://127.0.0.1:${port}`, seedSeconds, requests: searchRequests(keys) });
+    const { url, closeRequested: closed } = await listenForParent(app);
+    await send({ type: 'ready', url, seedSeconds, requests: searchRequests(keys) });
     await closed;
     await app.close();
   } finally {
@@ -44,10 +40,4 @@ async function main(): Promise<void> {
   await send({ type: 'closed' });
 }
 
-main().then(
-  () => process.exit(0),
-  async (error: unknown) => {
-    await send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-    process.exit(1);
-  },
-);
+runTarget(main);

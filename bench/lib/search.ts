@@ -2,7 +2,8 @@
 // (bench/lib/search-target.ts) over a tenant seeded with that many transactions and invoices, and
 // each list/search request timed one at a time (the latency a user sees, not throughput): a few
 // warm-up calls, then up to SAMPLES calls or BUDGET_MS, whichever comes first.
-import { fork, type ChildProcess } from 'node:child_process';
+import { nextMessage } from './target-ipc.ts';
+import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Backend } from './backends.ts';
 import type { SearchMessage } from './search-target.ts';
@@ -30,23 +31,6 @@ export interface SearchRun {
   results: SearchResult[];
 }
 
-function nextMessage(child: ChildProcess, timeoutMs: number): Promise<SearchMessage> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`search target did not answer within ${timeoutMs} ms`)), timeoutMs);
-    const onMessage = (message: unknown) => finish(null, message as SearchMessage);
-    const onExit = (code: number | null) => finish(new Error(`search target exited with ${code}`));
-    function finish(error: Error | null, message?: SearchMessage) {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      if (error) reject(error);
-      else resolve(message!);
-    }
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-  });
-}
-
 function summary(body: string): string {
   try {
     const parsed = JSON.parse(body) as { total_count?: number; data?: unknown[]; response?: unknown[] };
@@ -61,7 +45,7 @@ function summary(body: string): string {
 export async function measureSearch(backend: Backend, size: number): Promise<SearchRun> {
   const child = fork(TARGET, [backend, String(size)], { execPath: process.execPath, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   try {
-    const ready = await nextMessage(child, 300_000);
+    const ready = await nextMessage<SearchMessage>(child, 300_000, 'search target');
     if (ready.type === 'error') throw new Error(ready.message.split('\n')[0]);
     if (ready.type !== 'ready') throw new Error(`unexpected message ${ready.type}`);
     const results: SearchResult[] = [];

@@ -1,6 +1,7 @@
 // A ChargeDesk client over HTTP against a fresh test server: the secret key as the Basic user (empty
 // password), form bodies with PHP bracket nesting as chargedesk-php sends them (http_build_query),
 // or JSON; the /chargedesk base the PHP client is given (it appends /v1/...).
+import assert from 'node:assert/strict';
 import qs from 'qs';
 import { issueDoorCredential } from '../../src/vendors/index.ts';
 import { verify } from '../../src/core/verify/verify.ts';
@@ -107,4 +108,11 @@ export async function startChargeDesk(defaults: { json?: boolean } = {}): Promis
       await server.close();
     },
   };
+}
+
+/** Asserts ChargeDesk's error envelope: the status, a message, and the field it names (when given). */
+export function envelopeOf(reply: Reply, status: number, param?: string): void {
+  assert.equal(reply.status, status, JSON.stringify(reply.body));
+  assert.equal(typeof reply.body.error.message, 'string');
+  if (param !== undefined) assert.equal(reply.body.error.incorrect_parameter, param);
 }

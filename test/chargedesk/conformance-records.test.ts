@@ -3,7 +3,7 @@
 // client sends them, with JSON where the case asks for it and form/JSON twins where both apply.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startChargeDesk, type ChargeDeskClient } from './client.ts';
+import { envelopeOf, startChargeDesk, type ChargeDeskClient } from './client.ts';
 
 let cd: ChargeDeskClient;
 let B: string;
@@ -15,12 +15,6 @@ after(async () => {
   await cd?.assertLedger();
   await cd?.close();
 });
-
-const envelopeOf = (reply: { status: number; body: any }, status: number, param?: string) => {
-  assert.equal(reply.status, status, JSON.stringify(reply.body));
-  assert.equal(typeof reply.body.error.message, 'string');
-  if (param !== undefined) assert.equal(reply.body.error.incorrect_parameter, param);
-};
 
 test('#1-#5 auth, transport, errors', async () => {
   const none = await cd.call('GET', '/charges', undefined, { key: null });

@@ -4,7 +4,7 @@
 // with form bodies, as the PHP client sends them, and with JSON bodies.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startChargeDesk, type ChargeDeskClient } from './client.ts';
+import { envelopeOf, startChargeDesk, type ChargeDeskClient } from './client.ts';
 
 export function gatewayConformance(json: boolean): void {
   describe(json ? 'JSON bodies' : 'form bodies', () => {
@@ -21,11 +21,6 @@ export function gatewayConformance(json: boolean): void {
       await cd?.close();
     });
 
-    const envelopeOf = (reply: { status: number; body: any }, status: number, param?: string) => {
-      assert.equal(reply.status, status, JSON.stringify(reply.body));
-      assert.equal(typeof reply.body.error.message, 'string');
-      if (param !== undefined) assert.equal(reply.body.error.incorrect_parameter, param);
-    };
     const charge = (extra: Record<string, unknown> = {}) => ({ using: 'card', customer: { id: 'cus-card' }, amount: '34.00', currency: 'USD', ...extra });
     let paid: any;
 
