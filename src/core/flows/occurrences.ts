@@ -10,6 +10,7 @@ import { DomainError, ErrorCode } from '../errors/domain-error.ts';
 import { recordEvent } from '../events/events.ts';
 import { collectOptions } from '../subscriptions/collect-options.ts';
 import { lockSubscription } from '../subscriptions/subscriptions.ts';
+import { occurrencesOf } from '../subscriptions/occurrences.ts';
 import { inWork, type TxContext } from '../work.ts';
 import { renewSubscriptions } from './renew-subscriptions.ts';
 import { collectRenewalNow, ignoreRenewal } from './retry-renewal.ts';
@@ -20,17 +21,9 @@ function refuse(message: string, reason: string): DomainError {
   return new DomainError(ErrorCode.ILLEGAL_TRANSITION, message, { details: { reason } });
 }
 
-/** The renewals of a subscription that are occurrences (billed or set aside), oldest date first (as ../subscriptions/occurrences.ts reads them). */
+/** The renewals of a subscription that are occurrences (billed or set aside), oldest date first. */
 export async function occurrenceRenewals(ctx: TenantContext, subscriptionId: number): Promise<RenewalRow[]> {
-  return ctx.db
-    .selectFrom('renewals')
-    .selectAll()
-    .where('tenant_id', '=', ctx.tenant.id)
-    .where('subscription_id', '=', subscriptionId)
-    .where('status', '!=', 'skipped')
-    .orderBy('period_start')
-    .orderBy('id')
-    .execute();
+  return (await occurrencesOf(ctx, [subscriptionId])).get(subscriptionId) ?? [];
 }
 
 /** The n-th occurrence (1-based): a renewal, 'next' (not billed yet), or null (no such occurrence). */
