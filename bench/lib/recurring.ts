@@ -4,14 +4,9 @@
 // Seeding copies one subscription made through the core row for row, so it costs seconds, not
 // minutes; it is not timed. Each measurement runs in a child process of its own (bench/recurring.ts)
 // so its peak RSS is its own.
-import { insertRows } from '../../src/core/bulk.ts';
-import { inTransaction } from '../../src/core/db.ts';
 import { moveClockBy, setClock } from '../../src/core/clock/tenant-clock.ts';
-import { contextFor, createTenant } from '../../src/core/tenants/tenants.ts';
-import { openVaultCustomer } from '../../src/core/flows/vault-customer.ts';
-import { createSubscription } from '../../src/core/subscriptions/subscriptions.ts';
-import type { CoreServices } from '../../src/core/context.ts';
-import type { Tenant } from '../../src/core/database.ts';
+import { createTenant } from '../../src/core/tenants/tenants.ts';
+import { seedSubscriptions } from '../../src/store/seed-subscriptions.ts';
 import { openBenchStore, type Backend } from './backends.ts';
 
 export interface RecurringResult {
@@ -27,50 +22,13 @@ export interface RecurringResult {
   charges: number;
 }
 
-async function seed(services: CoreServices, tenant: Tenant, count: number): Promise<void> {
-  const ctx = contextFor(services, tenant);
-  const customer = await openVaultCustomer(ctx, { customer: { company: 'Bench 0' }, card: { number: '4242424242424242', expMonth: 12, expYear: 2099 } });
-  const sub = await createSubscription(ctx, { customerId: customer.id, amount: 2900, schedule: { unit: 'month', interval: 1, anchors: [], shortMonths: 'clamp' }, nextBillDate: '2031-02-01' });
-  const { id: _c, ...customerRow } = await services.db.selectFrom('customers').selectAll().where('id', '=', customer.id).executeTakeFirstOrThrow();
-  const { id: _p, ...cardRow } = await services.db
-    .selectFrom('payment_methods')
-    .selectAll()
-    .where('id', '=', customer.default_payment_method_id as number)
-    .executeTakeFirstOrThrow();
-  const { id: _s, ...subRow } = sub;
-  const pad = (prefix: string, n: number) => `${prefix}${String(n).padStart(11, '0')}`;
-  await inTransaction(services.db, async (tx) => {
-    const w = { ...ctx, db: tx };
-    for (let done = 1; done < count; done += 2000) {
-      const n = Math.min(2000, count - done);
-      const customers = await insertRows(
-        w,
-        'customers',
-        Array.from({ length: n }, (_, k) => ({ ...customerRow, company: `Bench ${done + k}`, token: pad('c', done + k), default_payment_method_id: null })),
-        { returning: ['id'] },
-      );
-      const cards = await insertRows(
-        w,
-        'payment_methods',
-        customers.map((c) => ({ ...cardRow, customer_id: c.id, token: pad('p', Number(c.id)) })),
-        { returning: ['id', 'customer_id'] },
-      );
-      await insertRows(
-        w,
-        'subscriptions',
-        cards.map((c) => ({ ...subRow, customer_id: c.customer_id, token: pad('s', Number(c.customer_id)) })),
-      );
-    }
-  });
-}
-
 export async function measureRecurring(backend: Backend, count: number, log: (line: string) => void = () => undefined): Promise<RecurringResult> {
   const bench = await openBenchStore(backend);
   try {
     let tenant = await createTenant(bench.services, { name: 'Recurring Bench', slug: 'recurring-bench' });
     tenant = await setClock(bench.services, tenant, { to: '2031-01-01T12:00:00Z', freeze: true });
     log(`seeding ${count.toLocaleString('en-US')} monthly subscriptions on ${backend}`);
-    await seed(bench.services, tenant, count);
+    await seedSubscriptions(bench.services, tenant, count, { amount: 2900, nextBillDate: '2031-02-01' });
     let peak = process.memoryUsage().rss;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
     log('advancing the clock one month');

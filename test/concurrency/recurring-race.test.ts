@@ -10,7 +10,7 @@ import { setClock } from '../../src/core/clock/tenant-clock.ts';
 import { runDueWork } from '../../src/core/jobs/runner.ts';
 import { verify } from '../../src/core/verify/verify.ts';
 import { openTestStore, TEST_DATABASE_URL } from '../helpers/store.ts';
-import { seedSubscriptions } from '../helpers/recurring.ts';
+import { seedSubscriptions } from '../../src/store/seed-subscriptions.ts';
 
 const COUNT = 1200;
 

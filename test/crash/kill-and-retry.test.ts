@@ -2,84 +2,13 @@
 // key: the retry answers the payment that committed and never charges again. The server runs as a
 // child process (as `npm start` runs it); a test-only fault makes it SIGKILL itself right after the
 // commit, before a byte of the answer is written; then it is started again on the same database.
-import { dropSchema } from '../../src/store/scratch.ts';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { TEST_DATABASE_URL } from '../helpers/store.ts';
+import { crashableServer } from '../helpers/crashable-server.ts';
 
-const MAIN = resolve(import.meta.dirname, '../../src/cli/main.ts');
-const ADMIN = 'crash-test-admin-token';
-let dataDir: string;
-let pgSchema: string | undefined;
-let env: NodeJS.ProcessEnv;
-let running: ChildProcess | undefined;
-
-before(() => {
-  dataDir = mkdtempSync(join(tmpdir(), 'bursar-crash-'));
-  pgSchema = TEST_DATABASE_URL ? `bursar_crash_${randomBytes(6).toString('hex')}` : undefined;
-  env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    BURSAR_DATA_DIR: dataDir,
-    BURSAR_ADMIN_TOKEN: ADMIN,
-    BURSAR_SECRET_KEY: 'crash-test-secret-key-passphrase',
-    BURSAR_ENABLE_CRASH_FAULT: '1',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    NODE_COMPILE_CACHE: join(tmpdir(), 'bursar-cli-test-compile-cache'),
-    ...(TEST_DATABASE_URL && pgSchema ? { DATABASE_URL: TEST_DATABASE_URL, BURSAR_PG_SCHEMA: pgSchema } : {}),
-  };
-});
-
-after(async () => {
-  if (running && running.exitCode === null) running.kill('SIGKILL');
-  if (pgSchema && TEST_DATABASE_URL) await dropSchema(TEST_DATABASE_URL, pgSchema);
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-function serve(): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [MAIN, 'serve', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    running = child;
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${stdout}${stderr}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-      try {
-        const summary = JSON.parse(stdout) as { url: string };
-        clearTimeout(timer);
-        resolvePromise({ child, url: summary.url });
-      } catch {
-        // not complete yet
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code}: ${stdout}${stderr}`));
-    });
-  });
-}
-
-const exited = (child: ChildProcess) => new Promise<void>((resolvePromise) => (child.exitCode !== null || child.signalCode !== null ? resolvePromise() : child.once('exit', () => resolvePromise())));
-
-async function admin(url: string, method: string, path: string, body?: unknown): Promise<any> {
-  const response = await fetch(url + path, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  assert.ok(response.status < 300, `${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+const server = crashableServer('crash');
+const { serve, exited, admin } = server;
+after(() => server.dispose());
 
 async function call(url: string, path: string, auth: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any } | { crashed: true }> {
   try {

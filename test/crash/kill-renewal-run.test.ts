@@ -18,7 +18,7 @@ import { setClock } from '../../src/core/clock/tenant-clock.ts';
 import { verify } from '../../src/core/verify/verify.ts';
 import { dropSchema } from '../../src/store/scratch.ts';
 import { TEST_DATABASE_URL } from '../helpers/store.ts';
-import { seedSubscriptions } from '../helpers/recurring.ts';
+import { seedSubscriptions } from '../../src/store/seed-subscriptions.ts';
 
 const MAIN = resolve(import.meta.dirname, '../../src/cli/main.ts');
 const COUNT = 8000;

@@ -4,87 +4,21 @@
 // test-only crash fault), before it answers and before its delivery loop has looked.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { dropSchema } from '../../src/store/scratch.ts';
-import { TEST_DATABASE_URL } from '../helpers/store.ts';
+import { crashableServer } from '../helpers/crashable-server.ts';
 import { startReceiver, type Receiver } from './helpers.ts';
 
-const MAIN = resolve(import.meta.dirname, '../../src/cli/main.ts');
-const ADMIN = 'webhook-crash-admin';
-let dataDir: string;
-let pgSchema: string | undefined;
-let env: NodeJS.ProcessEnv;
-let running: ChildProcess | undefined;
+const server = crashableServer('hook-crash', { BURSAR_WEBHOOK_TIMEOUT_MS: '1000' });
+const { serve, exited, admin } = server;
 let receiver: Receiver;
 
 before(async () => {
   receiver = await startReceiver();
-  dataDir = mkdtempSync(join(tmpdir(), 'bursar-hook-crash-'));
-  pgSchema = TEST_DATABASE_URL ? `bursar_hookcrash_${randomBytes(6).toString('hex')}` : undefined;
-  env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    BURSAR_DATA_DIR: dataDir,
-    BURSAR_ADMIN_TOKEN: ADMIN,
-    BURSAR_SECRET_KEY: 'webhook-crash-secret-passphrase',
-    BURSAR_ENABLE_CRASH_FAULT: '1',
-    BURSAR_WEBHOOK_TIMEOUT_MS: '1000',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    NODE_COMPILE_CACHE: join(tmpdir(), 'bursar-cli-test-compile-cache'),
-    ...(TEST_DATABASE_URL && pgSchema ? { DATABASE_URL: TEST_DATABASE_URL, BURSAR_PG_SCHEMA: pgSchema } : {}),
-  };
 });
 
 after(async () => {
-  if (running && running.exitCode === null) running.kill('SIGKILL');
   await receiver.close();
-  if (pgSchema && TEST_DATABASE_URL) await dropSchema(TEST_DATABASE_URL, pgSchema);
-  rmSync(dataDir, { recursive: true, force: true });
+  await server.dispose();
 });
-
-function serve(): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [MAIN, 'serve', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    running = child;
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${stdout}${stderr}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-      try {
-        const summary = JSON.parse(stdout) as { url: string };
-        clearTimeout(timer);
-        resolvePromise({ child, url: summary.url });
-      } catch {
-        // not complete yet
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code}: ${stdout}${stderr}`));
-    });
-  });
-}
-
-const exited = (child: ChildProcess) => new Promise<void>((done) => (child.exitCode !== null || child.signalCode !== null ? done() : child.once('exit', () => done())));
-
-async function admin(url: string, method: string, path: string, body?: unknown): Promise<any> {
-  const response = await fetch(url + path, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  assert.ok(response.status < 300, `${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
 
 test('kill -9 after the commit of a sale, before its webhook went out: the restarted server delivers it, once', { timeout: 120_000 }, async () => {
   let { child, url } = await serve();

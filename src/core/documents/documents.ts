@@ -138,14 +138,8 @@ export async function setAttachedDocuments(ctx: TxContext, kind: string, object:
   const current = (await documentsOf(ctx, kind, object.type, [object.id])).get(object.id) ?? [];
   for (const id of ids) {
     if (current.some((doc) => doc.id === id)) continue;
-    const doc = await ctx.db
-      .selectFrom('documents')
-      .selectAll()
-      .where('tenant_id', '=', ctx.tenant.id)
-      .where('id', '=', id)
-      .where('kind', '=', kind)
-      .where('deleted_at', 'is', null)
-      .executeTakeFirst();
+    // In the acting mode only: a test upload is not another mode's to attach.
+    const doc = await getDocument(ctx, id, kind);
     if (!doc) throw new DomainError(ErrorCode.INVALID, `Attachment ${id} not found`, { field: 'attachments', details: { reason: DocumentRefusal.NOT_FOUND, id } });
     if (doc.object_id !== null) throw new DomainError(ErrorCode.CONFLICT, `Attachment ${id} is attached elsewhere`, { field: 'attachments', details: { reason: DocumentRefusal.ATTACHED, id } });
     if (scanState(doc, now) !== 'completed')
@@ -166,15 +160,7 @@ export async function setAttachedDocuments(ctx: TxContext, kind: string, object:
  */
 export async function deleteDocument(ctx: TenantContext, id: number, kind: string, attached: { type: string; id: number } | null): Promise<DocumentRow> {
   return inWork(ctx, async (ctx) => {
-    const doc = await ctx.db
-      .selectFrom('documents')
-      .selectAll()
-      .where('tenant_id', '=', ctx.tenant.id)
-      .where('id', '=', id)
-      .where('kind', '=', kind)
-      .where('mode', '=', modeOf(ctx))
-      .where('deleted_at', 'is', null)
-      .executeTakeFirst();
+    const doc = await getDocument(ctx, id, kind);
     if (!doc) throw notFound('document', id);
     if (attached === null && doc.object_id !== null) throw new DomainError(ErrorCode.CONFLICT, 'The file is attached to an invoice', { details: { reason: DocumentRefusal.ATTACHED } });
     if (attached !== null && (doc.object_type !== attached.type || Number(doc.object_id) !== attached.id)) throw notFound('document', id);

@@ -56,6 +56,13 @@ export async function findInvoice(ctx: TenantContext, text: unknown): Promise<In
   return row;
 }
 
+/** The invoice the path's `:id` names, or Quick Bill's 404. */
+async function invoiceInPath(ctx: TenantContext, request: FastifyRequest): Promise<InvoiceRow> {
+  const row = await findInvoice(ctx, (request.params as Body).id);
+  if (!row) throw qbNotFound();
+  return row;
+}
+
 /** Quick Bill's status of a core invoice. */
 export function invoiceStatus(row: InvoiceRow): string {
   if (row.status === InvoiceState.DRAFT) return 'draft';
@@ -297,8 +304,7 @@ async function create(request: FastifyRequest): Promise<unknown> {
 
 async function patch(request: FastifyRequest): Promise<unknown> {
   const ctx = tenantOf(request);
-  const row = await findInvoice(ctx, (request.params as Body).id);
-  if (!row) throw qbNotFound();
+  const row = await invoiceInPath(ctx, request);
   const body = qbBody(request);
   const own = fieldsOf(row);
   const fields: Record<string, unknown> = {};
@@ -347,8 +353,7 @@ async function patch(request: FastifyRequest): Promise<unknown> {
 
 async function remove(request: FastifyRequest): Promise<unknown> {
   const ctx = tenantOf(request);
-  const row = await findInvoice(ctx, (request.params as Body).id);
-  if (!row) throw qbNotFound();
+  const row = await invoiceInPath(ctx, request);
   let deleted: InvoiceRow;
   try {
     deleted = await deleteInvoice(ctx, row.id);
@@ -360,8 +365,7 @@ async function remove(request: FastifyRequest): Promise<unknown> {
 
 async function sendMessage(request: FastifyRequest): Promise<unknown> {
   const ctx = tenantOf(request);
-  const row = await findInvoice(ctx, (request.params as Body).id);
-  if (!row) throw qbNotFound();
+  const row = await invoiceInPath(ctx, request);
   const body = qbBody(request);
   const due = row.status === InvoiceState.DRAFT ? row.total : row.balance;
   const message = readMessage(ctx, body, 'message', { number: row.number, token: row.token, due, currency: row.currency }, baseUrlOf(request));
@@ -411,8 +415,7 @@ async function detach(request: FastifyRequest): Promise<unknown> {
 /** This server's extension: the payer pays the invoice (all that is due, or `amount`) with a card, bank, saved method or token. */
 async function pay(request: FastifyRequest): Promise<unknown> {
   const ctx = tenantOf(request);
-  const row = await findInvoice(ctx, (request.params as Body).id);
-  if (!row) throw qbNotFound();
+  const row = await invoiceInPath(ctx, request);
   const body = qbBody(request);
   const amount = readAmount(body.amount, 'amount');
   const ref = await methodRef(ctx, body.method, 'method');
@@ -496,8 +499,7 @@ async function search(request: FastifyRequest): Promise<unknown> {
 
 async function one(request: FastifyRequest): Promise<unknown> {
   const ctx = tenantOf(request);
-  const row = await findInvoice(ctx, (request.params as Body).id);
-  if (!row) throw qbNotFound();
+  const row = await invoiceInPath(ctx, request);
   return renderOneInvoice(ctx, row);
 }
 

@@ -1,14 +1,15 @@
-// Many subscriptions at once for tests that need a large renewal run (a race between runners, a
-// crash in the middle of one): one customer with a card and one subscription made through the core,
-// then copied row for row in a few statements (the same encrypted card, the same schedule).
-import type { CoreServices } from '../../src/core/context.ts';
-import type { Tenant } from '../../src/core/database.ts';
-import { inTransaction } from '../../src/core/db.ts';
-import { insertRows } from '../../src/core/bulk.ts';
-import { contextFor } from '../../src/core/tenants/tenants.ts';
-import { openVaultCustomer } from '../../src/core/flows/vault-customer.ts';
-import { createSubscription } from '../../src/core/subscriptions/subscriptions.ts';
-import type { ScheduleDraft } from '../../src/core/subscriptions/schedule.ts';
+// Many subscriptions at once, for the tests that need a large renewal run (a race between runners, a
+// crash in the middle of one) and for the renewal benchmark: one customer with a card and one
+// subscription made through the core, then copied row for row in a few statements (the same
+// encrypted card, the same schedule). Like scratch.ts, a tool for tests and the bench, not the server.
+import type { CoreServices } from '../core/context.ts';
+import type { Tenant } from '../core/database.ts';
+import { inTransaction } from '../core/db.ts';
+import { insertRows } from '../core/bulk.ts';
+import { contextFor } from '../core/tenants/tenants.ts';
+import { openVaultCustomer } from '../core/flows/vault-customer.ts';
+import { createSubscription } from '../core/subscriptions/subscriptions.ts';
+import type { ScheduleDraft } from '../core/subscriptions/schedule.ts';
 
 export async function seedSubscriptions(services: CoreServices, tenant: Tenant, count: number, options: { amount?: number; schedule?: ScheduleDraft; nextBillDate?: string } = {}): Promise<void> {
   const ctx = contextFor(services, tenant);
