@@ -5,7 +5,7 @@
 import type { TenantContext } from '../context.ts';
 import { invalid, notFound } from '../errors/domain-error.ts';
 import { inWork, type TxContext } from '../work.ts';
-import { newMessageId } from './enqueue.ts';
+import { newMessageId, pendingDelivery } from './enqueue.ts';
 import { getEndpoint } from './endpoints.ts';
 import { TEST_EVENT } from './format.ts';
 import { runtimeOf } from './runtime.ts';
@@ -211,28 +211,7 @@ export async function sendTestDelivery(ctx: TenantContext, endpointId: number): 
       .executeTakeFirstOrThrow();
     return tx.db
       .insertInto('webhook_deliveries')
-      .values({
-        tenant_id: ctx.tenant.id,
-        endpoint_id: endpoint.id,
-        event_id: Number(event.id),
-        event_type: TEST_EVENT,
-        object_type: 'webhook_endpoint',
-        object_id: endpoint.id,
-        message_id: newMessageId(),
-        status: 'pending',
-        attempts: 0,
-        next_attempt_at: now,
-        schedule_start: now,
-        lease_until: null,
-        payload: null,
-        content_type: null,
-        target: '',
-        replay_of: null,
-        last_status: null,
-        last_error: null,
-        created_at: now,
-        completed_at: null,
-      })
+      .values(pendingDelivery(ctx.tenant.id, endpoint.id, Number(event.id), { event: TEST_EVENT, objectType: 'webhook_endpoint', objectId: endpoint.id }, now))
       .returningAll()
       .executeTakeFirstOrThrow();
   });

@@ -34,6 +34,32 @@ export function subscribers(ctx: TxContext): Promise<Subscriber[]> {
   return found;
 }
 
+/** A delivery waiting for its first attempt (the outbox row). */
+export function pendingDelivery(tenantId: number, endpointId: number, eventId: number, note: Pick<Notification, 'event' | 'objectType' | 'objectId' | 'target'>, now: number) {
+  return {
+    tenant_id: tenantId,
+    endpoint_id: endpointId,
+    event_id: eventId,
+    event_type: note.event,
+    object_type: note.objectType,
+    object_id: note.objectId,
+    message_id: newMessageId(),
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: now,
+    schedule_start: now,
+    lease_until: null,
+    payload: null,
+    content_type: null,
+    target: note.target ?? '',
+    replay_of: null,
+    last_status: null,
+    last_error: null,
+    created_at: now,
+    completed_at: null,
+  };
+}
+
 export function newMessageId(): string {
   return `msg_${randomAlnum(24)}`;
 }
@@ -58,28 +84,7 @@ export async function enqueueDeliveries(ctx: TxContext, endpoints: readonly Subs
     if (!notes) perFormat.set(format.name, (notes = await format.notifications(event, ctx)));
     for (const note of notes) {
       if (!endpoint.events.has('*') && !endpoint.events.has(note.event)) continue;
-      rows.push({
-        tenant_id: ctx.tenant.id,
-        endpoint_id: endpoint.id,
-        event_id: event.id,
-        event_type: note.event,
-        object_type: note.objectType,
-        object_id: note.objectId,
-        message_id: newMessageId(),
-        status: 'pending',
-        attempts: 0,
-        next_attempt_at: now,
-        schedule_start: now,
-        lease_until: null,
-        payload: null,
-        content_type: null,
-        target: note.target ?? '',
-        replay_of: null,
-        last_status: null,
-        last_error: null,
-        created_at: now,
-        completed_at: null,
-      });
+      rows.push(pendingDelivery(ctx.tenant.id, endpoint.id, event.id, note, now));
     }
   }
   if (rows.length === 0) return;

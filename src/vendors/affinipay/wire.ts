@@ -156,20 +156,23 @@ export interface OrderItem {
   direction: 'asc' | 'desc';
 }
 
-/** `order_by=-created,amount`: each property with its direction; none given → `fallback`. */
-export function readOrderBy(value: unknown, allowed: readonly string[], fallback: OrderItem[]): OrderItem[] {
-  if (blank(value)) return fallback;
+/** `order_by=-created,amount` as named parts, each with its direction (`-` descending). */
+export function orderByParts(value: unknown): Array<{ name: string; direction: 'asc' | 'desc' }> {
   const text = Array.isArray(value) ? value.join(',') : String(value);
   return text
     .split(',')
     .map((part) => part.trim())
     .filter(Boolean)
-    .map((part) => {
-      const direction: 'asc' | 'desc' = part.startsWith('-') ? 'desc' : 'asc';
-      const field = part.replace(/^[-+ ]/, '');
-      if (!allowed.includes(field)) throw apError('search_failed', { context: 'order_by' });
-      return { field, direction };
-    });
+    .map((part) => ({ name: part.replace(/^[-+ ]/, ''), direction: part.startsWith('-') ? 'desc' : 'asc' }));
+}
+
+/** `order_by=-created,amount`: each property with its direction; none given → `fallback`. */
+export function readOrderBy(value: unknown, allowed: readonly string[], fallback: OrderItem[]): OrderItem[] {
+  if (blank(value)) return fallback;
+  return orderByParts(value).map(({ name, direction }) => {
+    if (!allowed.includes(name)) throw apError('search_failed', { context: 'order_by' });
+    return { field: name, direction };
+  });
 }
 
 /** A query parameter that may repeat (qf=a&qf=b), as a list. */

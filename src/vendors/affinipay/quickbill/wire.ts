@@ -6,7 +6,7 @@ import type { Tenant } from '../../../core/database.ts';
 import type { Condition, FieldRef } from '../../../core/query/conditions.ts';
 import { ApError } from '../errors.ts';
 import { encodeXid } from '../ids.ts';
-import { isObject, readInteger, timestamp, type Body } from '../wire.ts';
+import { isObject, orderByParts, readInteger, timestamp, type Body } from '../wire.ts';
 
 export type SubCode = 'invalid_length' | 'not_blank' | 'not_null' | 'invalid';
 
@@ -124,18 +124,11 @@ export function qfConditions(value: unknown, fields: Record<string, QbField>): C
 /** `order_by=field,-other` over the allowed fields. */
 export function qbOrder(value: unknown, allowed: Record<string, string>, fallback: { field: string; direction: 'asc' | 'desc' }): Array<{ field: string; direction: 'asc' | 'desc' }> {
   if (value === undefined || value === null || value === '') return [fallback];
-  const text = Array.isArray(value) ? value.join(',') : String(value);
-  return text
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean)
-    .map((part) => {
-      const direction: 'asc' | 'desc' = part.startsWith('-') ? 'desc' : 'asc';
-      const name = part.replace(/^[-+ ]/, '');
-      const field = allowed[name];
-      if (!field) throw qbInvalid('order_by', `Cannot order by ${name}`);
-      return { field, direction };
-    });
+  return orderByParts(value).map(({ name, direction }) => {
+    const field = allowed[name];
+    if (!field) throw qbInvalid('order_by', `Cannot order by ${name}`);
+    return { field, direction };
+  });
 }
 
 export function qbResults(page: QbPage, total: number, results: unknown[]): Record<string, unknown> {
