@@ -2,19 +2,18 @@
 // pings the database), /_docs (the API reference of each door, HTML for a browser, JSON otherwise)
 // and /_docs/files/… (the repository's READMEs the references link to).
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CoreServices } from '../../core/context.ts';
 import type { FrontDoor } from '../front-door.ts';
 import { VERSION } from '../../version.ts';
+import { PROJECT_ROOT } from '../../project-root.ts';
 import { doorInfo } from './door-info.ts';
 import { indexPage, referencePage } from './html.ts';
 import { referenceRoutes } from './reference.ts';
 import type { RouteCatalog } from './route-catalog.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** Only these files are served: the READMEs and docs/*.md, never source or data. */
 const SERVED_FILE = /^(README\.md|docs\/[\w-]+\.md|src\/(?:[\w-]+\/)*README\.md)$/;
 
@@ -75,7 +74,7 @@ export function registerServerPages(app: FastifyInstance, options: ServerPagesOp
     const name = (request.params as { '*': string })['*'];
     if (!SERVED_FILE.test(name)) return reply.code(404).send({ error: { type: 'not_found', message: `${name} is not a served document` } });
     try {
-      return reply.type('text/markdown; charset=utf-8').send(await readFile(join(ROOT, name), 'utf8'));
+      return reply.type('text/markdown; charset=utf-8').send(await readFile(join(PROJECT_ROOT, name), 'utf8'));
     } catch {
       return reply.code(404).send({ error: { type: 'not_found', message: `${name} is not in this installation` } });
     }
