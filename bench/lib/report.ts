@@ -28,6 +28,8 @@ export interface Measured {
 export interface StartupFigures {
   process: StartupRun[];
   npmStart: StartupRun[];
+  /** The server process again on a data folder a first start set up (every start after the first). */
+  again: StartupRun[];
   error: string | null;
 }
 
@@ -138,10 +140,18 @@ export function startupTable(s: StartupFigures): { text: string; goals: string[]
     ['measure', 'median', 'runs'],
     [
       [
-        `spawn \`node src/cli/main.ts serve\` → first 200 from GET /_health`,
+        `spawn \`node bin/bursar.js serve\` (what npm start runs) → first 200 from GET /_health`,
         `${fmt(ms(s.process))} ms`,
         list(
           s.process.map((r) => r.ms),
+          'ms',
+        ),
+      ],
+      [
+        'the same, on a data folder a first start left (migrated, demo tenant seeded): every later start',
+        `${fmt(ms(s.again))} ms`,
+        list(
+          s.again.map((r) => r.ms),
           'ms',
         ),
       ],

@@ -1,6 +1,7 @@
-// Start-up: spawn `node src/cli/main.ts serve` (the server process) or `npm start` (as a user
-// types it: npm itself, then the server) on a fresh empty data folder and a free port, time it to
-// the first 200 from GET /_health, then read the idle server's resident memory.
+// Start-up: spawn `node bin/bursar.js serve` (the server process, as `npm start` runs it) or
+// `npm start` (as a user types it: npm itself, then the server) on a fresh empty data folder (or
+// again on one a first start left) and a free port, time it to the first 200 from GET /_health,
+// then read the idle server's resident memory.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -48,9 +49,9 @@ function descendantServer(pid: number): number | undefined {
   try {
     const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
     for (const child of children) {
-      // Not the shell npm runs the script line with (sh -c "node src/cli/main.ts serve"): the node under it.
+      // Not the shell npm runs the script line with (sh -c "node bin/bursar.js serve"): the node under it.
       const argv = readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0');
-      if (argv.includes('src/cli/main.ts')) return child;
+      if (argv.includes(SERVER_ENTRY)) return child;
       const deeper = descendantServer(child);
       if (deeper !== undefined) return deeper;
     }
@@ -60,8 +61,20 @@ function descendantServer(pid: number): number | undefined {
   return undefined;
 }
 
-export async function measureStartup(how: StartupHow = 'process', timeoutMs = 30_000): Promise<StartupRun> {
+/** What `npm start` runs (package.json): the server process the bench spawns itself. */
+const SERVER_ENTRY = 'bin/bursar.js';
+
+/** A data folder a first start has already set up (database migrated, demo tenant seeded). */
+export async function usedDataDir(): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bursar-bench-start-'));
+  await measureStartup('process', { dataDir });
+  return dataDir;
+}
+
+/** One start; `dataDir` reuses that folder (and keeps it), otherwise a fresh empty one is made and removed. */
+export async function measureStartup(how: StartupHow = 'process', options: { dataDir?: string; timeoutMs?: number } = {}): Promise<StartupRun> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'bursar-bench-start-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/_health`;
   // Warm fetch up first (nothing listens yet), so its lazy loading does not count as Bursar's time.
@@ -70,7 +83,7 @@ export async function measureStartup(how: StartupHow = 'process', timeoutMs = 30
   // npm start runs in its own process group, so that stopping it stops the server under it too.
   const child =
     how === 'process'
-      ? spawn(process.execPath, ['src/cli/main.ts', 'serve'], { cwd: REPO_ROOT, env: serveEnv(dataDir, port), stdio: ['ignore', 'pipe', 'pipe'] })
+      ? spawn(process.execPath, [SERVER_ENTRY, 'serve'], { cwd: REPO_ROOT, env: serveEnv(dataDir, port), stdio: ['ignore', 'pipe', 'pipe'] })
       : spawn('npm', ['start', '--silent'], { cwd: REPO_ROOT, env: serveEnv(dataDir, port), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const stop = (signal: NodeJS.Signals) => {
     try {
@@ -118,6 +131,6 @@ export async function measureStartup(how: StartupHow = 'process', timeoutMs = 30
       await exit;
       clearTimeout(killer);
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -14,6 +14,7 @@ import { createLogger } from './logger.ts';
 import { Journal } from './journal.ts';
 import { registerRequestLog, type DoorOf } from './request-log.ts';
 import { collectRoutes, RouteCatalog } from './docs/route-catalog.ts';
+import { clientPathRewrite } from './client-path.ts';
 import { registerHealth, registerServerPages } from './docs/routes.ts';
 import { doorInfo, type DoorInfo } from './docs/door-info.ts';
 
@@ -74,11 +75,16 @@ function rawAnswer(status: number, body: unknown, headers: Record<string, string
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const rewrite = clientPathRewrite(options.only ? [options.only] : (options.doors ?? FRONT_DOORS), Boolean(options.only));
   const app = Fastify({
     loggerInstance: (options.logger ?? createLogger({ level: options.logLevel ?? 'info', stream: options.logStream })) as FastifyBaseLogger,
     // One line per request comes from request-log.ts instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { querystringParser, ignoreTrailingSlash: true, maxParamLength: 500 },
+    // No automatic HEAD twin of every GET (a third of the routes to build at every start): no
+    // vendor documents HEAD. The server's own pages keep theirs (docs/routes.ts).
+    exposeHeadRoutes: false,
+    ...(rewrite ? { rewriteUrl: (request: { url?: string }) => rewrite(request.url ?? '/') } : {}),
     // Some FluidPay clients write a body after a `Connection: close` GET: answer, do not drop.
     forceCloseConnections: false,
     return503OnClosing: true,
@@ -136,7 +142,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   } else {
     await mountDoor(app, { ...adminDoorBase, routes: adminRoutes(options.services, journal) }, options.services, '/_admin');
     for (const door of doors) await mountDoor(app, door, options.services, door.prefix);
-    app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: { type: 'route_not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` } }));
+    app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: { type: 'route_not_found', message: `No route for ${request.method} ${request.originalUrl.split('?')[0]}` } }));
     app.setErrorHandler((error, request, reply) => {
       const failure = toFailure(error, request);
       if (failure.kind === FailureKind.INTERNAL) request.log.error({ err: error }, 'unhandled error');

@@ -57,7 +57,7 @@ export async function mountDoor(app: FastifyInstance, door: FrontDoor, services:
       }
       // Unknown routes count against the rate limit too (the plugin only hooks registered routes).
       scope.setNotFoundHandler(limited ? { preHandler: scope.rateLimit() } : {}, (request, reply) =>
-        send(door, { kind: FailureKind.ROUTE_NOT_FOUND, status: 404, message: `No route for ${request.method} ${request.url.split('?')[0]}`, requestId: String(request.id) }, request, reply),
+        send(door, { kind: FailureKind.ROUTE_NOT_FOUND, status: 404, message: `No route for ${request.method} ${request.originalUrl.split('?')[0]}`, requestId: String(request.id) }, request, reply),
       );
       // Before the door's own hooks (ChargeOver authenticates in preValidation) and every handler.
       scope.addHook('preValidation', refuseUnstorableInput);

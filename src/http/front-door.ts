@@ -45,6 +45,12 @@ export interface FrontDoor {
   vendor: string;
   /** What a client appends to the door's base URL (ChargeOver `/api/v3`), for banners and docs. */
   clientPath?: string;
+  /**
+   * Its paths are also served without `clientPath` (FluidPay's G1: /transaction as /api/transaction).
+   * The router knows each route once, under clientPath; a request without it is routed as if it had
+   * it (app.ts), and its log line and journal entry keep the path the client sent.
+   */
+  alsoWithoutClientPath?: boolean;
   /** The file (and anchor) that describes the door, relative to the repository root. */
   readme?: string;
   /** Prefix on the main port ("/chargeover"); on the vendor's own port its paths sit at the root. */

@@ -50,13 +50,15 @@ export function registerRequestLog(app: FastifyInstance, doorOf: DoorOf, journal
     const door = doorOf(request.url);
     const ms = Math.round(reply.elapsedTime * 10) / 10;
     const tenant = request.tenantCtx?.tenant;
-    const queryAt = request.url.indexOf('?');
-    const path = queryAt < 0 ? request.url : request.url.slice(0, queryAt);
+    // The URL the client sent (a door's client-path rewrite changes request.url; see client-path.ts).
+    const url = request.originalUrl;
+    const queryAt = url.indexOf('?');
+    const path = queryAt < 0 ? url : url.slice(0, queryAt);
     request.log.info(
       {
         method: request.method,
         path: scrubText(path),
-        ...(queryAt < 0 ? {} : { query: scrubText(request.url.slice(queryAt + 1)) }),
+        ...(queryAt < 0 ? {} : { query: scrubText(url.slice(queryAt + 1)) }),
         status: reply.statusCode,
         ms,
         door,
@@ -67,7 +69,7 @@ export function registerRequestLog(app: FastifyInstance, doorOf: DoorOf, journal
     if (!journaled(door)) return;
     journal.record({
       method: request.method,
-      url: request.url,
+      url,
       status: reply.statusCode,
       durationMs: ms,
       door,

@@ -65,3 +65,18 @@ test('on its own port the door answers at /api and at the root', async () => {
     await app.close();
   }
 });
+
+test('on the main port the paths answer without /api too, and the journal keeps the path the client sent', async () => {
+  const init = { method: 'POST', headers: { authorization: fp.key, 'content-type': 'application/json' }, body: '{}' };
+  const withApi = await fetch(`${fp.server.url}/fluidpay/api/transaction/search?probe=api`, init);
+  const atRoot = await fetch(`${fp.server.url}/fluidpay/transaction/search?probe=root`, init);
+  assert.equal(atRoot.status, 200);
+  assert.deepEqual(await atRoot.json(), await withApi.json());
+  const journal = await fp.server.admin('/_admin/requests');
+  const urls = (journal.body.requests as { path: string; query: string | null }[]).map((entry) => `${entry.path}?${entry.query}`);
+  assert.ok(urls.includes('/fluidpay/transaction/search?probe=root'), urls.join(' '));
+  assert.ok(urls.includes('/fluidpay/api/transaction/search?probe=api'), urls.join(' '));
+  const head = await fetch(`${fp.server.url}/fluidpay/api/transaction/search`, { method: 'HEAD', headers: { authorization: fp.key } });
+  assert.equal(head.status, 404, 'no HEAD twins of vendor routes');
+  assert.equal((await fetch(`${fp.server.url}/_health`, { method: 'HEAD' })).status, 200, 'the server pages keep HEAD');
+});

@@ -102,7 +102,8 @@ export async function startProbeServer(shared?: TestStore): Promise<ProbeServer>
   const app = await buildApp({
     services: store.services,
     logLevel: 'silent',
-    doors: FRONT_DOORS.map((door) => ({ ...door, routes: probeRoutes })),
+    // Probe routes sit at each door's prefix, not under its client path: no client-path rewrite.
+    doors: FRONT_DOORS.map((door) => ({ ...door, routes: probeRoutes, alsoWithoutClientPath: false })),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

@@ -36,7 +36,7 @@ async function databaseOk(services: CoreServices): Promise<boolean> {
 
 /** GET /_health on every port: 200 when the database answers, 503 when it does not. */
 export function registerHealth(app: FastifyInstance, options: ServerPagesOptions, atRoot = false): void {
-  app.get('/_health', async (_request, reply: FastifyReply) => {
+  app.get('/_health', { exposeHeadRoute: true }, async (_request, reply: FastifyReply) => {
     const ok = await databaseOk(options.services);
     reply.code(ok ? 200 : 503);
     return {
@@ -50,7 +50,7 @@ export function registerHealth(app: FastifyInstance, options: ServerPagesOptions
 
 export function registerServerPages(app: FastifyInstance, options: ServerPagesOptions): void {
   const doors = () => doorInfo(options.doors, options.catalog);
-  app.get('/', async () => ({
+  app.get('/', { exposeHeadRoute: true }, async () => ({
     name: 'bursar',
     version: VERSION,
     database: options.services.dialect === 'postgres' ? 'postgresql' : 'sqlite',
@@ -59,7 +59,7 @@ export function registerServerPages(app: FastifyInstance, options: ServerPagesOp
     health: '/_health',
     admin: { base_path: '/_admin', openapi: '/_admin/openapi.json' },
   }));
-  app.get('/_docs', async (request, reply) => {
+  app.get('/_docs', { exposeHeadRoute: true }, async (request, reply) => {
     if (wantsHtml(request)) return reply.type('text/html; charset=utf-8').send(indexPage(VERSION, doors()));
     return { version: VERSION, doors: doors() };
   });

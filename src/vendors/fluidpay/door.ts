@@ -1,6 +1,7 @@
 // The FluidPay front door. Paths are served under /api (the real service's prefix, which every
 // client appends to) and at the root (G1): on the main port /fluidpay/api/transaction, on
-// BURSAR_FLUIDPAY_PORT /api/transaction.
+// BURSAR_FLUIDPAY_PORT /api/transaction. The routes are mounted once, under /api; a path without
+// it is routed there (alsoWithoutClientPath, src/http/client-path.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FrontDoorDeps } from '../../http/front-door.ts';
 import { randomAlnum } from '../../core/crypto/secrets.ts';
@@ -48,6 +49,7 @@ export const fluidPayDoor: Door = {
   live: true,
   prefix: '/fluidpay',
   clientPath: '/api',
+  alsoWithoutClientPath: true,
   readme: 'src/vendors/fluidpay/README.md',
   credentials: {
     kinds: [CredentialKind.API_KEY, CredentialKind.PASSWORD],
@@ -82,6 +84,5 @@ export const fluidPayDoor: Door = {
   routes: async (app: FastifyInstance, deps: FrontDoorDeps) => {
     app.addHook('onRequest', fluidPayAuth(deps.services));
     await app.register(resources, { prefix: '/api', services: deps.services });
-    await app.register(resources, { services: deps.services });
   },
 };
