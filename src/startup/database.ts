@@ -1,7 +1,6 @@
 // Before opening the database: the URL must be one Bursar speaks, and PostgreSQL must answer. A
 // server that starts beside its database (docker compose, CI) gets a bounded wait; an answer that
 // will not change by waiting (wrong password, no such database) fails at once.
-import pg from 'pg';
 import { safeUrl, StartupError } from './startup-error.ts';
 
 const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', '57P03']);
@@ -26,6 +25,8 @@ function where(url: string): string {
 
 /** Connects once (retrying connection failures for up to waitSeconds); throws a StartupError if it cannot. */
 export async function waitForPostgres(url: string, waitSeconds: number): Promise<void> {
+  // Loaded here, not at the top: a SQLite start never needs pg.
+  const { default: pg } = await import('pg');
   const deadline = Date.now() + Math.max(0, waitSeconds) * 1000;
   for (let attempt = 1; ; attempt++) {
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });

@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Migrator, type MigrationProvider } from 'kysely/migration';
-import pg from 'pg';
 import { NodeSqliteDialect } from './sqlite-dialect.ts';
 import type { Database } from '../core/database.ts';
 import { migrations } from './migrations/index.ts';
@@ -25,8 +24,13 @@ export interface StoreOptions {
   sqliteFile?: string;
 }
 
-// bigint (int8) and numeric come back from pg as strings; every one of ours fits a safe integer.
-pg.types.setTypeParser(20, (value) => Number(value));
+/** pg loads where PostgreSQL is used: a SQLite start skips it and the TLS and DNS modules it pulls in. */
+async function loadPg(): Promise<typeof import('pg').default> {
+  const pg = (await import('pg')).default;
+  // bigint (int8) and numeric come back from pg as strings; every one of ours fits a safe integer.
+  pg.types.setTypeParser(20, (value) => Number(value));
+  return pg;
+}
 
 function provider(dialect: DialectName): MigrationProvider {
   return {
@@ -38,6 +42,7 @@ function provider(dialect: DialectName): MigrationProvider {
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.databaseUrl) {
+    const pg = await loadPg();
     const schema = options.pgSchema;
     if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
     if (schema) {
