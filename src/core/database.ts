@@ -4,7 +4,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { TenantsTable, CredentialsTable, SettingsTable, NoncesTable, Tenant, Credential } from './tenants/schema.ts';
 import type { CustomersTable, ContactsTable, AddressesTable, ContactLoginsTable, CustomerRow, ContactRow, AddressRow } from './customers/schema.ts';
 import type { PaymentMethodsTable, PaymentTokensTable, PaymentMethodRow } from './vault/schema.ts';
-import type { TransactionsTable, TransactionRow, NewTransaction, TransactionUpdate } from './payments/schema.ts';
+import type { TransactionsTable, TransactionRow, NewTransaction, TransactionUpdate, TransactionCountsTable } from './payments/schema.ts';
 import type { SettlementBatchesTable, SettlementBatchRow } from './settlement/schema.ts';
 import type { InvoicesTable, InvoiceLinesTable, AllocationsTable, ScheduledPaymentsTable, PaymentAttemptsTable, InvoiceRow, InvoiceLineRow } from './invoices/schema.ts';
 import type { CatalogItemsTable, CatalogItemRow } from './catalog/schema.ts';
@@ -38,6 +38,7 @@ export interface Database {
   payment_methods: PaymentMethodsTable;
   payment_tokens: PaymentTokensTable;
   transactions: TransactionsTable;
+  transaction_counts: TransactionCountsTable;
   settlement_batches: SettlementBatchesTable;
   invoices: InvoicesTable;
   invoice_lines: InvoiceLinesTable;

@@ -149,3 +149,23 @@ test('#41 idempotency: concurrent duplicates share one transaction; after idempo
   assert.equal((await search({ amount: { operator: '=', value: 4444 } })).total_count, 2);
   await fp.assertLedger();
 });
+
+test('the unfiltered total_count agrees with the rows, through captures, voids, refunds, declines and parallel sales', async () => {
+  const capture = await fp.call('POST', `/transaction/${auth.id}/capture`, {});
+  assert.equal(capture.status, 200, JSON.stringify(capture.body));
+  const toVoid = (await fp.call('POST', '/transaction', docSale({ type: 'authorize', amount: 700 }))).body.data;
+  assert.equal((await fp.call('POST', `/transaction/${toVoid.id}/void`, {})).status, 200);
+  const settled = (await fp.call('POST', '/transaction', docSale({ amount: 900 }))).body.data;
+  await fp.call('POST', `/transaction/${settled.id}/refund`, { amount: 100 });
+  await fp.call('POST', '/transaction', docSale({ amount: 2001 }));
+  await Promise.all(Array.from({ length: 6 }, (_, i) => fp.call('POST', '/transaction', docSale({ amount: 5000 + i }))));
+  const total = (await search({ limit: 1 })).total_count;
+  const listed: string[] = [];
+  for (let offset = 0; ; offset += 100) {
+    const page = await search({ limit: 100, offset });
+    listed.push(...ids(page));
+    if (page.data.length < 100) break;
+  }
+  assert.equal(total, listed.length);
+  assert.equal(total, (await search({ amount: { operator: '>', value: 0 } })).total_count, 'the same as a filtered count of every row');
+});

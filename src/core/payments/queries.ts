@@ -90,7 +90,20 @@ const base = (ctx: TenantContext, types: readonly string[]) =>
     .where('transactions.type', 'in', [...types]);
 
 export async function listTransactions(ctx: TenantContext, types: readonly string[], query: ListQuery): Promise<Page<TransactionRow>> {
-  return runList(ctx, TRANSACTION_FIELDS, base(ctx, types), query, { field: 'id', direction: query.tieBreak ?? 'asc' });
+  // An unfiltered total on SQLite comes from the counts its triggers keep (transaction_counts).
+  const counted = query.total && !query.where?.length && ctx.dialect === 'sqlite';
+  const page = await runList(ctx, TRANSACTION_FIELDS, base(ctx, types), counted ? { ...query, total: false } : query, { field: 'id', direction: query.tieBreak ?? 'asc' });
+  return counted ? { ...page, total: await keptCount(ctx, types) } : page;
+}
+
+async function keptCount(ctx: TenantContext, types: readonly string[]): Promise<number> {
+  const row = await ctx.db
+    .selectFrom('transaction_counts')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('n'), eb.lit(0)).as('n'))
+    .where('tenant_id', '=', ctx.tenant.id)
+    .where('type', 'in', [...types])
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 export async function countTransactions(ctx: TenantContext, types: readonly string[], query: Pick<ListQuery, 'where'>): Promise<number> {

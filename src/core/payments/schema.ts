@@ -52,3 +52,13 @@ export type TransactionRow = Selectable<TransactionsTable>;
 export type NewTransaction = Insertable<TransactionsTable>;
 
 export type TransactionUpdate = Updateable<TransactionsTable>;
+
+/**
+ * SQLite only (migration transaction_counts): a tenant's transactions per type, kept by triggers,
+ * for totals of unfiltered lists. PostgreSQL counts from an index instead.
+ */
+export interface TransactionCountsTable {
+  tenant_id: number;
+  type: string;
+  n: number;
+}

@@ -20,6 +20,7 @@ import * as recurringEngine from './recurring_engine.ts';
 import * as listIndexes from './list_indexes.ts';
 import * as recurringCharges from './recurring_charges.ts';
 import * as dueNotices from './due_notices.ts';
+import * as transactionCounts from './transaction_counts.ts';
 
 type Up = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
 
@@ -44,6 +45,7 @@ const ORDERED: ReadonlyArray<[string, Up]> = [
   ['list_indexes', listIndexes.up],
   ['recurring_charges', recurringCharges.up],
   ['due_notices', dueNotices.up],
+  ['transaction_counts', transactionCounts.up],
 ];
 
 /** Migration names as recorded in the database (position-prefixed, so they sort in list order). */
