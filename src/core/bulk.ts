@@ -124,6 +124,13 @@ export async function insertOneReturningId<T extends keyof Database & string>(ct
   return Number(inserted.id);
 }
 
+/** One row, answering what a RETURNING list of the caller's SQL gives (its expressions may read the new row). */
+export async function insertOneReturning<T extends keyof Database & string>(ctx: TxContext, table: T, row: Insertable<Database[T]>, returning: string): Promise<Row> {
+  const inserted = await insertOneRow(ctx, table, row as Row, ` returning ${returning}`);
+  if (!inserted) throw new Error(`insert into ${table} returned no row`);
+  return inserted;
+}
+
 /** One row, answering the row as stored (returningAll). */
 export async function insertOneReturningAll<T extends keyof Database & string>(ctx: TxContext, table: T, row: Insertable<Database[T]>): Promise<Selectable<Database[T]>> {
   const inserted = await insertOneRow(ctx, table, row as Row, ' returning *');

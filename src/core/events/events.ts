@@ -5,8 +5,8 @@
 import type { EventRow } from '../database.ts';
 import { modeOf, type TenantContext } from '../context.ts';
 import type { TxContext } from '../work.ts';
-import { enqueueDeliveries, subscribers } from '../webhooks/enqueue.ts';
-import { insertOne, insertOneReturningId, insertRows } from '../bulk.ts';
+import { enqueueDeliveries, rememberSubscribers, subscribers, subscribersKnown, subscribersReturning } from '../webhooks/enqueue.ts';
+import { insertOne, insertOneReturning, insertOneReturningId, insertRows } from '../bulk.ts';
 
 /**
  * Appends an event about an object, and queues the webhook deliveries it owes, in the caller's
@@ -14,7 +14,6 @@ import { insertOne, insertOneReturningId, insertRows } from '../bulk.ts';
  * object passes that object's mode); endpoints of one mode get only that mode's events.
  */
 export async function recordEvent(ctx: TxContext, type: string, objectType: string, objectId: number, snapshot: unknown, mode?: string): Promise<void> {
-  const endpoints = await subscribers(ctx);
   const createdAt = ctx.clock.now();
   const eventMode = mode ?? modeOf(ctx);
   const row = {
@@ -27,11 +26,22 @@ export async function recordEvent(ctx: TxContext, type: string, objectType: stri
     created_at: createdAt,
     actor: ctx.actor ? JSON.stringify(ctx.actor) : null,
   };
-  if (endpoints.length === 0) {
-    await insertOne(ctx, 'events', row);
-    return;
+  let id: number;
+  let endpoints;
+  if (!subscribersKnown(ctx)) {
+    // The transaction's first event reads the endpoints in its own INSERT.
+    const inserted = await insertOneReturning(ctx, 'events', row, `"id", ${subscribersReturning(ctx.dialect)} as "endpoints"`);
+    endpoints = rememberSubscribers(ctx, String(inserted.endpoints));
+    if (endpoints.length === 0) return;
+    id = Number(inserted.id);
+  } else {
+    endpoints = await subscribers(ctx);
+    if (endpoints.length === 0) {
+      await insertOne(ctx, 'events', row);
+      return;
+    }
+    id = await insertOneReturningId(ctx, 'events', row);
   }
-  const id = await insertOneReturningId(ctx, 'events', row);
   await enqueueDeliveries(ctx, endpoints, { id, type, objectType, objectId, data: snapshot, createdAt, mode: eventMode });
 }
 

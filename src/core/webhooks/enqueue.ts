@@ -1,7 +1,7 @@
 // The transactional outbox: recordEvent calls this in the business transaction, so an event and
 // the deliveries it owes are committed together with the change (or not at all). The endpoints are
-// read once per transaction (a transaction that records three events reads them once), and a
-// tenant with none pays one indexed read per business transaction.
+// read once per transaction (a transaction that records three events reads them once), usually
+// within the statement that inserts its first event.
 import type { TxContext } from '../work.ts';
 import { randomAlnum } from '../crypto/secrets.ts';
 import type { Notification, WebhookEvent } from './format.ts';
@@ -16,6 +16,35 @@ interface Subscriber {
 
 const perTransaction = new WeakMap<object, Promise<Subscriber[]>>();
 
+const toSubscriber = (row: { id: unknown; format: string; events: string; mode: string | null }): Subscriber => ({
+  id: Number(row.id),
+  format: row.format,
+  events: new Set(JSON.parse(row.events) as string[]),
+  mode: row.mode,
+});
+
+/** Whether this transaction has read its endpoints already. */
+export const subscribersKnown = (ctx: TxContext): boolean => perTransaction.has(ctx.db);
+
+/**
+ * The same read as a RETURNING column of the transaction's first event INSERT (events.ts): one
+ * round trip fewer on PostgreSQL for every business transaction that records an event. A JSON array
+ * of [id, format, events, mode], ordered by id; rememberSubscribers parses it.
+ */
+export function subscribersReturning(dialect: 'sqlite' | 'postgres'): string {
+  const where = 'e.tenant_id = "events"."tenant_id" and e.deleted_at is null and e.enabled = 1';
+  return dialect === 'postgres'
+    ? `(select coalesce(json_agg(json_build_array(e.id, e.format, e.events, e.mode) order by e.id), '[]')::text from webhook_endpoints e where ${where})`
+    : `(select json_group_array(json_array(e.id, e.format, e.events, e.mode)) from (select * from webhook_endpoints e where ${where} order by e.id) e)`;
+}
+
+/** Keeps what subscribersReturning answered as this transaction's endpoints. */
+export function rememberSubscribers(ctx: TxContext, answered: string): Subscriber[] {
+  const rows = (JSON.parse(answered) as [number, string, string, string | null][]).map(([id, format, events, mode]) => toSubscriber({ id, format, events, mode }));
+  perTransaction.set(ctx.db, Promise.resolve(rows));
+  return rows;
+}
+
 /** The tenant's enabled endpoints, read once per transaction. */
 export function subscribers(ctx: TxContext): Promise<Subscriber[]> {
   let found = perTransaction.get(ctx.db);
@@ -28,7 +57,7 @@ export function subscribers(ctx: TxContext): Promise<Subscriber[]> {
       .where('enabled', '=', 1)
       .orderBy('id')
       .execute()
-      .then((rows) => rows.map((row) => ({ id: Number(row.id), format: row.format, events: new Set(JSON.parse(row.events) as string[]), mode: row.mode })));
+      .then((rows) => rows.map(toSubscriber));
     perTransaction.set(ctx.db, found);
   }
   return found;
