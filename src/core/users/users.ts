@@ -123,9 +123,10 @@ export async function authenticateUser(services: CoreServices, username: string,
 }
 
 /** The active user a credential acts as (null when it belongs to no user); a disabled owner → 'disabled'. */
-export async function credentialOwner(services: CoreServices, credential: Credential): Promise<UserRow | null | 'disabled'> {
+export async function credentialOwner(services: CoreServices, credential: Credential, read?: UserRow | null): Promise<UserRow | null | 'disabled'> {
   if (!credential.user_id) return null;
-  const user = await services.db.selectFrom('users').selectAll().where('id', '=', credential.user_id).executeTakeFirst();
+  // `read`: the row authentication already read with the tenant (credentials.ts), when it did.
+  const user = read !== undefined ? read : await services.db.selectFrom('users').selectAll().where('id', '=', credential.user_id).executeTakeFirst();
   if (!user || user.deleted_at !== null || user.status !== 'active') return 'disabled';
   return user;
 }

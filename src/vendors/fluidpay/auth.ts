@@ -71,7 +71,7 @@ export function fluidPayAuth(services: CoreServices) {
     if (header === FLUIDPAY_SUITE_API_KEY && suiteKeyDisabled()) throw unauthorized('Invalid API key');
     const found = await authenticateKey(services, 'fluidpay', header);
     if (!found || keyMeta(found.credential).type === 'pub') throw unauthorized('Invalid API key');
-    const known = await credentialOwner(services, found.credential);
+    const known = await credentialOwner(services, found.credential, found.owner);
     if (known === 'disabled') throw unauthorized('Invalid API key');
     // Every key acts as a user (fluidpay-v2 §3.1): one issued outside a user gets the merchant's first admin.
     const owner = known ?? (await keyOwner(contextFor(services, found.tenant), found.credential.id));
