@@ -21,6 +21,10 @@ COPY bin ./bin
 COPY src ./src
 COPY docs ./docs
 COPY README.md ./
+# The start-up bundle (src/cli/bundle.ts): built here, as the image's files will not change. npm ci's
+# prepare script could not build it above (no sources yet) and says so; the server would run from
+# the sources without it.
+RUN node src/cli/bundle.ts
 
 RUN mkdir -p /data && chown node:node /data && chmod 0700 /data
 VOLUME ["/data"]
