@@ -137,7 +137,7 @@ export async function startupBundle(root: string, env: NodeJS.ProcessEnv = proce
   try {
     return pathToFileURL(await buildBundle(root)).href;
   } catch {
-    // No esbuild (installed without dev tools), a read-only checkout, or a source that does not
+    // No esbuild (an install that skipped it), a read-only checkout, or a source that does not
     // build: the sources run, and say what is wrong with them if anything is.
     return undefined;
   }
