@@ -2,7 +2,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'docs/'] },
+  // .tmp/ holds generated files: the start-up bundle (src/cli/bundle.ts) and the compile cache.
+  { ignores: ['node_modules/', 'data/', 'docs/', '.tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
