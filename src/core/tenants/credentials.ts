@@ -90,7 +90,24 @@ export interface Authenticated {
   owner?: UserRow | null;
 }
 
-const OWNER_COLUMNS = ['id', 'tenant_id', 'username', 'name', 'phone', 'email', 'timezone', 'status', 'role', 'password_hash', 'created_at', 'updated_at', 'deleted_at'] as const;
+const OWNER_COLUMNS = [
+  'id',
+  'tenant_id',
+  'username',
+  'name',
+  'phone',
+  'email',
+  'timezone',
+  'status',
+  'role',
+  'password_hash',
+  'created_at',
+  'updated_at',
+  'deleted_at',
+] as const satisfies readonly (keyof UserRow)[];
+// Every users column, or typechecking fails here: an owner row must be a whole UserRow.
+const OWNER_COLUMNS_COMPLETE: [Exclude<keyof UserRow, (typeof OWNER_COLUMNS)[number]>] extends [never] ? true : never = true;
+void OWNER_COLUMNS_COMPLETE;
 
 /**
  * The tenant's row, read every time (its clock, faults and settings must be current), and, for a
