@@ -22,6 +22,12 @@ before(async () => {
   cd.deliverWebhooks();
   // ChargeDesk's ladder ends in `unpaid` (spec 4.6); the tenant's setting says so.
   await cd.settings({ dunning_final: 'unpaid', notice_days: 3 });
+  // The ladder counts whole days from a failure's date (a retry is due at the start of a later
+  // day): the steps below look an hour after each move, which must not cross midnight on the
+  // tenant's clock (UTC) whatever time the suite runs at. So the story starts at noon.
+  const now = await cd.now();
+  const noon = Math.floor(now / DAY) * DAY + 12 * HOUR;
+  await cd.advance((noon > now ? noon : noon + DAY) - now);
 });
 after(async () => {
   await cd?.close();
