@@ -3,7 +3,7 @@
 // child's CPU time (utime + stime) is read just before and after each measured window, so each row
 // also says how many µs of server CPU one request cost. Latency percentiles come from every 2xx
 // response's own time (autocannon's histogram rounds to ms).
-import { nextMessage } from './target-ipc.ts';
+import { nextMessage, stopTarget } from './target-ipc.ts';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -89,12 +89,6 @@ export async function measureHttp(scenarioFile: string, backend: ScenarioBackend
     });
     return { results, notes };
   } finally {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      if (child.connected) child.send('close');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(killer);
-    }
+    await stopTarget(child);
   }
 }

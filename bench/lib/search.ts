@@ -2,7 +2,7 @@
 // (bench/lib/search-target.ts) over a tenant seeded with that many transactions and invoices, and
 // each list/search request timed one at a time (the latency a user sees, not throughput): a few
 // warm-up calls, then up to SAMPLES calls or BUDGET_MS, whichever comes first.
-import { nextMessage } from './target-ipc.ts';
+import { nextMessage, stopTarget } from './target-ipc.ts';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Backend } from './backends.ts';
@@ -69,12 +69,6 @@ export async function measureSearch(backend: Backend, size: number): Promise<Sea
     }
     return { backend, size, seedSeconds: ready.seedSeconds, results };
   } finally {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      if (child.connected) child.send('close');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(killer);
-    }
+    await stopTarget(child);
   }
 }

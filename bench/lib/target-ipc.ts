@@ -24,6 +24,16 @@ export function nextMessage<T>(child: ChildProcess, timeoutMs: number, what: str
   });
 }
 
+/** In the parent: asks a child still running to close, and kills it if it has not exited in 15 s. */
+export async function stopTarget(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  if (child.connected) child.send('close');
+  const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(killer);
+}
+
 /** In the child: a message to the parent, resolved once it is handed over. */
 export function sendToParent<T>(message: T | ErrorMessage): Promise<void> {
   return new Promise((resolve) => process.send!(message, undefined, {}, () => resolve()));

@@ -5,7 +5,7 @@
 import type { TenantContext } from '../context.ts';
 import { invalid, notFound } from '../errors/domain-error.ts';
 import { inWork, type TxContext } from '../work.ts';
-import { newMessageId, pendingDelivery } from './enqueue.ts';
+import { pendingDelivery } from './enqueue.ts';
 import { getEndpoint } from './endpoints.ts';
 import { TEST_EVENT } from './format.ts';
 import { runtimeOf } from './runtime.ts';
@@ -133,33 +133,15 @@ export async function getDelivery(ctx: TenantContext, id: number): Promise<Deliv
 }
 
 async function queueReplay(ctx: TxContext, original: WebhookDeliveryRow): Promise<WebhookDeliveryRow> {
-  const now = ctx.clock.now();
-  return ctx.db
-    .insertInto('webhook_deliveries')
-    .values({
-      tenant_id: ctx.tenant.id,
-      endpoint_id: original.endpoint_id,
-      event_id: original.event_id,
-      event_type: original.event_type,
-      object_type: original.object_type,
-      object_id: original.object_id,
-      message_id: newMessageId(),
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      schedule_start: now,
-      lease_until: null,
-      payload: original.payload,
-      content_type: original.content_type,
-      target: original.target,
-      replay_of: original.id,
-      last_status: null,
-      last_error: null,
-      created_at: now,
-      completed_at: null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const note = { event: original.event_type, objectType: original.object_type, objectId: original.object_id, target: original.target };
+  // The original's own bytes go out again, marked as its replay.
+  const row = {
+    ...pendingDelivery(ctx.tenant.id, original.endpoint_id, original.event_id, note, ctx.clock.now()),
+    payload: original.payload,
+    content_type: original.content_type,
+    replay_of: original.id,
+  };
+  return ctx.db.insertInto('webhook_deliveries').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
 /** Sends one delivery again (whatever its status) as a new delivery at the end of its endpoint's queue. */
